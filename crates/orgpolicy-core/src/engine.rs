@@ -1,0 +1,601 @@
+//! The compiled evaluator: ids interned to integers, one permission bitset
+//! per role, per scope and per resolved (organization, role set).
+//!
+//! Every `(resource, action)` pair any grant mentions gets a bit, and every
+//! resource one more bit meaning "any action" (a `*` grant). A check is then a
+//! tenancy compare and two bit tests. Interning only ever appends, so a
+//! bitset built before a new pair appeared is merely shorter, and reads past
+//! its end are zero: handles stay valid for the engine's whole life, across
+//! organization policy changes.
+//!
+//! The engine follows the SDKs exactly, valid policy or not: it never
+//! validates (see [`crate::validate_policy`]) and never fails.
+
+use crate::WILDCARD;
+use crate::decision::{Caller, DenyCode};
+use crate::model::{AuthorizationCheck, OrganizationPolicy, Permission, Policy, Role, Subject};
+use rustc_hash::FxHashMap;
+use std::collections::BTreeMap;
+
+/// A bit that no bitset holds: an action the engine has never seen.
+const NO_BIT: u32 = u32::MAX;
+
+/// A growable set of bit indexes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Bits(Vec<u64>);
+
+impl Bits {
+    #[inline(always)]
+    fn contains(&self, bit: u32) -> bool {
+        self.0
+            .get((bit >> 6) as usize)
+            .is_some_and(|word| (word >> (bit & 63)) & 1 == 1)
+    }
+
+    fn insert(&mut self, bit: u32) {
+        let word = (bit >> 6) as usize;
+        if self.0.len() <= word {
+            self.0.resize(word + 1, 0);
+        }
+        if let Some(slot) = self.0.get_mut(word) {
+            *slot |= 1 << (bit & 63);
+        }
+    }
+
+    fn union_with(&mut self, other: &Bits) {
+        if self.0.len() < other.0.len() {
+            self.0.resize(other.0.len(), 0);
+        }
+        for (mine, theirs) in self.0.iter_mut().zip(&other.0) {
+            *mine |= theirs;
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+struct ResourceSlot {
+    wildcard_bit: u32,
+    actions: FxHashMap<Box<str>, u32>,
+}
+
+/// Resource and action ids to bits; append-only.
+#[derive(Debug, Default)]
+struct Universe {
+    resources: FxHashMap<Box<str>, u32>,
+    slots: Vec<ResourceSlot>,
+    next_bit: u32,
+}
+
+impl Universe {
+    fn take_bit(&mut self) -> u32 {
+        let bit = self.next_bit;
+        self.next_bit = self.next_bit.saturating_add(1);
+        bit
+    }
+
+    fn intern_resource(&mut self, resource_id: &str) -> u32 {
+        if let Some(&index) = self.resources.get(resource_id) {
+            return index;
+        }
+        let index = u32::try_from(self.slots.len()).unwrap_or(u32::MAX);
+        let wildcard_bit = self.take_bit();
+        self.slots.push(ResourceSlot {
+            wildcard_bit,
+            actions: FxHashMap::default(),
+        });
+        self.resources.insert(resource_id.into(), index);
+        index
+    }
+
+    fn intern_action(&mut self, resource: u32, action: &str) -> u32 {
+        let next = self.next_bit;
+        let Some(slot) = self.slots.get_mut(resource as usize) else {
+            return NO_BIT;
+        };
+        if let Some(&bit) = slot.actions.get(action) {
+            return bit;
+        }
+        slot.actions.insert(action.into(), next);
+        self.take_bit()
+    }
+
+    /// The bits a grant of `permission` sets.
+    fn grant(&mut self, permission: &Permission, into: &mut Bits) {
+        let resource = self.intern_resource(&permission.resource_id);
+        for action in &permission.actions {
+            let bit = if action == WILDCARD {
+                self.slots
+                    .get(resource as usize)
+                    .map_or(NO_BIT, |slot| slot.wildcard_bit)
+            } else {
+                self.intern_action(resource, action)
+            };
+            if bit != NO_BIT {
+                into.insert(bit);
+            }
+        }
+    }
+
+    /// The two bits a check tests, without interning anything new.
+    #[inline]
+    fn lookup(&self, resource_id: &str, action: &str) -> Option<PermissionHandle> {
+        let slot = self.slots.get(*self.resources.get(resource_id)? as usize)?;
+        Some(PermissionHandle {
+            action_bit: slot.actions.get(action).copied().unwrap_or(NO_BIT),
+            wildcard_bit: slot.wildcard_bit,
+        })
+    }
+}
+
+/// An interned role id. Ids are shared by project and organization roles;
+/// which roles a check may use is decided by where each is looked up.
+type RoleName = u32;
+
+#[derive(Debug, Default)]
+struct OrganizationSlot {
+    /// Custom roles sorted by name; duplicates merged as the SDKs would
+    /// (every role with a matching id counts).
+    custom_roles: Vec<(RoleName, Bits)>,
+    /// Role sets resolved for this organization, rebuilt when its policy changes.
+    sets: Vec<u32>,
+    has_policy: bool,
+}
+
+impl OrganizationSlot {
+    #[inline]
+    fn custom_role(&self, name: RoleName) -> Option<&Bits> {
+        let index = self
+            .custom_roles
+            .binary_search_by_key(&name, |(role, _)| *role)
+            .ok()?;
+        self.custom_roles.get(index).map(|(_, bits)| bits)
+    }
+}
+
+#[derive(Debug)]
+struct RoleSet {
+    organization: Option<u32>,
+    roles: Box<[RoleName]>,
+    bits: Bits,
+}
+
+/// A subject resolved to a role set in its organization (see
+/// [`Engine::resolve_subject`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SubjectHandle(pub u32);
+
+/// An organization resolved to an integer (see [`Engine::resolve_organization`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct OrganizationHandle(pub u32);
+
+/// A `(resource, action)` pair resolved to the two bits a check tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PermissionHandle {
+    pub action_bit: u32,
+    pub wildcard_bit: u32,
+}
+
+/// Project policy and organization policies compiled for fast checks.
+///
+/// The documents are kept beside the compiled form for [`crate::explain`],
+/// [`Engine::all_permissions`] and diffs, which are not on the hot path.
+#[derive(Debug)]
+pub struct Engine {
+    policy: Policy,
+    organization_policies: BTreeMap<String, OrganizationPolicy>,
+    universe: Universe,
+    role_names: FxHashMap<Box<str>, RoleName>,
+    /// Project role bitsets by role name (`None`: not a project role).
+    project_roles: Vec<Option<Bits>>,
+    scopes: FxHashMap<Box<str>, Bits>,
+    organizations: FxHashMap<Box<str>, u32>,
+    organization_slots: Vec<OrganizationSlot>,
+    sets: Vec<RoleSet>,
+    set_index: FxHashMap<(Option<u32>, Box<[RoleName]>), u32>,
+}
+
+impl Engine {
+    /// Compiles a project policy.
+    pub fn new(policy: Policy) -> Self {
+        let mut engine = Engine {
+            policy: Policy::default(),
+            organization_policies: BTreeMap::new(),
+            universe: Universe::default(),
+            role_names: FxHashMap::default(),
+            project_roles: Vec::new(),
+            scopes: FxHashMap::default(),
+            organizations: FxHashMap::default(),
+            organization_slots: Vec::new(),
+            sets: Vec::new(),
+            set_index: FxHashMap::default(),
+        };
+        // Declared resources and actions first, so their bits are dense and
+        // in declaration order.
+        for resource in &policy.resources {
+            let index = engine.universe.intern_resource(&resource.resource_id);
+            for action in &resource.actions {
+                if action != WILDCARD {
+                    engine.universe.intern_action(index, action);
+                }
+            }
+        }
+        for role in &policy.roles {
+            let name = engine.intern_role(&role.role_id);
+            let bits = engine.compile_role(role);
+            let slot = engine.project_role_slot(name);
+            match slot {
+                Some(Some(existing)) => existing.union_with(&bits),
+                Some(empty) => *empty = Some(bits),
+                None => {}
+            }
+        }
+        for scope in &policy.scopes {
+            let mut bits = Bits::default();
+            for permission in &scope.permissions {
+                engine.universe.grant(permission, &mut bits);
+            }
+            engine
+                .scopes
+                .entry(scope.scope.as_str().into())
+                .or_default()
+                .union_with(&bits);
+        }
+        engine.policy = policy;
+        engine
+    }
+
+    /// Compiles a project policy and organization policies at once.
+    pub fn with_organization_policies(
+        policy: Policy,
+        organization_policies: impl IntoIterator<Item = (String, OrganizationPolicy)>,
+    ) -> Self {
+        let mut engine = Engine::new(policy);
+        for (organization_id, organization_policy) in organization_policies {
+            engine.set_organization_policy(&organization_id, organization_policy);
+        }
+        engine
+    }
+
+    /// The project policy this engine was compiled from.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// The organization policy in force for an organization, if any.
+    pub fn organization_policy(&self, organization_id: &str) -> Option<&OrganizationPolicy> {
+        self.organization_policies.get(organization_id)
+    }
+
+    /// Every organization policy in force, by organization id.
+    pub fn organization_policies(&self) -> &BTreeMap<String, OrganizationPolicy> {
+        &self.organization_policies
+    }
+
+    fn intern_role(&mut self, role_id: &str) -> RoleName {
+        if let Some(&name) = self.role_names.get(role_id) {
+            return name;
+        }
+        let name = u32::try_from(self.role_names.len()).unwrap_or(u32::MAX);
+        self.role_names.insert(role_id.into(), name);
+        name
+    }
+
+    fn project_role_slot(&mut self, name: RoleName) -> Option<&mut Option<Bits>> {
+        let index = name as usize;
+        if self.project_roles.len() <= index {
+            self.project_roles.resize_with(index + 1, || None);
+        }
+        self.project_roles.get_mut(index)
+    }
+
+    fn compile_role(&mut self, role: &Role) -> Bits {
+        let mut bits = Bits::default();
+        for permission in &role.permissions {
+            self.universe.grant(permission, &mut bits);
+        }
+        bits
+    }
+
+    fn intern_organization(&mut self, organization_id: &str) -> u32 {
+        if let Some(&index) = self.organizations.get(organization_id) {
+            return index;
+        }
+        let index = u32::try_from(self.organization_slots.len()).unwrap_or(u32::MAX);
+        self.organization_slots.push(OrganizationSlot::default());
+        self.organizations.insert(organization_id.into(), index);
+        index
+    }
+
+    /// Sets (or replaces) an organization's custom roles. The policy is taken
+    /// as is, valid or not, as the SDKs take it; validate it first with
+    /// [`crate::validate_organization_policy`] where that matters.
+    pub fn set_organization_policy(&mut self, organization_id: &str, policy: OrganizationPolicy) {
+        let index = self.intern_organization(organization_id);
+        let mut custom_roles: Vec<(RoleName, Bits)> = Vec::with_capacity(policy.roles.len());
+        for role in &policy.roles {
+            let name = self.intern_role(&role.role_id);
+            let bits = self.compile_role(role);
+            custom_roles.push((name, bits));
+        }
+        custom_roles.sort_by_key(|(name, _)| *name);
+        custom_roles.dedup_by(|later, earlier| {
+            if later.0 == earlier.0 {
+                earlier.1.union_with(&later.1);
+                true
+            } else {
+                false
+            }
+        });
+        if let Some(slot) = self.organization_slots.get_mut(index as usize) {
+            slot.custom_roles = custom_roles;
+            slot.has_policy = true;
+        }
+        self.organization_policies
+            .insert(organization_id.to_owned(), policy);
+        self.rebuild_sets_of(index);
+    }
+
+    /// Removes an organization's custom roles; its members keep project roles.
+    /// Returns the policy that was in force.
+    pub fn remove_organization_policy(
+        &mut self,
+        organization_id: &str,
+    ) -> Option<OrganizationPolicy> {
+        let removed = self.organization_policies.remove(organization_id)?;
+        if let Some(&index) = self.organizations.get(organization_id) {
+            if let Some(slot) = self.organization_slots.get_mut(index as usize) {
+                slot.custom_roles.clear();
+                slot.has_policy = false;
+            }
+            self.rebuild_sets_of(index);
+        }
+        Some(removed)
+    }
+
+    fn rebuild_sets_of(&mut self, organization: u32) {
+        let set_ids = self
+            .organization_slots
+            .get(organization as usize)
+            .map(|slot| slot.sets.clone())
+            .unwrap_or_default();
+        for set_id in set_ids {
+            let Some(set) = self.sets.get(set_id as usize) else {
+                continue;
+            };
+            let bits = self.union_of(set.organization, &set.roles);
+            if let Some(set) = self.sets.get_mut(set_id as usize) {
+                set.bits = bits;
+            }
+        }
+    }
+
+    fn union_of(&self, organization: Option<u32>, roles: &[RoleName]) -> Bits {
+        let slot = organization.and_then(|index| self.organization_slots.get(index as usize));
+        let mut bits = Bits::default();
+        for &name in roles {
+            if let Some(Some(project)) = self.project_roles.get(name as usize) {
+                bits.union_with(project);
+            }
+            if let Some(custom) = slot.and_then(|slot| slot.custom_role(name)) {
+                bits.union_with(custom);
+            }
+        }
+        bits
+    }
+
+    /// Resolves an organization id to a handle (interning it if new).
+    pub fn resolve_organization(&mut self, organization_id: &str) -> OrganizationHandle {
+        OrganizationHandle(self.intern_organization(organization_id))
+    }
+
+    /// Resolves a subject to the handle of its role set in its organization.
+    /// Subjects with the same organization and the same roles share a handle;
+    /// the handle follows later changes to that organization's policy.
+    pub fn resolve_subject<S: AsRef<str>>(
+        &mut self,
+        organization_id: Option<&str>,
+        roles: &[S],
+    ) -> SubjectHandle {
+        let organization = organization_id.map(|id| self.intern_organization(id));
+        let mut names: Vec<RoleName> = roles
+            .iter()
+            .map(|role| self.intern_role(role.as_ref()))
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        let key = (organization, names.into_boxed_slice());
+        if let Some(&set) = self.set_index.get(&key) {
+            return SubjectHandle(set);
+        }
+        let bits = self.union_of(organization, &key.1);
+        let set_id = u32::try_from(self.sets.len()).unwrap_or(u32::MAX);
+        self.sets.push(RoleSet {
+            organization,
+            roles: key.1.clone(),
+            bits,
+        });
+        if let Some(slot) =
+            organization.and_then(|index| self.organization_slots.get_mut(index as usize))
+        {
+            slot.sets.push(set_id);
+        }
+        self.set_index.insert(key, set_id);
+        SubjectHandle(set_id)
+    }
+
+    /// Resolves a `(resource, action)` pair to a handle (interning it if new,
+    /// so the handle stays right if a later organization policy grants it).
+    pub fn resolve_permission(&mut self, resource_id: &str, action: &str) -> PermissionHandle {
+        let resource = self.universe.intern_resource(resource_id);
+        let action_bit = if action == WILDCARD {
+            // `actions.includes("*")` already covers the literal action `*`:
+            // only a `*` grant allows it.
+            NO_BIT
+        } else {
+            self.universe.intern_action(resource, action)
+        };
+        let wildcard_bit = self
+            .universe
+            .slots
+            .get(resource as usize)
+            .map_or(NO_BIT, |slot| slot.wildcard_bit);
+        PermissionHandle {
+            action_bit,
+            wildcard_bit,
+        }
+    }
+
+    /// The hot path: a check through resolved handles. `organization` is the
+    /// check's organization (`None` for a consumer check).
+    #[inline]
+    pub fn check(
+        &self,
+        subject: SubjectHandle,
+        organization: Option<OrganizationHandle>,
+        permission: PermissionHandle,
+    ) -> Result<(), DenyCode> {
+        let Some(set) = self.sets.get(subject.0 as usize) else {
+            return Err(DenyCode::InvalidPermissions);
+        };
+        if set.organization != organization.map(|handle| handle.0) {
+            return Err(DenyCode::TenancyMismatch);
+        }
+        if set.bits.contains(permission.action_bit) || set.bits.contains(permission.wildcard_bit) {
+            Ok(())
+        } else {
+            Err(DenyCode::InvalidPermissions)
+        }
+    }
+
+    /// [`Engine::check`] as a boolean.
+    #[inline]
+    pub fn is_allowed(
+        &self,
+        subject: SubjectHandle,
+        organization: Option<OrganizationHandle>,
+        permission: PermissionHandle,
+    ) -> bool {
+        self.check(subject, organization, permission).is_ok()
+    }
+
+    /// A check through string ids, resolving nothing ahead of time and
+    /// interning nothing.
+    pub fn authorize_parts<S: AsRef<str>>(
+        &self,
+        subject_organization_id: Option<&str>,
+        subject_roles: &[S],
+        check_organization_id: Option<&str>,
+        resource_id: &str,
+        action: &str,
+    ) -> Result<(), DenyCode> {
+        if subject_organization_id != check_organization_id {
+            return Err(DenyCode::TenancyMismatch);
+        }
+        let Some(permission) = self.lookup_permission(resource_id, action) else {
+            return Err(DenyCode::InvalidPermissions);
+        };
+        let organization = check_organization_id
+            .and_then(|id| self.organizations.get(id))
+            .and_then(|&index| self.organization_slots.get(index as usize))
+            .filter(|slot| slot.has_policy);
+        for role in subject_roles {
+            let Some(&name) = self.role_names.get(role.as_ref()) else {
+                continue;
+            };
+            if let Some(Some(bits)) = self.project_roles.get(name as usize)
+                && (bits.contains(permission.action_bit) || bits.contains(permission.wildcard_bit))
+            {
+                return Ok(());
+            }
+            if let Some(bits) = organization.and_then(|slot| slot.custom_role(name))
+                && (bits.contains(permission.action_bit) || bits.contains(permission.wildcard_bit))
+            {
+                return Ok(());
+            }
+        }
+        Err(DenyCode::InvalidPermissions)
+    }
+
+    fn lookup_permission(&self, resource_id: &str, action: &str) -> Option<PermissionHandle> {
+        let mut permission = self.universe.lookup(resource_id, action)?;
+        if action == WILDCARD {
+            permission.action_bit = NO_BIT;
+        }
+        Some(permission)
+    }
+
+    /// A role-based check of the API's shapes.
+    pub fn authorize(&self, subject: &Subject, check: &AuthorizationCheck) -> Result<(), DenyCode> {
+        self.authorize_parts(
+            subject.organization_id.as_deref(),
+            &subject.roles,
+            check.organization_id.as_deref(),
+            &check.resource_id,
+            &check.action,
+        )
+    }
+
+    /// [`Engine::authorize`] as a boolean (the SDKs' `isAuthorized`).
+    pub fn is_authorized(&self, subject: &Subject, check: &AuthorizationCheck) -> bool {
+        self.authorize(subject, check).is_ok()
+    }
+
+    /// A scope-based check: tenancy first, then the project policy's scopes
+    /// named by the token. Organization roles never apply.
+    pub fn authorize_scopes<'s>(
+        &self,
+        subject_organization_id: Option<&str>,
+        token_scopes: impl IntoIterator<Item = &'s str>,
+        check: &AuthorizationCheck,
+    ) -> Result<(), DenyCode> {
+        if subject_organization_id != check.organization_id.as_deref() {
+            return Err(DenyCode::TenancyMismatch);
+        }
+        let Some(permission) = self.lookup_permission(&check.resource_id, &check.action) else {
+            return Err(DenyCode::InvalidPermissions);
+        };
+        let allowed = token_scopes.into_iter().any(|scope| {
+            self.scopes.get(scope).is_some_and(|bits| {
+                bits.contains(permission.action_bit) || bits.contains(permission.wildcard_bit)
+            })
+        });
+        if allowed {
+            Ok(())
+        } else {
+            Err(DenyCode::InvalidPermissions)
+        }
+    }
+
+    /// Every declared action of every declared resource, allowed or not, for
+    /// a subject checked in `organization_id` (the SDKs' `allPermissions`).
+    /// A subject of another organization is allowed nothing.
+    pub fn all_permissions(
+        &self,
+        subject: &Subject,
+        organization_id: Option<&str>,
+    ) -> BTreeMap<String, BTreeMap<String, bool>> {
+        let mut all: BTreeMap<String, BTreeMap<String, bool>> = BTreeMap::new();
+        for resource in &self.policy.resources {
+            let actions = all.entry(resource.resource_id.clone()).or_default();
+            for action in &resource.actions {
+                let allowed = self
+                    .authorize_parts(
+                        subject.organization_id.as_deref(),
+                        &subject.roles,
+                        organization_id,
+                        &resource.resource_id,
+                        action,
+                    )
+                    .is_ok();
+                let entry = actions.entry(action.clone()).or_insert(false);
+                *entry |= allowed;
+            }
+        }
+        all
+    }
+
+    /// The deny message the SDKs attach, for a check in `organization_id`.
+    pub fn deny_message(code: DenyCode, organization_id: Option<&str>) -> &'static str {
+        code.message(Caller::of_check(organization_id))
+    }
+}

@@ -35,6 +35,7 @@ pub struct OrganizationPolicyDocument {
 }
 
 #[derive(Deserialize)]
+#[serde(remote = "Self")]
 struct RawPolicyDocument {
     #[serde(default)]
     policy: Option<Policy>,
@@ -47,12 +48,15 @@ struct RawPolicyDocument {
 }
 
 #[derive(Deserialize)]
+#[serde(remote = "Self")]
 struct RawOrganizationPolicyDocument {
     #[serde(default)]
     org_policy: Option<OrganizationPolicy>,
     #[serde(default)]
     roles: Vec<Role>,
 }
+
+crate::model::object_only!(RawPolicyDocument, RawOrganizationPolicyDocument);
 
 /// Reads a project policy from JSON text.
 pub fn parse_policy(json: &str) -> Result<PolicyDocument, ParseError> {
@@ -117,8 +121,17 @@ pub fn deserialize_tracked<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
     serde_path_to_error::deserialize(deserializer).map_err(|error| {
         let path = pointer_of(error.path());
         let message = error.inner().to_string();
+        let code = classify(&message);
+        let message = first_line(&message);
+        // serde_json appends where it stopped; for data errors the pointer
+        // says that better, and other formats (a JS value) have no lines.
+        let message = if code == ProblemCode::InvalidJson {
+            message
+        } else {
+            strip_position(&message).to_owned()
+        };
         ParseError {
-            problem: Problem::error(classify(&message), path, first_line(&message)),
+            problem: Problem::error(code, path, message),
         }
     })
 }
@@ -167,6 +180,18 @@ fn classify(message: &str) -> ProblemCode {
     } else {
         ProblemCode::InvalidJson
     }
+}
+
+fn strip_position(message: &str) -> &str {
+    let Some((head, tail)) = message.rsplit_once(" at line ") else {
+        return message;
+    };
+    let mut words = tail.split(' ');
+    let is_position = words.next().is_some_and(|w| w.parse::<u64>().is_ok())
+        && words.next() == Some("column")
+        && words.next().is_some_and(|w| w.parse::<u64>().is_ok())
+        && words.next().is_none();
+    if is_position { head } else { message }
 }
 
 fn first_line(message: &str) -> String {

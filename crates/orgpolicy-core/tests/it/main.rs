@@ -1,1 +1,6 @@
-fn main() {}
+//! Integration tests of the policy core: one binary, one module per theme.
+
+mod engine;
+mod parse;
+mod properties;
+mod scenarios;

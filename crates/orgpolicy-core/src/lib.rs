@@ -28,6 +28,8 @@
 //!   organization defines a role with the same id.
 //! - **Nothing on the check path goes through serde**, allocates, or interns.
 
+#![deny(clippy::disallowed_methods)]
+
 pub mod decision;
 pub mod diff;
 pub mod engine;

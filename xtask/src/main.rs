@@ -1,1 +1,337 @@
-fn main() {}
+//! `cargo xtask`: the project's build, test, bench and fuzz commands.
+//!
+//! Every command installs what it needs first, idempotently: a tool already
+//! present at the right version is left alone.
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+#[derive(Parser)]
+#[command(about = "orgpolicy's build, test, bench and fuzz commands")]
+struct Cli {
+    #[command(subcommand)]
+    command: Task,
+}
+
+#[derive(Subcommand)]
+enum Task {
+    /// Install what the build and tests need (idempotent).
+    Setup,
+    /// Format check, clippy (native and wasm32), dependency rules, every test.
+    Test,
+    /// Run the performance workload and print the figures against the targets.
+    Bench,
+    /// Run a fuzz target (needs cargo-fuzz; installs it if missing).
+    Fuzz {
+        /// `parse_evaluate` or `differential`.
+        #[arg(default_value = "differential")]
+        target: String,
+        /// How long to fuzz.
+        #[arg(long, default_value_t = 600)]
+        seconds: u64,
+    },
+}
+
+fn main() -> Result<()> {
+    let cli = Cli::parse();
+    let root = project_root()?;
+    std::env::set_current_dir(&root)?;
+    match cli.command {
+        Task::Setup => setup(),
+        Task::Test => test(),
+        Task::Bench => bench(&root),
+        Task::Fuzz { target, seconds } => fuzz(&target, seconds),
+    }
+}
+
+fn project_root() -> Result<PathBuf> {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest
+        .parent()
+        .map(Path::to_path_buf)
+        .context("xtask lives one level below the root")
+}
+
+fn run(program: &str, args: &[&str]) -> Result<()> {
+    eprintln!("$ {program} {}", args.join(" "));
+    let status = Command::new(program)
+        .args(args)
+        .status()
+        .with_context(|| format!("starting {program}"))?;
+    if !status.success() {
+        bail!("`{program} {}` failed: {status}", args.join(" "));
+    }
+    Ok(())
+}
+
+fn output(program: &str, args: &[&str]) -> Result<String> {
+    let out = Command::new(program)
+        .args(args)
+        .stderr(Stdio::inherit())
+        .output()?;
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+
+fn setup() -> Result<()> {
+    let installed = output("rustup", &["target", "list", "--installed"])?;
+    if installed.lines().any(|line| line.trim() == WASM_TARGET) {
+        eprintln!("setup: {WASM_TARGET} target present");
+    } else {
+        run("rustup", &["target", "add", WASM_TARGET])?;
+    }
+    Ok(())
+}
+
+/// Sums `test result:` lines of cargo test output.
+#[derive(Debug, Default)]
+struct Tally {
+    passed: u64,
+    failed: u64,
+}
+
+impl Tally {
+    fn add_cargo_output(&mut self, text: &str) {
+        for line in text.lines() {
+            let Some(rest) = line.trim().strip_prefix("test result: ") else {
+                continue;
+            };
+            for part in rest.split(';') {
+                let mut words = part.split_whitespace().rev();
+                let (Some(label), Some(count)) = (words.next(), words.next()) else {
+                    continue;
+                };
+                let Ok(count) = count.parse::<u64>() else {
+                    continue;
+                };
+                match label {
+                    "passed" => self.passed += count,
+                    "failed" => self.failed += count,
+                    _ => {}
+                }
+            }
+        }
+    }
+}
+
+/// Runs a test command, echoing its output, and tallies its results.
+fn run_tests(tally: &mut Tally, program: &str, args: &[&str]) -> Result<bool> {
+    eprintln!("$ {program} {}", args.join(" "));
+    let out = Command::new(program)
+        .args(args)
+        .stderr(Stdio::piped())
+        .stdout(Stdio::piped())
+        .output()?;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    print!("{stdout}");
+    eprint!("{stderr}");
+    let before = tally.failed;
+    tally.add_cargo_output(&stdout);
+    if !out.status.success() && tally.failed == before {
+        // A build failure or crash: count it, so the summary cannot read green.
+        tally.failed += 1;
+    }
+    Ok(out.status.success())
+}
+
+/// Crates the core must never depend on: it is pure and target-neutral.
+const FORBIDDEN_IN_CORE: &[&str] = &[
+    "wasm-bindgen",
+    "js-sys",
+    "web-sys",
+    "tokio",
+    "axum",
+    "hyper",
+    "reqwest",
+    "rusqlite",
+    "gloo-net",
+    "leptos",
+];
+
+fn check_core_dependencies() -> Result<()> {
+    let tree = output(
+        "cargo",
+        &[
+            "tree",
+            "-p",
+            "orgpolicy-core",
+            "-e",
+            "normal",
+            "--prefix",
+            "none",
+            "--target",
+            "all",
+        ],
+    )?;
+    let found: Vec<&str> = tree
+        .lines()
+        .filter_map(|line| line.split_whitespace().next())
+        .filter(|name| FORBIDDEN_IN_CORE.contains(name))
+        .collect();
+    if !found.is_empty() {
+        bail!(
+            "orgpolicy-core depends on {found:?}: the core must stay free of I/O and platform crates"
+        );
+    }
+    eprintln!("core dependencies: none of {FORBIDDEN_IN_CORE:?}");
+    Ok(())
+}
+
+fn test() -> Result<()> {
+    setup()?;
+    let mut steps_failed: Vec<String> = Vec::new();
+    let mut step = |name: &str, result: Result<()>| {
+        if let Err(error) = result {
+            eprintln!("FAILED: {name}: {error:#}");
+            steps_failed.push(name.to_owned());
+        }
+    };
+    step("rustfmt", run("cargo", &["fmt", "--all", "--check"]));
+    step(
+        "clippy (native)",
+        run(
+            "cargo",
+            &[
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        ),
+    );
+    step(
+        "clippy (wasm32 core)",
+        run(
+            "cargo",
+            &[
+                "clippy",
+                "-p",
+                "orgpolicy-core",
+                "--target",
+                WASM_TARGET,
+                "--",
+                "-D",
+                "warnings",
+            ],
+        ),
+    );
+    step("core dependency rules", check_core_dependencies());
+    step(
+        "fuzz targets build",
+        run(
+            "cargo",
+            &["check", "--manifest-path", "fuzz/Cargo.toml", "--bins"],
+        ),
+    );
+
+    let mut tally = Tally::default();
+    let native_ok = run_tests(&mut tally, "cargo", &["test", "--workspace"])?;
+    if !native_ok {
+        steps_failed.push("cargo test".to_owned());
+    }
+
+    if !steps_failed.is_empty() {
+        eprintln!("failed steps: {}", steps_failed.join(", "));
+        tally.failed += steps_failed.len() as u64 - u64::from(!native_ok);
+    }
+    println!("{} passed, {} failed", tally.passed, tally.failed);
+    if tally.failed > 0 || !steps_failed.is_empty() {
+        std::process::exit(1);
+    }
+    Ok(())
+}
+
+/// Reads criterion's mean estimate (ns per iteration) for a benchmark.
+fn criterion_mean_ns(root: &Path, id: &str) -> Result<f64> {
+    let path = root
+        .join("target/criterion/workload")
+        .join(id)
+        .join("new/estimates.json");
+    let text =
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let estimates: serde_json::Value = serde_json::from_str(&text)?;
+    estimates
+        .pointer("/mean/point_estimate")
+        .and_then(serde_json::Value::as_f64)
+        .context("mean.point_estimate in criterion estimates")
+}
+
+fn bench(root: &Path) -> Result<()> {
+    run(
+        "cargo",
+        &["bench", "-p", "orgpolicy-core", "--bench", "workload"],
+    )?;
+    let checks = 1_000_000.0;
+    let naive_checks = 100_000.0;
+    let compile_ms = criterion_mean_ns(root, "compile")? / 1e6;
+    let handles = criterion_mean_ns(root, "check_handles")? / checks;
+    let strings = criterion_mean_ns(root, "check_strings")? / checks;
+    let naive = criterion_mean_ns(root, "check_naive")? / naive_checks;
+    let verdict = |value: f64, limit: f64| if value <= limit { "ok" } else { "OVER TARGET" };
+    println!("\n| measure | figure | target | vs naive reference |");
+    println!("|---|---|---|---|");
+    println!(
+        "| compile the workload policy | {compile_ms:.2} ms | <= 20 ms ({}) | |",
+        verdict(compile_ms, 20.0)
+    );
+    println!(
+        "| check through handles | {handles:.1} ns | <= 20 ns ({}) | {:.0}x faster |",
+        verdict(handles, 20.0),
+        naive / handles
+    );
+    println!(
+        "| check through string ids | {strings:.1} ns | <= 100 ns ({}) | {:.1}x faster |",
+        verdict(strings, 100.0),
+        naive / strings
+    );
+    println!("| naive reference check | {naive:.1} ns | | 1x |");
+    Ok(())
+}
+
+fn fuzz(target: &str, seconds: u64) -> Result<()> {
+    let has_fuzz = Command::new("cargo")
+        .args(["fuzz", "--version"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_fuzz {
+        run(
+            "cargo",
+            &["install", "cargo-fuzz", "--version", "=0.13.2", "--locked"],
+        )?;
+    }
+    let time = format!("-max_total_time={seconds}");
+    eprintln!("$ RUSTC_BOOTSTRAP=1 cargo fuzz run -O {target} -- {time}");
+    // cargo-fuzz needs nightly flags (sanitizers); the stable toolchain
+    // accepts them with RUSTC_BOOTSTRAP, as only stable is installed here.
+    let status = Command::new("cargo")
+        .args(["fuzz", "run", "-O", target, "--", &time, "-max_len=4096"])
+        .current_dir("fuzz")
+        .env("RUSTC_BOOTSTRAP", "1")
+        .status()?;
+    if !status.success() {
+        bail!("fuzzing {target} found a failure: see fuzz/artifacts/{target}");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Tally;
+
+    #[test]
+    fn tally_sums_cargo_result_lines() {
+        let mut tally = Tally::default();
+        tally.add_cargo_output(
+            "test result: ok. 17 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.79s\n\
+             noise\n\
+             test result: FAILED. 2 passed; 3 failed; 0 ignored; 0 measured; 0 filtered out\n",
+        );
+        assert_eq!((tally.passed, tally.failed), (19, 3));
+    }
+}

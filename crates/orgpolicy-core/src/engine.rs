@@ -14,6 +14,9 @@
 use crate::WILDCARD;
 use crate::decision::{Caller, DenyCode};
 use crate::model::{AuthorizationCheck, OrganizationPolicy, Permission, Policy, Role, Subject};
+use crate::organizations::OrganizationTable;
+use crate::symbols::{self, Symbols};
+use hashbrown::HashTable;
 use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
 
@@ -52,18 +55,36 @@ impl Bits {
     }
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Copy)]
 struct ResourceSlot {
     wildcard_bit: u32,
-    actions: FxHashMap<Box<str>, u32>,
 }
 
 /// Resource and action ids to bits; append-only.
 #[derive(Debug, Default)]
 struct Universe {
-    resources: FxHashMap<Box<str>, u32>,
+    /// Resource ids; a resource's symbol indexes `slots`.
+    resources: Symbols,
     slots: Vec<ResourceSlot>,
+    /// Action names, shared by every resource.
+    actions: Symbols,
+    /// `(resource symbol, action symbol)` to the pair's bit, hashed by both
+    /// strings so a check finds its pair with one probe.
+    pairs: HashTable<Pair>,
     next_bit: u32,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Pair {
+    resource: u32,
+    action: u32,
+    bit: u32,
+    wildcard_bit: u32,
+}
+
+#[inline(always)]
+fn pair_hash(resource_id: &[u8], action: &[u8]) -> u64 {
+    symbols::hash(resource_id).rotate_left(29) ^ symbols::hash(action)
 }
 
 impl Universe {
@@ -74,29 +95,49 @@ impl Universe {
     }
 
     fn intern_resource(&mut self, resource_id: &str) -> u32 {
-        if let Some(&index) = self.resources.get(resource_id) {
-            return index;
+        let before = self.resources.len();
+        let index = self.resources.intern(resource_id);
+        if self.resources.len() > before {
+            let wildcard_bit = self.take_bit();
+            self.slots.push(ResourceSlot { wildcard_bit });
         }
-        let index = u32::try_from(self.slots.len()).unwrap_or(u32::MAX);
-        let wildcard_bit = self.take_bit();
-        self.slots.push(ResourceSlot {
-            wildcard_bit,
-            actions: FxHashMap::default(),
-        });
-        self.resources.insert(resource_id.into(), index);
         index
     }
 
-    fn intern_action(&mut self, resource: u32, action: &str) -> u32 {
-        let next = self.next_bit;
-        let Some(slot) = self.slots.get_mut(resource as usize) else {
-            return NO_BIT;
-        };
-        if let Some(&bit) = slot.actions.get(action) {
-            return bit;
+    fn intern_action(&mut self, resource: u32, action_name: &str) -> u32 {
+        let action = self.actions.intern(action_name);
+        let resource_id = self.resources.bytes_of(resource);
+        let hash = pair_hash(resource_id, action_name.as_bytes());
+        if let Some(pair) = self.pairs.find(hash, |pair| {
+            pair.resource == resource && pair.action == action
+        }) {
+            return pair.bit;
         }
-        slot.actions.insert(action.into(), next);
-        self.take_bit()
+        let bit = self.take_bit();
+        let wildcard_bit = self.wildcard_bit(resource);
+        let (resources, actions) = (&self.resources, &self.actions);
+        self.pairs.insert_unique(
+            hash,
+            Pair {
+                resource,
+                action,
+                bit,
+                wildcard_bit,
+            },
+            |pair| {
+                pair_hash(
+                    resources.bytes_of(pair.resource),
+                    actions.bytes_of(pair.action),
+                )
+            },
+        );
+        bit
+    }
+
+    fn wildcard_bit(&self, resource: u32) -> u32 {
+        self.slots
+            .get(resource as usize)
+            .map_or(NO_BIT, |slot| slot.wildcard_bit)
     }
 
     /// The bits a grant of `permission` sets.
@@ -104,9 +145,7 @@ impl Universe {
         let resource = self.intern_resource(&permission.resource_id);
         for action in &permission.actions {
             let bit = if action == WILDCARD {
-                self.slots
-                    .get(resource as usize)
-                    .map_or(NO_BIT, |slot| slot.wildcard_bit)
+                self.wildcard_bit(resource)
             } else {
                 self.intern_action(resource, action)
             };
@@ -116,41 +155,36 @@ impl Universe {
         }
     }
 
-    /// The two bits a check tests, without interning anything new.
-    #[inline]
+    /// The two bits a check tests, without interning anything new: one
+    /// probe for a known pair; for an action the resource never had, the
+    /// resource's `*` bit alone.
+    #[inline(always)]
     fn lookup(&self, resource_id: &str, action: &str) -> Option<PermissionHandle> {
-        let slot = self.slots.get(*self.resources.get(resource_id)? as usize)?;
+        let hash = pair_hash(resource_id.as_bytes(), action.as_bytes());
+        let found = self.pairs.find(hash, |pair| {
+            symbols::same(self.actions.bytes_of(pair.action), action.as_bytes())
+                && symbols::same(
+                    self.resources.bytes_of(pair.resource),
+                    resource_id.as_bytes(),
+                )
+        });
+        if let Some(pair) = found {
+            return Some(PermissionHandle {
+                action_bit: pair.bit,
+                wildcard_bit: pair.wildcard_bit,
+            });
+        }
+        let resource = self.resources.get(resource_id)?;
         Some(PermissionHandle {
-            action_bit: slot.actions.get(action).copied().unwrap_or(NO_BIT),
-            wildcard_bit: slot.wildcard_bit,
+            action_bit: NO_BIT,
+            wildcard_bit: self.wildcard_bit(resource),
         })
     }
 }
 
 /// An interned role id. Ids are shared by project and organization roles;
 /// which roles a check may use is decided by where each is looked up.
-type RoleName = u32;
-
-#[derive(Debug, Default)]
-struct OrganizationSlot {
-    /// Custom roles sorted by name; duplicates merged as the SDKs would
-    /// (every role with a matching id counts).
-    custom_roles: Vec<(RoleName, Bits)>,
-    /// Role sets resolved for this organization, rebuilt when its policy changes.
-    sets: Vec<u32>,
-    has_policy: bool,
-}
-
-impl OrganizationSlot {
-    #[inline]
-    fn custom_role(&self, name: RoleName) -> Option<&Bits> {
-        let index = self
-            .custom_roles
-            .binary_search_by_key(&name, |(role, _)| *role)
-            .ok()?;
-        self.custom_roles.get(index).map(|(_, bits)| bits)
-    }
-}
+pub(crate) type RoleName = u32;
 
 #[derive(Debug)]
 struct RoleSet {
@@ -184,12 +218,16 @@ pub struct Engine {
     policy: Policy,
     organization_policies: BTreeMap<String, OrganizationPolicy>,
     universe: Universe,
-    role_names: FxHashMap<Box<str>, RoleName>,
+    role_names: Symbols,
     /// Project role bitsets by role name (`None`: not a project role).
     project_roles: Vec<Option<Bits>>,
     scopes: FxHashMap<Box<str>, Bits>,
-    organizations: FxHashMap<Box<str>, u32>,
-    organization_slots: Vec<OrganizationSlot>,
+    /// Role names some organization defines a custom role for (never
+    /// cleared: a stale bit only costs a lookup).
+    custom_role_names: Bits,
+    organizations: OrganizationTable,
+    /// Role sets resolved per organization index, rebuilt when its policy changes.
+    organization_sets: Vec<Vec<u32>>,
     sets: Vec<RoleSet>,
     set_index: FxHashMap<(Option<u32>, Box<[RoleName]>), u32>,
 }
@@ -201,11 +239,12 @@ impl Engine {
             policy: Policy::default(),
             organization_policies: BTreeMap::new(),
             universe: Universe::default(),
-            role_names: FxHashMap::default(),
+            role_names: Symbols::default(),
             project_roles: Vec::new(),
             scopes: FxHashMap::default(),
-            organizations: FxHashMap::default(),
-            organization_slots: Vec::new(),
+            custom_role_names: Bits::default(),
+            organizations: OrganizationTable::default(),
+            organization_sets: Vec::new(),
             sets: Vec::new(),
             set_index: FxHashMap::default(),
         };
@@ -272,12 +311,7 @@ impl Engine {
     }
 
     fn intern_role(&mut self, role_id: &str) -> RoleName {
-        if let Some(&name) = self.role_names.get(role_id) {
-            return name;
-        }
-        let name = u32::try_from(self.role_names.len()).unwrap_or(u32::MAX);
-        self.role_names.insert(role_id.into(), name);
-        name
+        self.role_names.intern(role_id)
     }
 
     fn project_role_slot(&mut self, name: RoleName) -> Option<&mut Option<Bits>> {
@@ -297,12 +331,11 @@ impl Engine {
     }
 
     fn intern_organization(&mut self, organization_id: &str) -> u32 {
-        if let Some(&index) = self.organizations.get(organization_id) {
-            return index;
+        let index = self.organizations.intern(organization_id);
+        if self.organization_sets.len() <= index as usize {
+            self.organization_sets
+                .resize_with(index as usize + 1, Vec::new);
         }
-        let index = u32::try_from(self.organization_slots.len()).unwrap_or(u32::MAX);
-        self.organization_slots.push(OrganizationSlot::default());
-        self.organizations.insert(organization_id.into(), index);
         index
     }
 
@@ -314,6 +347,7 @@ impl Engine {
         let mut custom_roles: Vec<(RoleName, Bits)> = Vec::with_capacity(policy.roles.len());
         for role in &policy.roles {
             let name = self.intern_role(&role.role_id);
+            self.custom_role_names.insert(name);
             let bits = self.compile_role(role);
             custom_roles.push((name, bits));
         }
@@ -326,10 +360,11 @@ impl Engine {
                 false
             }
         });
-        if let Some(slot) = self.organization_slots.get_mut(index as usize) {
-            slot.custom_roles = custom_roles;
-            slot.has_policy = true;
-        }
+        let custom_roles: Vec<(RoleName, Vec<u64>)> = custom_roles
+            .into_iter()
+            .map(|(name, bits)| (name, bits.0))
+            .collect();
+        self.organizations.set_roles(index, &custom_roles);
         self.organization_policies
             .insert(organization_id.to_owned(), policy);
         self.rebuild_sets_of(index);
@@ -342,11 +377,8 @@ impl Engine {
         organization_id: &str,
     ) -> Option<OrganizationPolicy> {
         let removed = self.organization_policies.remove(organization_id)?;
-        if let Some(&index) = self.organizations.get(organization_id) {
-            if let Some(slot) = self.organization_slots.get_mut(index as usize) {
-                slot.custom_roles.clear();
-                slot.has_policy = false;
-            }
+        if let Some(index) = self.organizations.find(organization_id) {
+            self.organizations.set_roles(index, &[]);
             self.rebuild_sets_of(index);
         }
         Some(removed)
@@ -354,9 +386,9 @@ impl Engine {
 
     fn rebuild_sets_of(&mut self, organization: u32) {
         let set_ids = self
-            .organization_slots
+            .organization_sets
             .get(organization as usize)
-            .map(|slot| slot.sets.clone())
+            .cloned()
             .unwrap_or_default();
         for set_id in set_ids {
             let Some(set) = self.sets.get(set_id as usize) else {
@@ -370,14 +402,16 @@ impl Engine {
     }
 
     fn union_of(&self, organization: Option<u32>, roles: &[RoleName]) -> Bits {
-        let slot = organization.and_then(|index| self.organization_slots.get(index as usize));
+        let block = organization.and_then(|index| self.organizations.block(index));
         let mut bits = Bits::default();
         for &name in roles {
             if let Some(Some(project)) = self.project_roles.get(name as usize) {
                 bits.union_with(project);
             }
-            if let Some(custom) = slot.and_then(|slot| slot.custom_role(name)) {
-                bits.union_with(custom);
+            if let Some(custom) = block.and_then(|block| block.role(name)) {
+                for bit in custom.bits() {
+                    bits.insert(bit);
+                }
             }
         }
         bits
@@ -414,10 +448,10 @@ impl Engine {
             roles: key.1.clone(),
             bits,
         });
-        if let Some(slot) =
-            organization.and_then(|index| self.organization_slots.get_mut(index as usize))
+        if let Some(sets) =
+            organization.and_then(|index| self.organization_sets.get_mut(index as usize))
         {
-            slot.sets.push(set_id);
+            sets.push(set_id);
         }
         self.set_index.insert(key, set_id);
         SubjectHandle(set_id)
@@ -434,11 +468,7 @@ impl Engine {
         } else {
             self.universe.intern_action(resource, action)
         };
-        let wildcard_bit = self
-            .universe
-            .slots
-            .get(resource as usize)
-            .map_or(NO_BIT, |slot| slot.wildcard_bit);
+        let wildcard_bit = self.universe.wildcard_bit(resource);
         PermissionHandle {
             action_bit,
             wildcard_bit,
@@ -488,18 +518,28 @@ impl Engine {
         resource_id: &str,
         action: &str,
     ) -> Result<(), DenyCode> {
-        if subject_organization_id != check_organization_id {
+        let same_tenant = match (subject_organization_id, check_organization_id) {
+            (Some(subject), Some(check)) => symbols::same(subject.as_bytes(), check.as_bytes()),
+            (None, None) => true,
+            _ => false,
+        };
+        if !same_tenant {
             return Err(DenyCode::TenancyMismatch);
         }
         let Some(permission) = self.lookup_permission(resource_id, action) else {
             return Err(DenyCode::InvalidPermissions);
         };
-        let organization = check_organization_id
-            .and_then(|id| self.organizations.get(id))
-            .and_then(|&index| self.organization_slots.get(index as usize))
-            .filter(|slot| slot.has_policy);
-        for role in subject_roles {
-            let Some(&name) = self.role_names.get(role.as_ref()) else {
+        // Project roles first: their bitsets are few and hot. The organization
+        // (a hash of its id and a walk to its custom roles, cold when tenants
+        // vary) is visited only if a subject role is some organization's
+        // custom role name.
+        // Role names resolved in the first pass, for the second; subjects
+        // with more roles than this resolve the rest again.
+        const KEPT: usize = 8;
+        let mut kept = [RoleName::MAX; KEPT];
+        let mut custom_candidates = false;
+        for (index, role) in subject_roles.iter().enumerate() {
+            let Some(name) = self.role_names.get(role.as_ref()) else {
                 continue;
             };
             if let Some(Some(bits)) = self.project_roles.get(name as usize)
@@ -507,9 +547,39 @@ impl Engine {
             {
                 return Ok(());
             }
-            if let Some(bits) = organization.and_then(|slot| slot.custom_role(name))
-                && (bits.contains(permission.action_bit) || bits.contains(permission.wildcard_bit))
-            {
+            if self.custom_role_names.contains(name) {
+                custom_candidates = true;
+                if let Some(slot) = kept.get_mut(index) {
+                    *slot = name;
+                }
+            }
+        }
+        if !custom_candidates {
+            return Err(DenyCode::InvalidPermissions);
+        }
+        let Some(organization) = check_organization_id
+            .and_then(|id| self.organizations.get(id))
+            .filter(|block| block.has_roles())
+        else {
+            return Err(DenyCode::InvalidPermissions);
+        };
+        let granted_by = |name: RoleName| {
+            organization.role(name).is_some_and(|bits| {
+                bits.contains_either(permission.action_bit, permission.wildcard_bit)
+            })
+        };
+        if kept
+            .iter()
+            .any(|&name| name != RoleName::MAX && granted_by(name))
+        {
+            return Ok(());
+        }
+        let overflow = subject_roles
+            .iter()
+            .skip(KEPT)
+            .filter_map(|role| self.role_names.get(role.as_ref()));
+        for name in overflow {
+            if granted_by(name) {
                 return Ok(());
             }
         }

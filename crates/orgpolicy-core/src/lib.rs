@@ -37,10 +37,12 @@ pub mod explain;
 pub mod m2m;
 pub mod members;
 pub mod model;
+mod organizations;
 pub mod parse;
 pub mod problem;
 pub mod reference;
 pub mod stytch;
+mod symbols;
 pub mod validate;
 
 /// The action that grants every action on a resource.

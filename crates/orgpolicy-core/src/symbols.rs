@@ -1,0 +1,169 @@
+//! Interned strings: ids to dense integers, for the ids a check looks up
+//! (role ids, resource ids, action names).
+//!
+//! A `hashbrown::HashTable` over one byte arena. Looking up a short id — and
+//! ids are short — compares it with at most two word loads instead of a call
+//! to `memcmp`, and the keys sit together in one allocation instead of one
+//! allocation each.
+
+use hashbrown::HashTable;
+use rustc_hash::FxHasher;
+use std::hash::Hasher;
+
+/// Strings to dense `u32` symbols, append-only.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Symbols {
+    table: HashTable<u32>,
+    arena: Vec<u8>,
+    /// Start and length of each symbol's bytes in `arena`.
+    spans: Vec<(u32, u32)>,
+}
+
+/// The hash of an id: its bytes alone (no length prefix: the table holds
+/// only whole ids, so prefix collisions cannot arise).
+#[inline]
+pub(crate) fn hash(text: &[u8]) -> u64 {
+    let mut hasher = FxHasher::default();
+    hasher.write(text);
+    hasher.finish()
+}
+
+fn word8(bytes: &[u8], at: usize) -> u64 {
+    let mut word = [0u8; 8];
+    if let Some(slice) = bytes.get(at..at + 8) {
+        word.copy_from_slice(slice);
+    }
+    u64::from_ne_bytes(word)
+}
+
+fn word4(bytes: &[u8], at: usize) -> u32 {
+    let mut word = [0u8; 4];
+    if let Some(slice) = bytes.get(at..at + 4) {
+        word.copy_from_slice(slice);
+    }
+    u32::from_ne_bytes(word)
+}
+
+/// Byte equality, with the common short lengths done by overlapping loads.
+#[inline]
+pub(crate) fn same(a: &[u8], b: &[u8]) -> bool {
+    let len = a.len();
+    if len != b.len() {
+        return false;
+    }
+    match len {
+        0 => true,
+        1..=3 => a == b,
+        4..=8 => word4(a, 0) == word4(b, 0) && word4(a, len - 4) == word4(b, len - 4),
+        9..=16 => word8(a, 0) == word8(b, 0) && word8(a, len - 8) == word8(b, len - 8),
+        17..=32 => {
+            word8(a, 0) == word8(b, 0)
+                && word8(a, 8) == word8(b, 8)
+                && word8(a, len - 16) == word8(b, len - 16)
+                && word8(a, len - 8) == word8(b, len - 8)
+        }
+        _ => a == b,
+    }
+}
+
+impl Symbols {
+    #[inline(always)]
+    pub(crate) fn bytes_of(&self, symbol: u32) -> &[u8] {
+        let (start, len) = self.spans.get(symbol as usize).copied().unwrap_or((0, 0));
+        self.arena
+            .get(start as usize..(start as usize + len as usize))
+            .unwrap_or_default()
+    }
+
+    /// The symbol of `text`, if interned.
+    #[inline(always)]
+    pub(crate) fn get(&self, text: &str) -> Option<u32> {
+        let bytes = text.as_bytes();
+        self.table
+            .find(hash(bytes), |&symbol| same(self.bytes_of(symbol), bytes))
+            .copied()
+    }
+
+    /// The symbol of `text`, interning it if new.
+    pub(crate) fn intern(&mut self, text: &str) -> u32 {
+        if let Some(symbol) = self.get(text) {
+            return symbol;
+        }
+        let symbol = u32::try_from(self.spans.len()).unwrap_or(u32::MAX);
+        let start = u32::try_from(self.arena.len()).unwrap_or(u32::MAX);
+        self.arena.extend_from_slice(text.as_bytes());
+        self.spans
+            .push((start, u32::try_from(text.len()).unwrap_or(u32::MAX)));
+        let (arena, spans) = (&self.arena, &self.spans);
+        self.table
+            .insert_unique(hash(text.as_bytes()), symbol, |&s| {
+                let (start, len) = spans.get(s as usize).copied().unwrap_or((0, 0));
+                hash(
+                    arena
+                        .get(start as usize..(start as usize + len as usize))
+                        .unwrap_or_default(),
+                )
+            });
+        symbol
+    }
+
+    /// How many symbols there are.
+    pub(crate) fn len(&self) -> usize {
+        self.spans.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interning_is_stable_and_exact() {
+        let mut symbols = Symbols::default();
+        let words: Vec<String> = (0..40)
+            .map(|n| "x".repeat(n))
+            .chain(
+                [
+                    "read",
+                    "Read",
+                    "reaD",
+                    "abcdefgh",
+                    "abcdefgi",
+                    "bbcdefgh",
+                    "ünïcødé",
+                ]
+                .map(String::from),
+            )
+            .collect();
+        let ids: Vec<u32> = words.iter().map(|w| symbols.intern(w)).collect();
+        assert_eq!(symbols.len(), words.len());
+        for (word, id) in words.iter().zip(&ids) {
+            assert_eq!(symbols.get(word), Some(*id));
+            assert_eq!(symbols.intern(word), *id);
+        }
+        assert_eq!(symbols.get("x".repeat(40).as_str()), None);
+        assert_eq!(symbols.get("abcdefgj"), None);
+        assert_eq!(symbols.get("reae"), None);
+    }
+
+    #[test]
+    fn short_comparison_agrees_with_slice_equality() {
+        let samples: Vec<Vec<u8>> = (0..=40u8)
+            .flat_map(|len| {
+                let base: Vec<u8> = (0..len).collect();
+                let mut variants = vec![base.clone()];
+                for at in 0..len as usize {
+                    let mut changed = base.clone();
+                    changed[at] ^= 0x80;
+                    variants.push(changed);
+                }
+                variants
+            })
+            .collect();
+        for a in &samples {
+            for b in &samples {
+                assert_eq!(same(a, b), a == b, "{a:?} {b:?}");
+            }
+        }
+    }
+}

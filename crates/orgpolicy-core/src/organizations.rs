@@ -1,21 +1,19 @@
 //! Organizations by id, each laid out as one contiguous block: its id, its
-//! custom role names (sorted) and each custom role's grants as a sparse
-//! bitset (its non-zero 64-bit words, by word index).
+//! custom role names (sorted) and each custom role's granted bits as a
+//! sorted list.
 //!
 //! With thousands of tenants, a string check for a random organization is
 //! bound by cache misses, not arithmetic. Keeping the id (compared on hash
 //! lookup), the role names and the granted bits in one small allocation
 //! makes the walk from an organization id to a custom role's grants touch one
 //! or two adjacent cache lines. Custom roles grant a handful of permissions
-//! out of thousands, so a sparse bitset is a fraction of the size of a dense
-//! one: a typical block is a few hundred bytes, and a few thousand
-//! organizations stay in L2. A check's action bit and its resource's `*` bit
-//! are adjacent, so one search over a role's few words answers both.
+//! out of thousands, so a sorted list of granted bits is a small fraction of
+//! a dense bitset: a typical block is a few hundred bytes, and a few thousand
+//! organizations stay in L2.
 //!
 //! Block layout, in `u32` words:
 //! `[id length] [role count n] [id bytes, zero padded] [n role names,
-//! sorted] [n + 1 offsets, in entries] [entries: word index, low half, high
-//! half]`
+//! sorted] [n + 1 offsets into the bit lists] [bit lists]`
 
 use crate::engine::RoleName;
 use hashbrown::HashTable;
@@ -28,71 +26,20 @@ pub(crate) struct OrganizationBlock {
     words: Box<[u32]>,
 }
 
-/// One custom role's grants: `(word index, word)` entries sorted by index.
+/// One custom role's grants: the granted bits, sorted.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct RoleBits<'b>(&'b [u32]);
 
-const ENTRY: usize = 3;
-
 impl RoleBits<'_> {
-    fn entries(self) -> usize {
-        self.0.len() / ENTRY
-    }
-
-    fn index_at(self, entry: usize) -> u32 {
-        self.0.get(entry * ENTRY).copied().unwrap_or(u32::MAX)
-    }
-
-    fn word_at(self, entry: usize) -> u64 {
-        let low = self.0.get(entry * ENTRY + 1).copied().unwrap_or(0);
-        let high = self.0.get(entry * ENTRY + 2).copied().unwrap_or(0);
-        u64::from(low) | (u64::from(high) << 32)
-    }
-
-    /// The word holding bit `64 * index .. 64 * index + 63`.
-    #[inline]
-    fn word(self, index: u32) -> u64 {
-        let (mut low, mut high) = (0, self.entries());
-        while low < high {
-            let middle = low + (high - low) / 2;
-            if self.index_at(middle) < index {
-                low = middle + 1;
-            } else {
-                high = middle;
-            }
-        }
-        if self.index_at(low) == index {
-            self.word_at(low)
-        } else {
-            0
-        }
-    }
-
-    /// Whether either bit is set (one search when they share a word, as a
-    /// resource's action and `*` bits usually do).
+    /// Whether either bit is granted.
     #[inline]
     pub(crate) fn contains_either(self, first: u32, second: u32) -> bool {
-        let word = self.word(first >> 6);
-        if (word >> (first & 63)) & 1 == 1 {
-            return true;
-        }
-        let word = if first >> 6 == second >> 6 {
-            word
-        } else {
-            self.word(second >> 6)
-        };
-        (word >> (second & 63)) & 1 == 1
+        self.0.binary_search(&first).is_ok() || self.0.binary_search(&second).is_ok()
     }
 
-    /// The set bits, ascending.
+    /// The granted bits, ascending.
     pub(crate) fn bits(self) -> impl Iterator<Item = u32> {
-        (0..self.entries()).flat_map(move |entry| {
-            let base = self.index_at(entry).saturating_mul(64);
-            let word = self.word_at(entry);
-            (0..64u32)
-                .filter(move |bit| (word >> bit) & 1 == 1)
-                .map(move |bit| base.saturating_add(bit))
-        })
+        self.0.iter().copied()
     }
 }
 
@@ -122,21 +69,24 @@ impl OrganizationBlock {
     /// Builds a block. `roles` must be sorted by name with no duplicates;
     /// each role's bits are given as a dense bitset.
     pub(crate) fn new(id: &str, roles: &[(RoleName, Vec<u64>)]) -> Self {
-        let sparse: Vec<Vec<(u32, u64)>> = roles
+        let sparse: Vec<Vec<u32>> = roles
             .iter()
             .map(|(_, dense)| {
                 dense
                     .iter()
                     .enumerate()
-                    .filter(|(_, word)| **word != 0)
-                    .map(|(index, word)| (to_u32(index), *word))
+                    .flat_map(|(index, &word)| {
+                        let base = to_u32(index).saturating_mul(64);
+                        (0..64u32)
+                            .filter(move |bit| (word >> bit) & 1 == 1)
+                            .map(move |bit| base.saturating_add(bit))
+                    })
                     .collect()
             })
             .collect();
         let entries: usize = sparse.iter().map(Vec::len).sum();
-        let mut words = Vec::with_capacity(
-            HEADER + id_word_count(id.len()) + 2 * roles.len() + 1 + ENTRY * entries,
-        );
+        let mut words =
+            Vec::with_capacity(HEADER + id_word_count(id.len()) + 2 * roles.len() + 1 + entries);
         words.push(to_u32(id.len()));
         words.push(to_u32(roles.len()));
         words.extend(pack_id(id.as_bytes()));
@@ -147,8 +97,8 @@ impl OrganizationBlock {
             offset += role.len();
             words.push(to_u32(offset));
         }
-        for (index, word) in sparse.iter().flatten() {
-            words.extend([*index, (*word & 0xFFFF_FFFF) as u32, (*word >> 32) as u32]);
+        for bits in &sparse {
+            words.extend_from_slice(bits);
         }
         Self {
             words: words.into_boxed_slice(),
@@ -197,7 +147,7 @@ impl OrganizationBlock {
         let from = *self.words.get(offsets_start + index)? as usize;
         let to = *self.words.get(offsets_start + index + 1)? as usize;
         self.words
-            .get(bits_start + ENTRY * from..bits_start + ENTRY * to)
+            .get(bits_start + from..bits_start + to)
             .map(RoleBits)
     }
 

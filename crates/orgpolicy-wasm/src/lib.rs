@@ -1,0 +1,591 @@
+//! The orgpolicy npm package: thin `#[wasm_bindgen]` shims over
+//! `orgpolicy-core`.
+//!
+//! - Long-lived data (the compiled engine) stays in wasm memory behind the
+//!   `Engine` handle; only small answers cross.
+//! - Nothing throws and nothing panics: every fallible call answers
+//!   `{type: "success", ...} | {type: "failure", errors: [{code, message, path}]}`.
+//!   Arguments are taken as `JsValue` and checked here, because the generated
+//!   glue for `&str` parameters throws on a non-string.
+//! - The fast path (`resolve*`, `check`, `checkMany`) takes and returns
+//!   integers only: nothing on it goes through serde.
+#![allow(
+    clippy::new_without_default,
+    missing_debug_implementations,
+    reason = "wasm-bindgen classes are opaque handles to JS"
+)]
+
+mod convert;
+pub mod state;
+
+use convert::{
+    Errors, answer, busy, read, read_optional, read_optional_string, read_organization_policy,
+    read_policy, read_string, success, success_with, write,
+};
+use orgpolicy_core::{
+    AuthorizationCheck, DenyCode, EmailImplicitRoleAssignment, MemberRoles, OrganizationPolicy,
+    Policy, Role, ScopeSubject, Subject, diff_organization_policies, diff_policies,
+    effective_roles, explain, m2m, validate_organization_policy, validate_policy,
+};
+use serde::{Deserialize, Serialize};
+use state::{EngineState, NO_ORGANIZATION};
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+
+type Shared = Rc<RefCell<EngineState>>;
+
+/// Compiled project policy and organization policies.
+#[wasm_bindgen]
+pub struct Engine {
+    state: Shared,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Permissions<'a> {
+    permissions: &'a BTreeMap<String, BTreeMap<String, bool>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Handle {
+    handle: u32,
+}
+
+fn scope_decision(result: Result<(), DenyCode>, organization_id: Option<&str>) -> JsValue {
+    #[derive(Serialize)]
+    #[serde(
+        tag = "type",
+        rename_all = "snake_case",
+        rename_all_fields = "camelCase"
+    )]
+    enum ScopeDecision {
+        Allow,
+        Deny {
+            error_type: DenyCode,
+            message: &'static str,
+        },
+    }
+    write(&match result {
+        Ok(()) => ScopeDecision::Allow,
+        Err(code) => ScopeDecision::Deny {
+            error_type: code,
+            message: orgpolicy_core::Engine::deny_message(code, organization_id),
+        },
+    })
+}
+
+impl Engine {
+    fn with<T>(&self, f: impl FnOnce(&EngineState) -> T) -> Result<T, Errors> {
+        self.state
+            .try_borrow()
+            .map(|state| f(&state))
+            .map_err(|_| busy())
+    }
+
+    fn with_mut<T>(&self, f: impl FnOnce(&mut EngineState) -> T) -> Result<T, Errors> {
+        self.state
+            .try_borrow_mut()
+            .map(|mut state| f(&mut state))
+            .map_err(|_| busy())
+    }
+}
+
+#[wasm_bindgen]
+impl Engine {
+    /// Compiles a project policy (an object or JSON text, bare or in the
+    /// API's `{status_code, request_id, policy}` wrapper).
+    /// Answers `{type: "success", engine}` or `{type: "failure", errors}`.
+    pub fn load(policy: JsValue) -> JsValue {
+        answer(read_policy(policy).map(|document| {
+            let engine = Engine {
+                state: Rc::new(RefCell::new(EngineState::new(document.policy))),
+            };
+            success_with("engine", engine.into())
+        }))
+    }
+
+    /// Sets or replaces an organization's custom roles (`{roles}` or the
+    /// API's `{org_policy}` wrapper), taken as the SDKs take them; validate
+    /// first with `validateOrganizationPolicy` where that matters.
+    #[wasm_bindgen(js_name = setOrganizationPolicy)]
+    pub fn set_organization_policy(&self, organization_id: JsValue, policy: JsValue) -> JsValue {
+        answer((|| {
+            let organization_id = read_string(&organization_id, "organizationId")?;
+            let document = read_organization_policy(policy)?;
+            self.with_mut(|state| {
+                state.set_organization_policy(&organization_id, document.policy)
+            })?;
+            Ok(success(&serde_json::json!({})))
+        })())
+    }
+
+    /// Removes an organization's custom roles; true if it had any.
+    #[wasm_bindgen(js_name = removeOrganizationPolicy)]
+    pub fn remove_organization_policy(&self, organization_id: JsValue) -> bool {
+        let Some(organization_id) = organization_id.as_string() else {
+            return false;
+        };
+        self.with_mut(|state| state.remove_organization_policy(&organization_id))
+            .unwrap_or(false)
+    }
+
+    /// Bumped whenever an organization policy changes.
+    #[wasm_bindgen(getter)]
+    pub fn generation(&self) -> u32 {
+        self.with(EngineState::generation).unwrap_or(0)
+    }
+
+    /// The SDKs' `isAuthorized`: true iff `authorize` answers `allow`.
+    /// Unreadable input is `false`; `authorize` says why.
+    #[wasm_bindgen(js_name = isAuthorized)]
+    pub fn is_authorized(&self, subject: JsValue, check: JsValue) -> bool {
+        let (Ok(subject), Ok(check)) =
+            (read::<Subject>(subject), read::<AuthorizationCheck>(check))
+        else {
+            return false;
+        };
+        self.with(|state| state.engine().is_authorized(&subject, &check))
+            .unwrap_or(false)
+    }
+
+    /// `{type: "allow", grants} | {type: "deny", errorType, message, reason}`,
+    /// or `{type: "failure", errors}` for unreadable input.
+    pub fn authorize(&self, subject: JsValue, check: JsValue) -> JsValue {
+        answer((|| {
+            let subject: Subject = read(subject)?;
+            let check: AuthorizationCheck = read(check)?;
+            let explanation = self.explanation(&subject, &check)?;
+            Ok(write(&explanation.decision))
+        })())
+    }
+
+    /// `{type: "success", decision, candidateRoles, unknownRoles,
+    /// resourceDeclared, actionDeclared, summary}`.
+    pub fn explain(&self, subject: JsValue, check: JsValue) -> JsValue {
+        answer((|| {
+            let subject: Subject = read(subject)?;
+            let check: AuthorizationCheck = read(check)?;
+            Ok(success(&self.explanation(&subject, &check)?))
+        })())
+    }
+
+    /// `{type: "success", permissions: {resourceId: {action: boolean}}}`.
+    #[wasm_bindgen(js_name = allPermissions)]
+    pub fn all_permissions(&self, subject: JsValue, organization_id: JsValue) -> JsValue {
+        answer((|| {
+            let subject: Subject = read(subject)?;
+            let organization_id = read_optional_string(&organization_id, "organizationId")?;
+            let permissions = self.with(|state| {
+                state
+                    .engine()
+                    .all_permissions(&subject, organization_id.as_deref())
+            })?;
+            Ok(success(&Permissions {
+                permissions: &permissions,
+            }))
+        })())
+    }
+
+    /// A scope check (connected apps, M2M tokens): `subject` is
+    /// `{organization_id?, scopes?: string[], scope?: string}`.
+    /// `{type: "allow"} | {type: "deny", errorType, message} | failure`.
+    #[wasm_bindgen(js_name = authorizeScopes)]
+    pub fn authorize_scopes(&self, subject: JsValue, check: JsValue) -> JsValue {
+        answer((|| {
+            let subject: ScopeSubject = read(subject)?;
+            let check: AuthorizationCheck = read(check)?;
+            let result = self.with(|state| {
+                state.engine().authorize_scopes(
+                    subject.organization_id.as_deref(),
+                    subject.token_scopes(),
+                    &check,
+                )
+            })?;
+            Ok(scope_decision(result, check.organization_id.as_deref()))
+        })())
+    }
+
+    /// Resolves a subject `{organization_id?, roles}` to an integer handle
+    /// for `check`: `{type: "success", handle} | failure`.
+    #[wasm_bindgen(js_name = resolveSubject)]
+    pub fn resolve_subject(&self, subject: JsValue) -> JsValue {
+        answer((|| {
+            let subject: Subject = read(subject)?;
+            let handle = self.with_mut(|state| {
+                state.resolve_subject(subject.organization_id.as_deref(), &subject.roles)
+            })?;
+            Ok(success(&Handle { handle }))
+        })())
+    }
+
+    /// Resolves an organization id to an integer for `check` (-1 if the
+    /// argument is not a string; `check` reads -1 as "no organization").
+    #[wasm_bindgen(js_name = resolveOrganization)]
+    pub fn resolve_organization(&self, organization_id: JsValue) -> u32 {
+        let Some(organization_id) = organization_id.as_string() else {
+            return NO_ORGANIZATION;
+        };
+        self.with_mut(|state| state.resolve_organization(&organization_id))
+            .unwrap_or(NO_ORGANIZATION)
+    }
+
+    /// Resolves a resource and action to an integer for `check` (-1 if either
+    /// argument is not a string; `check` denies -1).
+    #[wasm_bindgen(js_name = resolvePermission)]
+    pub fn resolve_permission(&self, resource_id: JsValue, action: JsValue) -> u32 {
+        let (Some(resource_id), Some(action)) = (resource_id.as_string(), action.as_string())
+        else {
+            return u32::MAX;
+        };
+        self.with_mut(|state| state.resolve_permission(&resource_id, &action))
+            .unwrap_or(u32::MAX)
+    }
+
+    /// The hot path: three integers from `resolve*` (organization -1 for a
+    /// consumer check). Unknown integers deny.
+    pub fn check(&self, subject: u32, organization: u32, permission: u32) -> bool {
+        self.with(|state| state.check(subject, organization, permission))
+            .unwrap_or(false)
+    }
+
+    /// Checks `[subject, organization, permission, ...]` triples at once;
+    /// one byte (1 allowed, 0 denied) per triple.
+    #[wasm_bindgen(js_name = checkMany)]
+    pub fn check_many(&self, triples: &[u32]) -> Vec<u8> {
+        let mut out = Vec::with_capacity(triples.len() / 3);
+        let _ = self.with(|state| state.check_many(triples, &mut out));
+        out
+    }
+
+    /// A session bound to this engine (see `Session`).
+    pub fn session(&self, member_session: JsValue, organization: JsValue) -> JsValue {
+        answer((|| {
+            let mut session = Session::from_member_session(member_session)?;
+            session.bind(self.state.clone(), organization)?;
+            Ok(success_with("session", session.into()))
+        })())
+    }
+}
+
+impl Engine {
+    fn explanation(
+        &self,
+        subject: &Subject,
+        check: &AuthorizationCheck,
+    ) -> Result<orgpolicy_core::Explanation, Errors> {
+        self.with(|state| {
+            let engine = state.engine();
+            let organization = check
+                .organization_id
+                .as_deref()
+                .and_then(|id| engine.organization_policy(id));
+            explain(engine.policy(), organization, subject, check)
+        })
+    }
+}
+
+/// A member session: `{organization_id, roles}` as Stytch's frontend SDK
+/// holds it (roles taken verbatim).
+#[derive(Debug, Clone, Deserialize)]
+struct MemberSession {
+    organization_id: String,
+    #[serde(default)]
+    roles: Vec<String>,
+}
+
+/// An organization as a frontend holds it; its `custom_roles`, when given,
+/// become the organization's policy.
+#[derive(Debug, Clone, Deserialize)]
+struct FrontendOrganization {
+    organization_id: String,
+    #[serde(default)]
+    custom_roles: Option<Vec<Role>>,
+}
+
+/// Mirrors the frontend SDK: checks for one member session, with an explicit
+/// `"policy_not_loaded"` state instead of a silent `false`.
+#[wasm_bindgen]
+pub struct Session {
+    engine: Option<Shared>,
+    member: MemberSession,
+}
+
+#[derive(Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+enum NotLoaded {
+    PolicyNotLoaded { message: &'static str },
+}
+
+const NOT_LOADED: NotLoaded = NotLoaded::PolicyNotLoaded {
+    message: "the RBAC policy is not loaded yet: attach an engine to this session",
+};
+
+impl Session {
+    fn from_member_session(member_session: JsValue) -> Result<Session, Errors> {
+        Ok(Session {
+            engine: None,
+            member: read(member_session)?,
+        })
+    }
+
+    fn bind(&mut self, engine: Shared, organization: JsValue) -> Result<(), Errors> {
+        if let Some(organization) = read_optional::<FrontendOrganization>(organization)? {
+            if organization.organization_id != self.member.organization_id {
+                return Err(vec![orgpolicy_core::Problem::error(
+                    orgpolicy_core::ProblemCode::InvalidFormat,
+                    "/organization_id",
+                    format!(
+                        "organization `{}` is not the session's organization `{}`",
+                        organization.organization_id, self.member.organization_id
+                    ),
+                )]);
+            }
+            if let Some(roles) = organization.custom_roles {
+                engine
+                    .try_borrow_mut()
+                    .map_err(|_| busy())?
+                    .set_organization_policy(
+                        &organization.organization_id,
+                        OrganizationPolicy { roles },
+                    );
+            }
+        }
+        self.engine = Some(engine);
+        Ok(())
+    }
+
+    fn subject(&self) -> Subject {
+        Subject {
+            organization_id: Some(self.member.organization_id.clone()),
+            roles: self.member.roles.clone(),
+        }
+    }
+}
+
+#[wasm_bindgen]
+impl Session {
+    /// A session with no policy yet: `{type: "success", session} | failure`.
+    pub fn create(member_session: JsValue) -> JsValue {
+        answer(
+            Session::from_member_session(member_session)
+                .map(|session| success_with("session", session.into())),
+        )
+    }
+
+    /// Binds the session to an engine (and, if `organization.custom_roles`
+    /// is given, sets them as the organization's policy).
+    pub fn attach(&mut self, engine: &Engine, organization: JsValue) -> JsValue {
+        answer(
+            self.bind(engine.state.clone(), organization)
+                .map(|()| success(&serde_json::json!({}))),
+        )
+    }
+
+    /// `"ready"` or `"policy_not_loaded"`.
+    #[wasm_bindgen(getter)]
+    pub fn state(&self) -> String {
+        if self.engine.is_some() {
+            "ready"
+        } else {
+            "policy_not_loaded"
+        }
+        .to_owned()
+    }
+
+    /// The frontend SDK's `isAuthorizedSync`: false until a policy is loaded
+    /// (read `state` or use `authorize` to tell "not loaded" from "denied").
+    #[wasm_bindgen(js_name = isAuthorizedSync)]
+    pub fn is_authorized_sync(&self, resource_id: JsValue, action: JsValue) -> bool {
+        let (Some(engine), Some(resource_id), Some(action)) =
+            (&self.engine, resource_id.as_string(), action.as_string())
+        else {
+            return false;
+        };
+        let organization = Some(self.member.organization_id.as_str());
+        engine
+            .try_borrow()
+            .map(|state| {
+                state
+                    .engine()
+                    .authorize_parts(
+                        organization,
+                        &self.member.roles,
+                        organization,
+                        &resource_id,
+                        &action,
+                    )
+                    .is_ok()
+            })
+            .unwrap_or(false)
+    }
+
+    /// `{type: "allow", grants} | {type: "deny", ...} | {type:
+    /// "policy_not_loaded", message} | failure`, in the session's organization.
+    pub fn authorize(&self, resource_id: JsValue, action: JsValue) -> JsValue {
+        answer((|| {
+            let resource_id = read_string(&resource_id, "resourceId")?;
+            let action = read_string(&action, "action")?;
+            let Some(engine) = &self.engine else {
+                return Ok(write(&NOT_LOADED));
+            };
+            let state = engine.try_borrow().map_err(|_| busy())?;
+            let check = AuthorizationCheck {
+                organization_id: Some(self.member.organization_id.clone()),
+                resource_id,
+                action,
+            };
+            let engine = state.engine();
+            let organization = engine.organization_policy(&self.member.organization_id);
+            Ok(write(
+                &explain(engine.policy(), organization, &self.subject(), &check).decision,
+            ))
+        })())
+    }
+
+    /// `{type: "success", permissions} | {type: "policy_not_loaded", message}`.
+    #[wasm_bindgen(js_name = allPermissions)]
+    pub fn all_permissions(&self) -> JsValue {
+        answer((|| {
+            let Some(engine) = &self.engine else {
+                return Ok(write(&NOT_LOADED));
+            };
+            let state = engine.try_borrow().map_err(|_| busy())?;
+            let permissions = state
+                .engine()
+                .all_permissions(&self.subject(), Some(&self.member.organization_id));
+            Ok(success(&Permissions {
+                permissions: &permissions,
+            }))
+        })())
+    }
+}
+
+/// Validates a project policy: `{type: "success", valid, errors, warnings}`,
+/// or `failure` if it cannot be read. Paths point into the given document.
+#[wasm_bindgen(js_name = validatePolicy)]
+pub fn validate_policy_js(policy: JsValue) -> JsValue {
+    #[derive(Serialize)]
+    struct Report<'a> {
+        valid: bool,
+        #[serde(flatten)]
+        report: &'a orgpolicy_core::ValidationReport,
+    }
+    answer(read_policy(policy).map(|document| {
+        let report = validate_policy(&document.policy).rebased(&document.base);
+        success(&Report {
+            valid: report.is_valid(),
+            report: &report,
+        })
+    }))
+}
+
+/// Validates an organization policy against the project policy, in the
+/// API's check order.
+#[wasm_bindgen(js_name = validateOrganizationPolicy)]
+pub fn validate_organization_policy_js(
+    project_policy: JsValue,
+    organization_policy: JsValue,
+) -> JsValue {
+    #[derive(Serialize)]
+    struct Report<'a> {
+        valid: bool,
+        #[serde(flatten)]
+        report: &'a orgpolicy_core::ValidationReport,
+    }
+    answer((|| {
+        let project = read_policy(project_policy)?.policy;
+        let document = read_organization_policy(organization_policy)?;
+        let report =
+            validate_organization_policy(&project, &document.policy).rebased(&document.base);
+        Ok(success(&Report {
+            valid: report.is_valid(),
+            report: &report,
+        }))
+    })())
+}
+
+/// Compares two project policies; `members` (`[{member_id, roles}]`) get
+/// what they gain or lose. `{type: "success", roles, scopes, ..., members}`.
+#[wasm_bindgen(js_name = diffPolicies)]
+pub fn diff_policies_js(old: JsValue, new: JsValue, members: JsValue) -> JsValue {
+    answer((|| {
+        let old: Policy = read_policy(old)?.policy;
+        let new: Policy = read_policy(new)?.policy;
+        let members: Vec<MemberRoles> = read_optional(members)?.unwrap_or_default();
+        Ok(success(&diff_policies(&old, &new, &members)))
+    })())
+}
+
+/// Compares an organization's old and new custom roles under the project
+/// policy; `members` of the organization get what they gain or lose.
+#[wasm_bindgen(js_name = diffOrganizationPolicies)]
+pub fn diff_organization_policies_js(
+    project_policy: JsValue,
+    old: JsValue,
+    new: JsValue,
+    members: JsValue,
+    implicit_assignments: JsValue,
+) -> JsValue {
+    answer((|| {
+        let project = read_policy(project_policy)?.policy;
+        let old = read_organization_policy(old)?.policy;
+        let new = read_organization_policy(new)?.policy;
+        let members: Vec<MemberRoles> = read_optional(members)?.unwrap_or_default();
+        let implicit: Vec<EmailImplicitRoleAssignment> =
+            read_optional(implicit_assignments)?.unwrap_or_default();
+        Ok(success(&diff_organization_policies(
+            &project, &old, &new, &members, &implicit,
+        )))
+    })())
+}
+
+/// A member's effective roles with their sources:
+/// `{type: "success", roles: [{role_id, sources}]}`.
+#[wasm_bindgen(js_name = effectiveRoles)]
+pub fn effective_roles_js(member: JsValue, implicit_assignments: JsValue) -> JsValue {
+    #[derive(Serialize)]
+    struct Roles {
+        roles: Vec<orgpolicy_core::MemberRole>,
+    }
+    answer((|| {
+        let member: MemberRoles = read(member)?;
+        let implicit: Vec<EmailImplicitRoleAssignment> =
+            read_optional(implicit_assignments)?.unwrap_or_default();
+        Ok(success(&Roles {
+            roles: effective_roles(&member, &implicit),
+        }))
+    })())
+}
+
+/// The M2M scope-string check (`action:resource`, bare words, `action:*`):
+/// `{type: "allow"} | {type: "deny", errorType: "missing_scopes", deny} | failure`.
+#[wasm_bindgen(js_name = m2mAuthorize)]
+pub fn m2m_authorize_js(has_scopes: JsValue, required_scopes: JsValue) -> JsValue {
+    #[derive(Serialize)]
+    #[serde(
+        tag = "type",
+        rename_all = "snake_case",
+        rename_all_fields = "camelCase"
+    )]
+    enum Answer {
+        Allow,
+        Deny {
+            error_type: &'static str,
+            deny: m2m::M2mDeny,
+        },
+    }
+    answer((|| {
+        let has: Vec<String> = read(has_scopes)?;
+        let required: Vec<String> = read(required_scopes)?;
+        Ok(write(&match m2m::authorize(&has, &required) {
+            Ok(()) => Answer::Allow,
+            Err(deny) => Answer::Deny {
+                error_type: m2m::M2mDeny::ERROR_TYPE,
+                deny,
+            },
+        }))
+    })())
+}

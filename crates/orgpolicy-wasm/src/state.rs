@@ -1,0 +1,156 @@
+//! The engine behind the JS `Engine` handle, as plain Rust so `cargo test`
+//! checks it natively: the compiled engine plus the tables that turn small
+//! integers from JS into core handles.
+
+use orgpolicy_core::{
+    Engine, OrganizationHandle, OrganizationPolicy, PermissionHandle, Policy, SubjectHandle,
+};
+use std::collections::HashMap;
+
+/// The organization argument of a fast-path check that names none
+/// (a consumer check).
+pub const NO_ORGANIZATION: u32 = u32::MAX;
+
+/// The long-lived data behind one JS `Engine`.
+#[derive(Debug)]
+pub struct EngineState {
+    engine: Engine,
+    permissions: Vec<PermissionHandle>,
+    permission_index: HashMap<(String, String), u32>,
+    /// Bumped on every organization policy change, so callers holding
+    /// derived answers know to drop them.
+    generation: u32,
+}
+
+impl EngineState {
+    pub fn new(policy: Policy) -> Self {
+        Self {
+            engine: Engine::new(policy),
+            permissions: Vec::new(),
+            permission_index: HashMap::new(),
+            generation: 0,
+        }
+    }
+
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    pub fn generation(&self) -> u32 {
+        self.generation
+    }
+
+    pub fn set_organization_policy(&mut self, organization_id: &str, policy: OrganizationPolicy) {
+        self.engine.set_organization_policy(organization_id, policy);
+        self.generation = self.generation.wrapping_add(1);
+    }
+
+    pub fn remove_organization_policy(&mut self, organization_id: &str) -> bool {
+        let removed = self
+            .engine
+            .remove_organization_policy(organization_id)
+            .is_some();
+        if removed {
+            self.generation = self.generation.wrapping_add(1);
+        }
+        removed
+    }
+
+    pub fn resolve_subject(&mut self, organization_id: Option<&str>, roles: &[String]) -> u32 {
+        self.engine.resolve_subject(organization_id, roles).0
+    }
+
+    pub fn resolve_organization(&mut self, organization_id: &str) -> u32 {
+        self.engine.resolve_organization(organization_id).0
+    }
+
+    /// A small integer for a `(resource, action)` pair; the same pair always
+    /// gets the same integer.
+    pub fn resolve_permission(&mut self, resource_id: &str, action: &str) -> u32 {
+        let key = (resource_id.to_owned(), action.to_owned());
+        if let Some(&index) = self.permission_index.get(&key) {
+            return index;
+        }
+        let handle = self.engine.resolve_permission(resource_id, action);
+        let index = u32::try_from(self.permissions.len()).unwrap_or(u32::MAX);
+        self.permissions.push(handle);
+        self.permission_index.insert(key, index);
+        index
+    }
+
+    /// The hot path: integers in, a boolean out. Unknown integers deny.
+    #[inline]
+    pub fn check(&self, subject: u32, organization: u32, permission: u32) -> bool {
+        let Some(&permission) = self.permissions.get(permission as usize) else {
+            return false;
+        };
+        let organization =
+            (organization != NO_ORGANIZATION).then_some(OrganizationHandle(organization));
+        self.engine
+            .is_allowed(SubjectHandle(subject), organization, permission)
+    }
+
+    /// Checks `(subject, organization, permission)` triples; writes 1 or 0 per
+    /// triple. A trailing partial triple is ignored.
+    pub fn check_many(&self, triples: &[u32], out: &mut Vec<u8>) {
+        out.clear();
+        out.extend(triples.chunks_exact(3).map(|triple| match *triple {
+            [subject, organization, permission] => {
+                u8::from(self.check(subject, organization, permission))
+            }
+            _ => 0,
+        }));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use orgpolicy_core::parse_policy;
+
+    fn state() -> EngineState {
+        let policy = parse_policy(
+            r#"{"resources": [{"resource_id": "docs", "actions": ["read", "write"]}],
+                "roles": [{"role_id": "reader", "permissions": [{"resource_id": "docs", "actions": ["read"]}]}]}"#,
+        )
+        .unwrap()
+        .policy;
+        EngineState::new(policy)
+    }
+
+    #[test]
+    fn fast_path_checks_and_batches() {
+        let mut state = state();
+        let reader = state.resolve_subject(Some("org-1"), &["reader".to_owned()]);
+        let org = state.resolve_organization("org-1");
+        let other = state.resolve_organization("org-2");
+        let read = state.resolve_permission("docs", "read");
+        let write = state.resolve_permission("docs", "write");
+        assert_eq!(state.resolve_permission("docs", "read"), read);
+        assert!(state.check(reader, org, read));
+        assert!(!state.check(reader, org, write));
+        assert!(!state.check(reader, other, read), "tenancy");
+        assert!(!state.check(reader, NO_ORGANIZATION, read), "tenancy");
+        assert!(!state.check(reader, org, 999), "unknown permission integer");
+        assert!(!state.check(999, org, read), "unknown subject integer");
+        let mut out = Vec::new();
+        state.check_many(
+            &[
+                reader, org, read, reader, org, write, reader, other, read, 7,
+            ],
+            &mut out,
+        );
+        assert_eq!(out, vec![1, 0, 0]);
+    }
+
+    #[test]
+    fn generation_moves_with_organization_policies() {
+        let mut state = state();
+        assert_eq!(state.generation(), 0);
+        state.set_organization_policy("org-1", OrganizationPolicy::default());
+        assert_eq!(state.generation(), 1);
+        assert!(state.remove_organization_policy("org-1"));
+        assert!(!state.remove_organization_policy("org-1"));
+        assert_eq!(state.generation(), 2);
+    }
+}

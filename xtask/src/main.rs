@@ -8,6 +8,8 @@ use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+mod wasm;
+
 #[derive(Parser)]
 #[command(about = "orgpolicy's build, test, bench and fuzz commands")]
 struct Cli {
@@ -23,6 +25,10 @@ enum Task {
     Test,
     /// Run the performance workload and print the figures against the targets.
     Bench,
+    /// Build the npm package into target/npm/orgpolicy (web, bundler, nodejs).
+    Wasm,
+    /// Build the npm package and print its sizes; fails past the budget.
+    Size,
     /// Run a fuzz target (needs cargo-fuzz; installs it if missing).
     Fuzz {
         /// `parse_evaluate` or `differential`.
@@ -42,6 +48,8 @@ fn main() -> Result<()> {
         Task::Setup => setup(),
         Task::Test => test(),
         Task::Bench => bench(&root),
+        Task::Wasm => wasm::build(&root).map(|_| ()),
+        Task::Size => wasm::size(&root),
         Task::Fuzz { target, seconds } => fuzz(&target, seconds),
     }
 }
@@ -54,7 +62,7 @@ fn project_root() -> Result<PathBuf> {
         .context("xtask lives one level below the root")
 }
 
-fn run(program: &str, args: &[&str]) -> Result<()> {
+pub(crate) fn run(program: &str, args: &[&str]) -> Result<()> {
     eprintln!("$ {program} {}", args.join(" "));
     let status = Command::new(program)
         .args(args)
@@ -66,7 +74,7 @@ fn run(program: &str, args: &[&str]) -> Result<()> {
     Ok(())
 }
 
-fn output(program: &str, args: &[&str]) -> Result<String> {
+pub(crate) fn output(program: &str, args: &[&str]) -> Result<String> {
     let out = Command::new(program)
         .args(args)
         .stderr(Stdio::inherit())
@@ -74,9 +82,9 @@ fn output(program: &str, args: &[&str]) -> Result<String> {
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
-const WASM_TARGET: &str = "wasm32-unknown-unknown";
+pub(crate) const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
-fn setup() -> Result<()> {
+pub(crate) fn setup() -> Result<()> {
     let installed = output("rustup", &["target", "list", "--installed"])?;
     if installed.lines().any(|line| line.trim() == WASM_TARGET) {
         eprintln!("setup: {WASM_TARGET} target present");

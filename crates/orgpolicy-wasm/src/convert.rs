@@ -42,10 +42,12 @@ fn text_of(value: &JsValue) -> Result<String, Errors> {
             )]
         }),
         Err(error) => {
-            let reason = js_sys::Error::from(error)
+            let message = js_sys::Error::from(error)
                 .message()
                 .as_string()
                 .unwrap_or_default();
+            // One line, as every message here: V8 explains cycles over several.
+            let reason = message.lines().next().unwrap_or_default();
             Err(vec![Problem::error(
                 ProblemCode::InvalidFormat,
                 "",

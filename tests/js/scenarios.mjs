@@ -1,0 +1,127 @@
+// Runs the scenario corpus (tests/scenarios/*.json) through the npm
+// package's JS API. Environment-neutral: Node and the browser both call
+// runScenarios(api, scenarios) with the package's exports.
+//
+// For `check` cases every evaluation path the package has (isAuthorized,
+// authorize, explain, the resolved-handle fast path, checkMany) must agree.
+
+/** `expected` matches `actual` if every key it names is present and equal, recursively. */
+export function subsetMatch(expected, actual, at = "", failures = []) {
+  if (expected !== null && typeof expected === "object" && !Array.isArray(expected)) {
+    if (actual === null || typeof actual !== "object" || Array.isArray(actual)) {
+      failures.push(`${at}: expected an object, got ${JSON.stringify(actual)}`);
+      return failures;
+    }
+    for (const [key, value] of Object.entries(expected)) {
+      if (!Object.prototype.hasOwnProperty.call(actual, key)) {
+        failures.push(`${at}/${key}: missing in ${JSON.stringify(actual)}`);
+      } else {
+        subsetMatch(value, actual[key], `${at}/${key}`, failures);
+      }
+    }
+  } else if (Array.isArray(expected)) {
+    if (!Array.isArray(actual) || actual.length !== expected.length) {
+      failures.push(`${at}: expected ${expected.length} items, got ${JSON.stringify(actual)}`);
+      return failures;
+    }
+    expected.forEach((item, index) => subsetMatch(item, actual[index], `${at}/${index}`, failures));
+  } else if (expected !== actual) {
+    failures.push(`${at}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+  }
+  return failures;
+}
+
+function success(answer) {
+  if (answer.type !== "success") throw new Error(`expected success, got ${JSON.stringify(answer)}`);
+  const { type, ...rest } = answer;
+  return rest;
+}
+
+function load(api, scenario) {
+  const engine = success(api.Engine.load(scenario.policy ?? {})).engine;
+  for (const [id, policy] of Object.entries(scenario.organization_policies ?? {})) {
+    success(engine.setOrganizationPolicy(id, policy));
+  }
+  return engine;
+}
+
+function runCase(api, engine, scenario, c) {
+  switch (c.kind) {
+    case "check": {
+      const org = c.check.organization_id ?? null;
+      const allowed = engine.isAuthorized(c.subject, c.check);
+      const decision = engine.authorize(c.subject, c.check);
+      const explanation = success(engine.explain(c.subject, c.check));
+      const subject = success(engine.resolveSubject(c.subject)).handle;
+      const organization = org === null ? -1 : engine.resolveOrganization(org);
+      const permission = engine.resolvePermission(c.check.resource_id, c.check.action);
+      const fast = engine.check(subject, organization, permission);
+      const batch = engine.checkMany(new Uint32Array([subject, organization >>> 0, permission]))[0] === 1;
+      const paths = [allowed, decision.type === "allow", explanation.decision.type === "allow", fast, batch];
+      if (paths.some((path) => path !== allowed)) {
+        throw new Error(`evaluation paths disagree: ${JSON.stringify(paths)}`);
+      }
+      return {
+        allowed,
+        errorType: decision.type === "deny" ? decision.errorType : null,
+        message: decision.type === "deny" ? decision.message : null,
+        explanation,
+      };
+    }
+    case "scope_check": {
+      const decision = engine.authorizeScopes(c.subject, c.check);
+      if (decision.type === "failure") throw new Error(JSON.stringify(decision.errors));
+      return { allowed: decision.type === "allow", errorType: decision.errorType ?? null, message: decision.message ?? null };
+    }
+    case "m2m": {
+      const answer = api.m2mAuthorize(c.has, c.required);
+      if (answer.type === "failure") throw new Error(JSON.stringify(answer.errors));
+      return { allowed: answer.type === "allow", deny: answer.deny ?? null };
+    }
+    case "all_permissions":
+      return success(engine.allPermissions(c.subject, c.organization_id ?? undefined));
+    case "validate_policy":
+      return success(api.validatePolicy(c.input ?? scenario.policy ?? {}));
+    case "validate_organization_policy":
+      return success(api.validateOrganizationPolicy(scenario.policy ?? {}, c.input));
+    case "parse_policy": {
+      const answer = api.Engine.load(c.text);
+      if (answer.type === "success") {
+        answer.engine.free();
+        return { ok: true };
+      }
+      return { ok: false, error: answer.errors[0] };
+    }
+    case "effective_roles":
+      return success(api.effectiveRoles(c.member, c.implicit ?? []));
+    case "diff_policies":
+      return success(api.diffPolicies(c.old, c.new, c.members ?? []));
+    case "diff_organization_policies":
+      return success(api.diffOrganizationPolicies(scenario.policy ?? {}, c.old, c.new, c.members ?? [], c.implicit ?? []));
+    default:
+      throw new Error(`unknown case kind ${c.kind}`);
+  }
+}
+
+/**
+ * @param api the package's exports
+ * @param scenarios [{file, scenario}]
+ * @returns [{file, name, kind, failures: string[]}]
+ */
+export function runScenarios(api, scenarios) {
+  const results = [];
+  for (const { file, scenario } of scenarios) {
+    const engine = load(api, scenario);
+    for (const c of scenario.cases) {
+      let failures;
+      try {
+        failures = subsetMatch(c.expect, runCase(api, engine, scenario, c));
+      } catch (error) {
+        failures = [String(error && error.stack ? error.stack : error)];
+      }
+      results.push({ file, name: c.name, kind: c.kind, failures });
+    }
+    engine.free();
+  }
+  return results;
+}

@@ -1,0 +1,19 @@
+// Loads the scenario corpus from disk (Node only).
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+export const packageDir = join(root, "target", "npm", "orgpolicy");
+
+export function loadCorpus() {
+  const dir = join(root, "tests", "scenarios");
+  return readdirSync(dir)
+    .filter((name) => name.endsWith(".json"))
+    .sort()
+    .map((file) => ({ file, scenario: JSON.parse(readFileSync(join(dir, file), "utf8")) }));
+}
+
+export function countCases(corpus) {
+  return corpus.reduce((sum, { scenario }) => sum + scenario.cases.length, 0);
+}

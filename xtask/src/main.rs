@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+mod browser;
 mod wasm;
 
 #[derive(Parser)]
@@ -104,6 +105,21 @@ struct Tally {
 impl Tally {
     fn add_cargo_output(&mut self, text: &str) {
         for line in text.lines() {
+            // node --test: "# pass 118" / "# fail 0"
+            if let Some(count) = line
+                .strip_prefix("# pass ")
+                .and_then(|n| n.trim().parse::<u64>().ok())
+            {
+                self.passed += count;
+                continue;
+            }
+            if let Some(count) = line
+                .strip_prefix("# fail ")
+                .and_then(|n| n.trim().parse::<u64>().ok())
+            {
+                self.failed += count;
+                continue;
+            }
             let Some(rest) = line.trim().strip_prefix("test result: ") else {
                 continue;
             };
@@ -127,9 +143,19 @@ impl Tally {
 
 /// Runs a test command, echoing its output, and tallies its results.
 fn run_tests(tally: &mut Tally, program: &str, args: &[&str]) -> Result<bool> {
+    run_tests_env(tally, program, args, &[])
+}
+
+fn run_tests_env(
+    tally: &mut Tally,
+    program: &str,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> Result<bool> {
     eprintln!("$ {program} {}", args.join(" "));
     let out = Command::new(program)
         .args(args)
+        .envs(env.iter().copied())
         .stderr(Stdio::piped())
         .stdout(Stdio::piped())
         .output()?;
@@ -189,17 +215,26 @@ fn check_core_dependencies() -> Result<()> {
     Ok(())
 }
 
+/// Records a failed step (its error printed) by name.
+fn note(failed: &mut Vec<String>, name: &str, result: Result<()>) {
+    if let Err(error) = result {
+        eprintln!("FAILED: {name}: {error:#}");
+        failed.push(name.to_owned());
+    }
+}
+
 fn test() -> Result<()> {
     setup()?;
-    let mut steps_failed: Vec<String> = Vec::new();
-    let mut step = |name: &str, result: Result<()>| {
-        if let Err(error) = result {
-            eprintln!("FAILED: {name}: {error:#}");
-            steps_failed.push(name.to_owned());
-        }
-    };
-    step("rustfmt", run("cargo", &["fmt", "--all", "--check"]));
-    step(
+    let root = project_root()?;
+    // Steps that are not test runners: each failure counts once.
+    let mut failed_steps: Vec<String> = Vec::new();
+    note(
+        &mut failed_steps,
+        "rustfmt",
+        run("cargo", &["fmt", "--all", "--check"]),
+    );
+    note(
+        &mut failed_steps,
         "clippy (native)",
         run(
             "cargo",
@@ -213,14 +248,17 @@ fn test() -> Result<()> {
             ],
         ),
     );
-    step(
-        "clippy (wasm32 core)",
+    note(
+        &mut failed_steps,
+        "clippy (wasm32)",
         run(
             "cargo",
             &[
                 "clippy",
                 "-p",
                 "orgpolicy-core",
+                "-p",
+                "orgpolicy-wasm",
                 "--target",
                 WASM_TARGET,
                 "--",
@@ -229,8 +267,13 @@ fn test() -> Result<()> {
             ],
         ),
     );
-    step("core dependency rules", check_core_dependencies());
-    step(
+    note(
+        &mut failed_steps,
+        "core dependency rules",
+        check_core_dependencies(),
+    );
+    note(
+        &mut failed_steps,
         "fuzz targets build",
         run(
             "cargo",
@@ -238,18 +281,48 @@ fn test() -> Result<()> {
         ),
     );
 
+    // Test runners: their own counts go into the tally.
     let mut tally = Tally::default();
-    let native_ok = run_tests(&mut tally, "cargo", &["test", "--workspace"])?;
-    if !native_ok {
-        steps_failed.push("cargo test".to_owned());
+    let mut failed_runners: Vec<&str> = Vec::new();
+    if !run_tests(&mut tally, "cargo", &["test", "--workspace"])? {
+        failed_runners.push("cargo test");
+    }
+    // The npm package, built, then the corpus and hostile input in Node and
+    // in headless Chromium.
+    match wasm::build(&root).and_then(|_| browser::chromium()) {
+        Ok(chromium) => {
+            let args = [
+                "--test",
+                "--test-reporter=tap",
+                "tests/node/",
+                "tests/browser/",
+            ];
+            if !run_tests_env(
+                &mut tally,
+                "node",
+                &args,
+                &[("CHROMIUM", chromium.as_str())],
+            )? {
+                failed_runners.push("node --test");
+            }
+        }
+        Err(error) => note(&mut failed_steps, "npm package build", Err(error)),
     }
 
-    if !steps_failed.is_empty() {
-        eprintln!("failed steps: {}", steps_failed.join(", "));
-        tally.failed += steps_failed.len() as u64 - u64::from(!native_ok);
+    tally.failed += failed_steps.len() as u64;
+    if !failed_steps.is_empty() || !failed_runners.is_empty() {
+        eprintln!(
+            "failed: {}",
+            failed_steps
+                .iter()
+                .map(String::as_str)
+                .chain(failed_runners.iter().copied())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
     }
     println!("{} passed, {} failed", tally.passed, tally.failed);
-    if tally.failed > 0 || !steps_failed.is_empty() {
+    if tally.failed > 0 || !failed_runners.is_empty() {
         std::process::exit(1);
     }
     Ok(())

@@ -1,0 +1,39 @@
+//! Headless Chromium for browser tests: Debian's package, installed if absent.
+
+use crate::run;
+use anyhow::{Result, bail};
+use std::process::Command;
+
+fn find_chromium() -> Option<String> {
+    let out = Command::new("sh")
+        .args(["-c", "command -v chromium"])
+        .output()
+        .ok()?;
+    let path = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    (!path.is_empty()).then_some(path)
+}
+
+/// The path of a working Chromium, installing Debian's chromium and
+/// chromium-driver first if there is none.
+pub fn chromium() -> Result<String> {
+    if let Some(path) = find_chromium() {
+        eprintln!("setup: chromium at {path}");
+        return Ok(path);
+    }
+    run("apt-get", &["update", "-qq"])?;
+    run(
+        "apt-get",
+        &[
+            "install",
+            "-y",
+            "-qq",
+            "--no-install-recommends",
+            "chromium",
+            "chromium-driver",
+        ],
+    )?;
+    match find_chromium() {
+        Some(path) => Ok(path),
+        None => bail!("chromium is not on PATH after installing it"),
+    }
+}

@@ -291,6 +291,11 @@ fn test() -> Result<()> {
     // in headless Chromium.
     match wasm::build(&root).and_then(|_| browser::chromium()) {
         Ok(chromium) => {
+            note(
+                &mut failed_steps,
+                "TypeScript consumer (tsc --strict)",
+                run("node_modules/.bin/tsc", &["-p", "tests/ts/tsconfig.json"]),
+            );
             let args = [
                 "--test",
                 "--test-reporter=tap",

@@ -17,6 +17,7 @@
 
 mod convert;
 pub mod state;
+mod types;
 
 use convert::{
     Errors, answer, busy, read, read_optional, read_optional_string, read_organization_policy,
@@ -98,7 +99,10 @@ impl Engine {
     /// Compiles a project policy (an object or JSON text, bare or in the
     /// API's `{status_code, request_id, policy}` wrapper).
     /// Answers `{type: "success", engine}` or `{type: "failure", errors}`.
-    pub fn load(policy: JsValue) -> JsValue {
+    #[wasm_bindgen(unchecked_return_type = "Answer<{ engine: Engine }>")]
+    pub fn load(
+        #[wasm_bindgen(unchecked_param_type = "ProjectPolicyInput")] policy: JsValue,
+    ) -> JsValue {
         answer(read_policy(policy).map(|document| {
             let engine = Engine {
                 state: Rc::new(RefCell::new(EngineState::new(document.policy))),
@@ -111,7 +115,12 @@ impl Engine {
     /// API's `{org_policy}` wrapper), taken as the SDKs take them; validate
     /// first with `validateOrganizationPolicy` where that matters.
     #[wasm_bindgen(js_name = setOrganizationPolicy)]
-    pub fn set_organization_policy(&self, organization_id: JsValue, policy: JsValue) -> JsValue {
+    #[wasm_bindgen(unchecked_return_type = "Answer<{}>")]
+    pub fn set_organization_policy(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] organization_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "OrganizationPolicyInput")] policy: JsValue,
+    ) -> JsValue {
         answer((|| {
             let organization_id = read_string(&organization_id, "organizationId")?;
             let document = read_organization_policy(policy)?;
@@ -124,7 +133,10 @@ impl Engine {
 
     /// Removes an organization's custom roles; true if it had any.
     #[wasm_bindgen(js_name = removeOrganizationPolicy)]
-    pub fn remove_organization_policy(&self, organization_id: JsValue) -> bool {
+    pub fn remove_organization_policy(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] organization_id: JsValue,
+    ) -> bool {
         let Some(organization_id) = organization_id.as_string() else {
             return false;
         };
@@ -141,7 +153,11 @@ impl Engine {
     /// The SDKs' `isAuthorized`: true iff `authorize` answers `allow`.
     /// Unreadable input is `false`; `authorize` says why.
     #[wasm_bindgen(js_name = isAuthorized)]
-    pub fn is_authorized(&self, subject: JsValue, check: JsValue) -> bool {
+    pub fn is_authorized(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Subject")] subject: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "AuthorizationCheck")] check: JsValue,
+    ) -> bool {
         let (Ok(subject), Ok(check)) =
             (read::<Subject>(subject), read::<AuthorizationCheck>(check))
         else {
@@ -153,7 +169,12 @@ impl Engine {
 
     /// `{type: "allow", grants} | {type: "deny", errorType, message, reason}`,
     /// or `{type: "failure", errors}` for unreadable input.
-    pub fn authorize(&self, subject: JsValue, check: JsValue) -> JsValue {
+    #[wasm_bindgen(unchecked_return_type = "Decision | Failure")]
+    pub fn authorize(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Subject")] subject: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "AuthorizationCheck")] check: JsValue,
+    ) -> JsValue {
         answer((|| {
             let subject: Subject = read(subject)?;
             let check: AuthorizationCheck = read(check)?;
@@ -164,7 +185,12 @@ impl Engine {
 
     /// `{type: "success", decision, candidateRoles, unknownRoles,
     /// resourceDeclared, actionDeclared, summary}`.
-    pub fn explain(&self, subject: JsValue, check: JsValue) -> JsValue {
+    #[wasm_bindgen(unchecked_return_type = "Answer<Explanation>")]
+    pub fn explain(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Subject")] subject: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "AuthorizationCheck")] check: JsValue,
+    ) -> JsValue {
         answer((|| {
             let subject: Subject = read(subject)?;
             let check: AuthorizationCheck = read(check)?;
@@ -174,10 +200,20 @@ impl Engine {
 
     /// `{type: "success", permissions: {resourceId: {action: boolean}}}`.
     #[wasm_bindgen(js_name = allPermissions)]
-    pub fn all_permissions(&self, subject: JsValue, organization_id: JsValue) -> JsValue {
+    #[wasm_bindgen(unchecked_return_type = "Answer<{ permissions: PermissionMap }>")]
+    pub fn all_permissions(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Subject")] subject: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "string | null")] organization_id: Option<
+            JsValue,
+        >,
+    ) -> JsValue {
         answer((|| {
             let subject: Subject = read(subject)?;
-            let organization_id = read_optional_string(&organization_id, "organizationId")?;
+            let organization_id = read_optional_string(
+                &organization_id.unwrap_or(JsValue::UNDEFINED),
+                "organizationId",
+            )?;
             let permissions = self.with(|state| {
                 state
                     .engine()
@@ -193,7 +229,12 @@ impl Engine {
     /// `{organization_id?, scopes?: string[], scope?: string}`.
     /// `{type: "allow"} | {type: "deny", errorType, message} | failure`.
     #[wasm_bindgen(js_name = authorizeScopes)]
-    pub fn authorize_scopes(&self, subject: JsValue, check: JsValue) -> JsValue {
+    #[wasm_bindgen(unchecked_return_type = "ScopeDecision | Failure")]
+    pub fn authorize_scopes(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ScopeSubject")] subject: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "AuthorizationCheck")] check: JsValue,
+    ) -> JsValue {
         answer((|| {
             let subject: ScopeSubject = read(subject)?;
             let check: AuthorizationCheck = read(check)?;
@@ -211,7 +252,11 @@ impl Engine {
     /// Resolves a subject `{organization_id?, roles}` to an integer handle
     /// for `check`: `{type: "success", handle} | failure`.
     #[wasm_bindgen(js_name = resolveSubject)]
-    pub fn resolve_subject(&self, subject: JsValue) -> JsValue {
+    #[wasm_bindgen(unchecked_return_type = "Answer<{ handle: number }>")]
+    pub fn resolve_subject(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Subject")] subject: JsValue,
+    ) -> JsValue {
         answer((|| {
             let subject: Subject = read(subject)?;
             let handle = self.with_mut(|state| {
@@ -224,7 +269,10 @@ impl Engine {
     /// Resolves an organization id to an integer for `check` (-1 if the
     /// argument is not a string; `check` reads -1 as "no organization").
     #[wasm_bindgen(js_name = resolveOrganization)]
-    pub fn resolve_organization(&self, organization_id: JsValue) -> u32 {
+    pub fn resolve_organization(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] organization_id: JsValue,
+    ) -> u32 {
         let Some(organization_id) = organization_id.as_string() else {
             return NO_ORGANIZATION;
         };
@@ -235,7 +283,11 @@ impl Engine {
     /// Resolves a resource and action to an integer for `check` (-1 if either
     /// argument is not a string; `check` denies -1).
     #[wasm_bindgen(js_name = resolvePermission)]
-    pub fn resolve_permission(&self, resource_id: JsValue, action: JsValue) -> u32 {
+    pub fn resolve_permission(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] resource_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] action: JsValue,
+    ) -> u32 {
         let (Some(resource_id), Some(action)) = (resource_id.as_string(), action.as_string())
         else {
             return u32::MAX;
@@ -261,10 +313,18 @@ impl Engine {
     }
 
     /// A session bound to this engine (see `Session`).
-    pub fn session(&self, member_session: JsValue, organization: JsValue) -> JsValue {
+    #[wasm_bindgen(unchecked_return_type = "Answer<{ session: Session }>")]
+    pub fn session(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "MemberSession")] member_session: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "FrontendOrganization | null")] organization: Option<JsValue>,
+    ) -> JsValue {
         answer((|| {
             let mut session = Session::from_member_session(member_session)?;
-            session.bind(self.state.clone(), organization)?;
+            session.bind(
+                self.state.clone(),
+                organization.unwrap_or(JsValue::UNDEFINED),
+            )?;
             Ok(success_with("session", session.into()))
         })())
     }
@@ -368,7 +428,10 @@ impl Session {
 #[wasm_bindgen]
 impl Session {
     /// A session with no policy yet: `{type: "success", session} | failure`.
-    pub fn create(member_session: JsValue) -> JsValue {
+    #[wasm_bindgen(unchecked_return_type = "Answer<{ session: Session }>")]
+    pub fn create(
+        #[wasm_bindgen(unchecked_param_type = "MemberSession")] member_session: JsValue,
+    ) -> JsValue {
         answer(
             Session::from_member_session(member_session)
                 .map(|session| success_with("session", session.into())),
@@ -377,15 +440,23 @@ impl Session {
 
     /// Binds the session to an engine (and, if `organization.custom_roles`
     /// is given, sets them as the organization's policy).
-    pub fn attach(&mut self, engine: &Engine, organization: JsValue) -> JsValue {
+    #[wasm_bindgen(unchecked_return_type = "Answer<{}>")]
+    pub fn attach(
+        &mut self,
+        engine: &Engine,
+        #[wasm_bindgen(unchecked_optional_param_type = "FrontendOrganization | null")] organization: Option<JsValue>,
+    ) -> JsValue {
         answer(
-            self.bind(engine.state.clone(), organization)
-                .map(|()| success(&serde_json::json!({}))),
+            self.bind(
+                engine.state.clone(),
+                organization.unwrap_or(JsValue::UNDEFINED),
+            )
+            .map(|()| success(&serde_json::json!({}))),
         )
     }
 
     /// `"ready"` or `"policy_not_loaded"`.
-    #[wasm_bindgen(getter)]
+    #[wasm_bindgen(getter, unchecked_return_type = "\"ready\" | \"policy_not_loaded\"")]
     pub fn state(&self) -> String {
         if self.engine.is_some() {
             "ready"
@@ -398,7 +469,11 @@ impl Session {
     /// The frontend SDK's `isAuthorizedSync`: false until a policy is loaded
     /// (read `state` or use `authorize` to tell "not loaded" from "denied").
     #[wasm_bindgen(js_name = isAuthorizedSync)]
-    pub fn is_authorized_sync(&self, resource_id: JsValue, action: JsValue) -> bool {
+    pub fn is_authorized_sync(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] resource_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] action: JsValue,
+    ) -> bool {
         let (Some(engine), Some(resource_id), Some(action)) =
             (&self.engine, resource_id.as_string(), action.as_string())
         else {
@@ -424,7 +499,12 @@ impl Session {
 
     /// `{type: "allow", grants} | {type: "deny", ...} | {type:
     /// "policy_not_loaded", message} | failure`, in the session's organization.
-    pub fn authorize(&self, resource_id: JsValue, action: JsValue) -> JsValue {
+    #[wasm_bindgen(unchecked_return_type = "Decision | PolicyNotLoaded | Failure")]
+    pub fn authorize(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] resource_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] action: JsValue,
+    ) -> JsValue {
         answer((|| {
             let resource_id = read_string(&resource_id, "resourceId")?;
             let action = read_string(&action, "action")?;
@@ -447,6 +527,9 @@ impl Session {
 
     /// `{type: "success", permissions} | {type: "policy_not_loaded", message}`.
     #[wasm_bindgen(js_name = allPermissions)]
+    #[wasm_bindgen(
+        unchecked_return_type = "Answer<{ permissions: PermissionMap }> | PolicyNotLoaded"
+    )]
     pub fn all_permissions(&self) -> JsValue {
         answer((|| {
             let Some(engine) = &self.engine else {
@@ -465,8 +548,10 @@ impl Session {
 
 /// Validates a project policy: `{type: "success", valid, errors, warnings}`,
 /// or `failure` if it cannot be read. Paths point into the given document.
-#[wasm_bindgen(js_name = validatePolicy)]
-pub fn validate_policy_js(policy: JsValue) -> JsValue {
+#[wasm_bindgen(js_name = validatePolicy, unchecked_return_type = "Answer<ValidationReport>")]
+pub fn validate_policy_js(
+    #[wasm_bindgen(unchecked_param_type = "ProjectPolicyInput")] policy: JsValue,
+) -> JsValue {
     #[derive(Serialize)]
     struct Report<'a> {
         valid: bool,
@@ -484,10 +569,10 @@ pub fn validate_policy_js(policy: JsValue) -> JsValue {
 
 /// Validates an organization policy against the project policy, in the
 /// API's check order.
-#[wasm_bindgen(js_name = validateOrganizationPolicy)]
+#[wasm_bindgen(js_name = validateOrganizationPolicy, unchecked_return_type = "Answer<ValidationReport>")]
 pub fn validate_organization_policy_js(
-    project_policy: JsValue,
-    organization_policy: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "ProjectPolicyInput")] project_policy: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "OrganizationPolicyInput")] organization_policy: JsValue,
 ) -> JsValue {
     #[derive(Serialize)]
     struct Report<'a> {
@@ -509,33 +594,44 @@ pub fn validate_organization_policy_js(
 
 /// Compares two project policies; `members` (`[{member_id, roles}]`) get
 /// what they gain or lose. `{type: "success", roles, scopes, ..., members}`.
-#[wasm_bindgen(js_name = diffPolicies)]
-pub fn diff_policies_js(old: JsValue, new: JsValue, members: JsValue) -> JsValue {
+#[wasm_bindgen(js_name = diffPolicies, unchecked_return_type = "Answer<PolicyDiff>")]
+pub fn diff_policies_js(
+    #[wasm_bindgen(unchecked_param_type = "ProjectPolicyInput")] before: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "ProjectPolicyInput")] after: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "MemberRoles[] | null")] members: Option<
+        JsValue,
+    >,
+) -> JsValue {
     answer((|| {
-        let old: Policy = read_policy(old)?.policy;
-        let new: Policy = read_policy(new)?.policy;
-        let members: Vec<MemberRoles> = read_optional(members)?.unwrap_or_default();
+        let old: Policy = read_policy(before)?.policy;
+        let new: Policy = read_policy(after)?.policy;
+        let members: Vec<MemberRoles> =
+            read_optional(members.unwrap_or(JsValue::UNDEFINED))?.unwrap_or_default();
         Ok(success(&diff_policies(&old, &new, &members)))
     })())
 }
 
 /// Compares an organization's old and new custom roles under the project
 /// policy; `members` of the organization get what they gain or lose.
-#[wasm_bindgen(js_name = diffOrganizationPolicies)]
+#[wasm_bindgen(js_name = diffOrganizationPolicies, unchecked_return_type = "Answer<PolicyDiff>")]
 pub fn diff_organization_policies_js(
-    project_policy: JsValue,
-    old: JsValue,
-    new: JsValue,
-    members: JsValue,
-    implicit_assignments: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "ProjectPolicyInput")] project_policy: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "OrganizationPolicyInput")] before: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "OrganizationPolicyInput")] after: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "MemberRoles[] | null")] members: Option<
+        JsValue,
+    >,
+    #[wasm_bindgen(unchecked_optional_param_type = "EmailImplicitRoleAssignment[] | null")]
+    implicit_assignments: Option<JsValue>,
 ) -> JsValue {
     answer((|| {
         let project = read_policy(project_policy)?.policy;
-        let old = read_organization_policy(old)?.policy;
-        let new = read_organization_policy(new)?.policy;
-        let members: Vec<MemberRoles> = read_optional(members)?.unwrap_or_default();
+        let old = read_organization_policy(before)?.policy;
+        let new = read_organization_policy(after)?.policy;
+        let members: Vec<MemberRoles> =
+            read_optional(members.unwrap_or(JsValue::UNDEFINED))?.unwrap_or_default();
         let implicit: Vec<EmailImplicitRoleAssignment> =
-            read_optional(implicit_assignments)?.unwrap_or_default();
+            read_optional(implicit_assignments.unwrap_or(JsValue::UNDEFINED))?.unwrap_or_default();
         Ok(success(&diff_organization_policies(
             &project, &old, &new, &members, &implicit,
         )))
@@ -544,8 +640,12 @@ pub fn diff_organization_policies_js(
 
 /// A member's effective roles with their sources:
 /// `{type: "success", roles: [{role_id, sources}]}`.
-#[wasm_bindgen(js_name = effectiveRoles)]
-pub fn effective_roles_js(member: JsValue, implicit_assignments: JsValue) -> JsValue {
+#[wasm_bindgen(js_name = effectiveRoles, unchecked_return_type = "Answer<{ roles: MemberRole[] }>")]
+pub fn effective_roles_js(
+    #[wasm_bindgen(unchecked_param_type = "MemberRoles")] member: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "EmailImplicitRoleAssignment[] | null")]
+    implicit_assignments: Option<JsValue>,
+) -> JsValue {
     #[derive(Serialize)]
     struct Roles {
         roles: Vec<orgpolicy_core::MemberRole>,
@@ -553,7 +653,7 @@ pub fn effective_roles_js(member: JsValue, implicit_assignments: JsValue) -> JsV
     answer((|| {
         let member: MemberRoles = read(member)?;
         let implicit: Vec<EmailImplicitRoleAssignment> =
-            read_optional(implicit_assignments)?.unwrap_or_default();
+            read_optional(implicit_assignments.unwrap_or(JsValue::UNDEFINED))?.unwrap_or_default();
         Ok(success(&Roles {
             roles: effective_roles(&member, &implicit),
         }))
@@ -562,8 +662,11 @@ pub fn effective_roles_js(member: JsValue, implicit_assignments: JsValue) -> JsV
 
 /// The M2M scope-string check (`action:resource`, bare words, `action:*`):
 /// `{type: "allow"} | {type: "deny", errorType: "missing_scopes", deny} | failure`.
-#[wasm_bindgen(js_name = m2mAuthorize)]
-pub fn m2m_authorize_js(has_scopes: JsValue, required_scopes: JsValue) -> JsValue {
+#[wasm_bindgen(js_name = m2mAuthorize, unchecked_return_type = "M2mDecision")]
+pub fn m2m_authorize_js(
+    #[wasm_bindgen(unchecked_param_type = "string[]")] has_scopes: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string[]")] required_scopes: JsValue,
+) -> JsValue {
     #[derive(Serialize)]
     #[serde(
         tag = "type",

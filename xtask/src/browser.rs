@@ -4,9 +4,9 @@ use crate::run;
 use anyhow::{Result, bail};
 use std::process::Command;
 
-fn find_chromium() -> Option<String> {
+fn find(program: &str) -> Option<String> {
     let out = Command::new("sh")
-        .args(["-c", "command -v chromium"])
+        .args(["-c", &format!("command -v {program}")])
         .output()
         .ok()?;
     let path = String::from_utf8_lossy(&out.stdout).trim().to_owned();
@@ -16,7 +16,7 @@ fn find_chromium() -> Option<String> {
 /// The path of a working Chromium, installing Debian's chromium and
 /// chromium-driver first if there is none.
 pub fn chromium() -> Result<String> {
-    if let Some(path) = find_chromium() {
+    if let (Some(path), Some(_)) = (find("chromium"), find("chromedriver")) {
         eprintln!("setup: chromium at {path}");
         return Ok(path);
     }
@@ -32,8 +32,17 @@ pub fn chromium() -> Result<String> {
             "chromium-driver",
         ],
     )?;
-    match find_chromium() {
+    match find("chromium") {
         Some(path) => Ok(path),
         None => bail!("chromium is not on PATH after installing it"),
+    }
+}
+
+/// The path of chromedriver (Debian's chromium-driver, installed with chromium).
+pub fn chromedriver() -> Result<String> {
+    chromium()?;
+    match find("chromedriver") {
+        Some(path) => Ok(path),
+        None => bail!("chromedriver is not on PATH after installing chromium-driver"),
     }
 }

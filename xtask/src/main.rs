@@ -152,6 +152,38 @@ fn run_tests_env(
     args: &[&str],
     env: &[(&str, &str)],
 ) -> Result<bool> {
+    run_tests_capture(tally, program, args, env).map(|(ok, _)| ok)
+}
+
+/// Like [`run_tests_env`], and fails unless the output says `must_say` and
+/// at least one test passed (a browser run can skip everything and exit 0).
+fn run_tests_insisting(
+    tally: &mut Tally,
+    program: &str,
+    args: &[&str],
+    env: &[(&str, &str)],
+    must_say: &str,
+) -> Result<bool> {
+    let before = tally.passed;
+    let (ok, said) = run_tests_capture(tally, program, args, env)?;
+    if !said.contains(must_say) || tally.passed == before {
+        eprintln!(
+            "FAILED: `{program} {}` did not say `{must_say}` or passed no test",
+            args.join(" ")
+        );
+        tally.failed += 1;
+        return Ok(false);
+    }
+    Ok(ok)
+}
+
+/// Runs a test command, echoing and tallying it; returns success and all it printed.
+fn run_tests_capture(
+    tally: &mut Tally,
+    program: &str,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> Result<(bool, String)> {
     eprintln!("$ {program} {}", args.join(" "));
     let out = Command::new(program)
         .args(args)
@@ -169,7 +201,7 @@ fn run_tests_env(
         // A build failure or crash: count it, so the summary cannot read green.
         tally.failed += 1;
     }
-    Ok(out.status.success())
+    Ok((out.status.success(), format!("{stdout}{stderr}")))
 }
 
 /// Crates the core must never depend on: it is pure and target-neutral.
@@ -309,6 +341,43 @@ fn test() -> Result<()> {
                 &[("CHROMIUM", chromium.as_str())],
             )? {
                 failed_runners.push("node --test");
+            }
+            // The shims' wasm-bindgen tests, under Node and then in Chromium.
+            let webdriver = root
+                .join("tests/webdriver.json")
+                .to_string_lossy()
+                .into_owned();
+            let chromedriver = browser::chromedriver()?;
+            let mut env = vec![
+                (
+                    "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+                    "wasm-bindgen-test-runner",
+                ),
+                ("WASM_BINDGEN_TEST_TIMEOUT", "120"),
+                ("CHROMEDRIVER", chromedriver.as_str()),
+                ("WASM_BINDGEN_TEST_WEBDRIVER_JSON", webdriver.as_str()),
+            ];
+            let args = [
+                "test",
+                "--target",
+                WASM_TARGET,
+                "-p",
+                "orgpolicy-wasm",
+                "--test",
+                "shims",
+            ];
+            if !run_tests_insisting(&mut tally, "cargo", &args, &env, "running 5 tests")? {
+                failed_runners.push("wasm-bindgen-test (Node)");
+            }
+            env.push(("WASM_BINDGEN_USE_BROWSER", "1"));
+            if !run_tests_insisting(
+                &mut tally,
+                "cargo",
+                &args,
+                &env,
+                "Running headless tests in Chrome",
+            )? {
+                failed_runners.push("wasm-bindgen-test (Chromium)");
             }
         }
         Err(error) => note(&mut failed_steps, "npm package build", Err(error)),

@@ -331,6 +331,14 @@ impl Engine {
 }
 
 impl Engine {
+    /// An engine from policy JSON text (for Rust callers: tests, embedders).
+    pub fn from_policy_text(text: &str) -> Result<Engine, Vec<orgpolicy_core::Problem>> {
+        let document = orgpolicy_core::parse_policy(text).map_err(|error| vec![error.problem])?;
+        Ok(Engine {
+            state: Rc::new(RefCell::new(EngineState::new(document.policy))),
+        })
+    }
+
     fn explanation(
         &self,
         subject: &Subject,
@@ -384,6 +392,14 @@ const NOT_LOADED: NotLoaded = NotLoaded::PolicyNotLoaded {
 };
 
 impl Session {
+    /// A session from member session JSON text (for Rust callers).
+    pub fn from_member_session_text(text: &str) -> Result<Session, Vec<orgpolicy_core::Problem>> {
+        Ok(Session {
+            engine: None,
+            member: orgpolicy_core::parse::parse_json(text).map_err(|error| vec![error.problem])?,
+        })
+    }
+
     fn from_member_session(member_session: JsValue) -> Result<Session, Errors> {
         Ok(Session {
             engine: None,

@@ -1,0 +1,130 @@
+//! The `#[wasm_bindgen]` shims, in wasm: under Node by default, in headless
+//! Chromium with `WASM_BINDGEN_USE_BROWSER=1` (see `cargo xtask test`).
+#![cfg(target_arch = "wasm32")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code"
+)]
+
+use orgpolicy_wasm::{Engine, Session, validate_policy_js};
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::wasm_bindgen_test;
+
+const POLICY: &str = r#"{"resources": [{"resource_id": "docs", "actions": ["read", "write"]}],
+    "roles": [{"role_id": "reader", "permissions": [{"resource_id": "docs", "actions": ["read"]}]}]}"#;
+
+fn get(value: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(value, &key.into()).unwrap()
+}
+
+fn kind(value: &JsValue) -> String {
+    get(value, "type").as_string().unwrap()
+}
+
+fn json(text: &str) -> JsValue {
+    js_sys::JSON::parse(text).unwrap()
+}
+
+fn engine() -> Engine {
+    Engine::from_policy_text(POLICY).unwrap()
+}
+
+#[wasm_bindgen_test]
+fn load_answers_tagged_success_and_failure() {
+    assert_eq!(kind(&Engine::load(POLICY.into())), "success");
+    assert_eq!(kind(&Engine::load(json(POLICY))), "success");
+    let failure = Engine::load(json(r#"{"roles": [{"role_id": 5}]}"#));
+    assert_eq!(kind(&failure), "failure");
+    let error = js_sys::Reflect::get_u32(&get(&failure, "errors"), 0).unwrap();
+    assert_eq!(get(&error, "code").as_string().unwrap(), "invalid_type");
+    assert_eq!(get(&error, "path").as_string().unwrap(), "/roles/0/role_id");
+    assert_eq!(kind(&Engine::load(JsValue::UNDEFINED)), "failure");
+    assert_eq!(kind(&Engine::load(JsValue::from(5))), "failure");
+}
+
+#[wasm_bindgen_test]
+fn string_and_fast_paths_agree() {
+    let engine = engine();
+    let subject = json(r#"{"organization_id": "org-1", "roles": ["reader"]}"#);
+    let read = json(r#"{"organization_id": "org-1", "resource_id": "docs", "action": "read"}"#);
+    let write = json(r#"{"organization_id": "org-1", "resource_id": "docs", "action": "write"}"#);
+    assert!(engine.is_authorized(subject.clone(), read.clone()));
+    assert!(!engine.is_authorized(subject.clone(), write.clone()));
+    assert_eq!(kind(&engine.authorize(subject.clone(), write)), "deny");
+    let handle = get(&engine.resolve_subject(subject), "handle")
+        .as_f64()
+        .unwrap() as u32;
+    let organization = engine.resolve_organization("org-1".into());
+    let permission = engine.resolve_permission("docs".into(), "read".into());
+    assert!(engine.check(handle, organization, permission));
+    assert!(
+        !engine.check(handle, u32::MAX, permission),
+        "no organization: tenancy"
+    );
+    assert_eq!(
+        engine.check_many(&[handle, organization, permission, handle, organization, 99]),
+        vec![1, 0]
+    );
+}
+
+#[wasm_bindgen_test]
+fn organization_policies_apply_and_bump_the_generation() {
+    let engine = engine();
+    let subject = json(r#"{"organization_id": "org-1", "roles": ["editor"]}"#);
+    let write = json(r#"{"organization_id": "org-1", "resource_id": "docs", "action": "write"}"#);
+    assert!(!engine.is_authorized(subject.clone(), write.clone()));
+    let before = engine.generation();
+    let set = engine.set_organization_policy(
+        "org-1".into(),
+        json(r#"{"roles": [{"role_id": "editor", "permissions": [{"resource_id": "docs", "actions": ["*"]}]}]}"#),
+    );
+    assert_eq!(kind(&set), "success");
+    assert_eq!(engine.generation(), before + 1);
+    assert!(engine.is_authorized(subject.clone(), write.clone()));
+    assert!(engine.remove_organization_policy("org-1".into()));
+    assert!(!engine.is_authorized(subject, write));
+    assert_eq!(
+        kind(&engine.set_organization_policy(JsValue::from(1), json("{}"))),
+        "failure"
+    );
+}
+
+#[wasm_bindgen_test]
+fn sessions_say_when_the_policy_is_not_loaded() {
+    let session_answer =
+        Session::create(json(r#"{"organization_id": "org-1", "roles": ["reader"]}"#));
+    assert_eq!(kind(&session_answer), "success");
+    let mut session =
+        Session::from_member_session_text(r#"{"organization_id": "org-1", "roles": ["reader"]}"#)
+            .unwrap();
+    assert_eq!(session.state(), "policy_not_loaded");
+    assert!(!session.is_authorized_sync("docs".into(), "read".into()));
+    assert_eq!(
+        kind(&session.authorize("docs".into(), "read".into())),
+        "policy_not_loaded"
+    );
+    let engine = engine();
+    assert_eq!(kind(&session.attach(&engine, None)), "success");
+    assert_eq!(session.state(), "ready");
+    assert!(session.is_authorized_sync("docs".into(), "read".into()));
+    assert_eq!(
+        kind(&session.authorize("docs".into(), "write".into())),
+        "deny"
+    );
+}
+
+#[wasm_bindgen_test]
+fn validation_reports_with_pointers() {
+    let report = validate_policy_js(json(
+        r#"{"policy": {"roles": [{"role_id": "", "permissions": []}]}}"#,
+    ));
+    assert_eq!(kind(&report), "success");
+    assert_eq!(get(&report, "valid").as_bool(), Some(false));
+    let error = js_sys::Reflect::get_u32(&get(&report, "errors"), 0).unwrap();
+    assert_eq!(
+        get(&error, "path").as_string().unwrap(),
+        "/policy/roles/0/role_id"
+    );
+}

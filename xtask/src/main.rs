@@ -333,6 +333,7 @@ fn test() -> Result<()> {
                 "--test-reporter=tap",
                 "tests/node/",
                 "tests/browser/",
+                "tests/package/",
             ];
             if !run_tests_env(
                 &mut tally,

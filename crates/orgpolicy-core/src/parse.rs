@@ -60,7 +60,10 @@ crate::model::object_only!(RawPolicyDocument, RawOrganizationPolicyDocument);
 
 /// Reads a project policy from JSON text.
 pub fn parse_policy(json: &str) -> Result<PolicyDocument, ParseError> {
-    with_json(json, |deserializer| policy_from_deserializer(deserializer))
+    match serde_json::from_str::<RawPolicyDocument>(json) {
+        Ok(raw) => Ok(raw.into_document()),
+        Err(_) => with_json(json, |deserializer| policy_from_deserializer(deserializer)),
+    }
 }
 
 /// Reads a project policy from any deserializer (JSON, a JS value...).
@@ -68,27 +71,36 @@ pub fn policy_from_deserializer<'de, D: Deserializer<'de>>(
     deserializer: D,
 ) -> Result<PolicyDocument, ParseError> {
     let raw: RawPolicyDocument = deserialize_tracked(deserializer)?;
-    Ok(match raw.policy {
-        Some(policy) => PolicyDocument {
-            policy,
-            base: "/policy".to_owned(),
-        },
-        None => PolicyDocument {
-            policy: Policy {
-                resources: raw.resources,
-                roles: raw.roles,
-                scopes: raw.scopes,
+    Ok(raw.into_document())
+}
+
+impl RawPolicyDocument {
+    fn into_document(self) -> PolicyDocument {
+        match self.policy {
+            Some(policy) => PolicyDocument {
+                policy,
+                base: "/policy".to_owned(),
             },
-            base: String::new(),
-        },
-    })
+            None => PolicyDocument {
+                policy: Policy {
+                    resources: self.resources,
+                    roles: self.roles,
+                    scopes: self.scopes,
+                },
+                base: String::new(),
+            },
+        }
+    }
 }
 
 /// Reads an organization policy from JSON text.
 pub fn parse_organization_policy(json: &str) -> Result<OrganizationPolicyDocument, ParseError> {
-    with_json(json, |deserializer| {
-        organization_policy_from_deserializer(deserializer)
-    })
+    match serde_json::from_str::<RawOrganizationPolicyDocument>(json) {
+        Ok(raw) => Ok(raw.into_document()),
+        Err(_) => with_json(json, |deserializer| {
+            organization_policy_from_deserializer(deserializer)
+        }),
+    }
 }
 
 /// Reads an organization policy from any deserializer.
@@ -96,21 +108,33 @@ pub fn organization_policy_from_deserializer<'de, D: Deserializer<'de>>(
     deserializer: D,
 ) -> Result<OrganizationPolicyDocument, ParseError> {
     let raw: RawOrganizationPolicyDocument = deserialize_tracked(deserializer)?;
-    Ok(match raw.org_policy {
-        Some(policy) => OrganizationPolicyDocument {
-            policy,
-            base: "/org_policy".to_owned(),
-        },
-        None => OrganizationPolicyDocument {
-            policy: OrganizationPolicy { roles: raw.roles },
-            base: String::new(),
-        },
-    })
+    Ok(raw.into_document())
+}
+
+impl RawOrganizationPolicyDocument {
+    fn into_document(self) -> OrganizationPolicyDocument {
+        match self.org_policy {
+            Some(policy) => OrganizationPolicyDocument {
+                policy,
+                base: "/org_policy".to_owned(),
+            },
+            None => OrganizationPolicyDocument {
+                policy: OrganizationPolicy { roles: self.roles },
+                base: String::new(),
+            },
+        }
+    }
 }
 
 /// Reads any document type from JSON text with a pointer-carrying error.
+///
+/// Reading is done twice only when it fails: once without tracking (the fast
+/// path every valid document takes), then with it, to say where.
 pub fn parse_json<T: DeserializeOwned>(json: &str) -> Result<T, ParseError> {
-    with_json(json, |deserializer| deserialize_tracked(deserializer))
+    match serde_json::from_str(json) {
+        Ok(value) => Ok(value),
+        Err(_) => with_json(json, |deserializer| deserialize_tracked(deserializer)),
+    }
 }
 
 /// Deserializes with path tracking; the error names the JSON pointer where

@@ -131,6 +131,31 @@ impl Engine {
         })())
     }
 
+    /// Sets many organizations' custom roles at once, from
+    /// `{organizationId: {roles}}` (an object or JSON text): one crossing and
+    /// one parse for all of them. Answers `{type: "success", count}`.
+    #[wasm_bindgen(js_name = setOrganizationPolicies, unchecked_return_type = "Answer<{ count: number }>")]
+    pub fn set_organization_policies(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Record<string, OrganizationPolicy> | string")]
+        policies: JsValue,
+    ) -> JsValue {
+        #[derive(Serialize)]
+        struct Count {
+            count: usize,
+        }
+        answer((|| {
+            let policies: BTreeMap<String, OrganizationPolicy> = read(policies)?;
+            let count = policies.len();
+            self.with_mut(|state| {
+                for (organization_id, policy) in policies {
+                    state.set_organization_policy(&organization_id, policy);
+                }
+            })?;
+            Ok(success(&Count { count }))
+        })())
+    }
+
     /// Removes an organization's custom roles; true if it had any.
     #[wasm_bindgen(js_name = removeOrganizationPolicy)]
     pub fn remove_organization_policy(

@@ -1,0 +1,106 @@
+// The npm package against a hand-optimised plain-JS checker on the standard
+// workload (written by `cargo run -p orgpolicy-workload -- target/workload`).
+// `cargo xtask bench-node` builds both and runs this.
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { JsChecker } from "./checker.mjs";
+import { packageDir, root } from "../tests/node/corpus.mjs";
+
+const api = createRequire(import.meta.url)(join(packageDir, "node", "orgpolicy_wasm.js"));
+const dir = join(root, "target", "workload");
+const policyText = readFileSync(join(dir, "policy.json"), "utf8");
+const organizationsText = JSON.stringify(Object.fromEntries(JSON.parse(readFileSync(join(dir, "organizations.json"), "utf8"))));
+const members = JSON.parse(readFileSync(join(dir, "members.json"), "utf8"));
+const names = JSON.parse(readFileSync(join(dir, "names.json"), "utf8"));
+const raw = readFileSync(join(dir, "checks.bin"));
+const quads = new Uint32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4);
+const CHECKS = quads.length / 4;
+const STRING_CHECKS = 200_000;
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[sorted.length >> 1];
+}
+function measure(label, repeats, run) {
+  const times = [];
+  let result;
+  for (let i = 0; i < repeats; i++) {
+    const start = performance.now();
+    result = run();
+    times.push(performance.now() - start);
+  }
+  return { label, ms: median(times), result };
+}
+
+// Loading: both from the same JSON text.
+const wasmLoad = measure("load (wasm)", 7, () => {
+  const engine = api.Engine.load(policyText).engine;
+  engine.setOrganizationPolicies(organizationsText);
+  return engine;
+});
+const jsLoad = measure("load (js)", 7, () => new JsChecker(JSON.parse(policyText), JSON.parse(organizationsText)));
+const engine = wasmLoad.result;
+const js = jsLoad.result;
+
+// Subjects, organizations and permissions resolved once (not timed).
+const subjects = members.map(([organization, roles]) => ({ organization_id: names.organizations[organization], roles }));
+const wasmSubjects = Int32Array.from(subjects, (subject) => engine.resolveSubject(subject).handle);
+const wasmOrganizations = Int32Array.from(names.organizations, (id) => engine.resolveOrganization(id));
+const jsSubjects = Int32Array.from(subjects, (subject) => js.resolveSubject(subject.organization_id, subject.roles));
+const jsOrganizations = Int32Array.from(names.organizations, (id) => js.resolveOrganization(id));
+const actions = names.actions.length;
+const wasmPermissions = new Int32Array(names.resources.length * actions);
+const jsPermissions = [];
+names.resources.forEach((resource, r) => names.actions.forEach((action, a) => {
+  wasmPermissions[r * actions + a] = engine.resolvePermission(resource, action);
+  jsPermissions[r * actions + a] = js.resolvePermission(resource, action);
+}));
+const triples = new Uint32Array(CHECKS * 3);
+const jsTriples = new Int32Array(CHECKS * 3);
+for (let i = 0; i < CHECKS; i++) {
+  const [member, organization, resource, action] = [quads[4 * i], quads[4 * i + 1], quads[4 * i + 2], quads[4 * i + 3]];
+  triples.set([wasmSubjects[member], wasmOrganizations[organization], wasmPermissions[resource * actions + action]], 3 * i);
+  jsTriples.set([jsSubjects[member], jsOrganizations[organization], resource * actions + action], 3 * i);
+}
+
+const checkMany = measure("checkMany (wasm)", 9, () => engine.checkMany(triples).reduce((a, b) => a + b, 0));
+const perCall = measure("check per call (wasm)", 9, () => {
+  let allowed = 0;
+  for (let i = 0; i < triples.length; i += 3) allowed += engine.check(triples[i], triples[i + 1], triples[i + 2]) ? 1 : 0;
+  return allowed;
+});
+const jsFast = measure("check (js)", 9, () => {
+  let allowed = 0;
+  for (let i = 0; i < jsTriples.length; i += 3) allowed += js.check(jsTriples[i], jsTriples[i + 1], jsPermissions[jsTriples[i + 2]]) ? 1 : 0;
+  return allowed;
+});
+
+// String API over a slice of the checks, with prebuilt objects.
+const stringCases = [];
+for (let i = 0; i < STRING_CHECKS; i++) {
+  const [member, organization, resource, action] = [quads[4 * i], quads[4 * i + 1], quads[4 * i + 2], quads[4 * i + 3]];
+  stringCases.push([subjects[member], { organization_id: names.organizations[organization], resource_id: names.resources[resource], action: names.actions[action] }]);
+}
+const wasmStrings = measure("isAuthorized (wasm)", 5, () => stringCases.reduce((n, [s, c]) => n + (engine.isAuthorized(s, c) ? 1 : 0), 0));
+const jsStrings = measure("isAuthorized (js)", 5, () => stringCases.reduce((n, [s, c]) => n + (js.isAuthorized(s, c) ? 1 : 0), 0));
+
+// Both checkers must agree, or the figures mean nothing.
+const expected = checkMany.result;
+for (const other of [perCall, jsFast]) {
+  if (other.result !== expected) throw new Error(`${other.label} allowed ${other.result}, checkMany ${expected}`);
+}
+if (wasmStrings.result !== jsStrings.result) throw new Error(`string paths disagree: ${wasmStrings.result} vs ${jsStrings.result}`);
+
+const ns = (m, n) => (m.ms * 1e6) / n;
+const rows = [
+  ["load the workload policy (~3.8 MB JSON)", `${wasmLoad.ms.toFixed(1)} ms`, "<= 60 ms", `${jsLoad.ms.toFixed(1)} ms`, (wasmLoad.ms / jsLoad.ms).toFixed(2)],
+  ["fast path, checkMany", `${ns(checkMany, CHECKS).toFixed(1)} ns`, "<= 40 ns", `${ns(jsFast, CHECKS).toFixed(1)} ns`, (ns(checkMany, CHECKS) / ns(jsFast, CHECKS)).toFixed(2)],
+  ["fast path, check() per call", `${ns(perCall, CHECKS).toFixed(1)} ns`, "<= 40 ns", `${ns(jsFast, CHECKS).toFixed(1)} ns`, (ns(perCall, CHECKS) / ns(jsFast, CHECKS)).toFixed(2)],
+  ["string API, isAuthorized", `${ns(wasmStrings, STRING_CHECKS).toFixed(0)} ns`, "<= 300 ns", `${ns(jsStrings, STRING_CHECKS).toFixed(0)} ns`, (ns(wasmStrings, STRING_CHECKS) / ns(jsStrings, STRING_CHECKS)).toFixed(2)],
+];
+console.log(`Node ${process.version}; ${CHECKS} checks (${expected} allowed); string API over ${STRING_CHECKS}`);
+console.log("| measure | npm package | target | plain JS | ratio |");
+console.log("|---|---|---|---|---|");
+for (const row of rows) console.log(`| ${row.join(" | ")} |`);

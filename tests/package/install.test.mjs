@@ -1,0 +1,87 @@
+// The packed tarball, installed into a fresh project, used the way users
+// use it: ESM and CommonJS in Node, the `web` build from a page in Chromium.
+import { after, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import http from "node:http";
+import { tmpdir } from "node:os";
+import { extname, join, normalize } from "node:path";
+import { packageDir } from "../node/corpus.mjs";
+import { launchChromium } from "../browser/harness.mjs";
+
+const project = mkdtempSync(join(tmpdir(), "orgpolicy-consumer-"));
+after(() => rmSync(project, { recursive: true, force: true }));
+
+const npm = (args, cwd) => execFileSync("npm", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+const tarball = join(project, npm(["pack", "--silent", "--pack-destination", project], packageDir).trim().split("\n").pop());
+writeFileSync(join(project, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
+npm(["install", "--no-audit", "--no-fund", "--offline", tarball], project);
+
+const POLICY = {
+  resources: [{ resource_id: "documents", actions: ["read", "write"] }],
+  roles: [{ role_id: "reader", permissions: [{ resource_id: "documents", actions: ["read"] }] }],
+};
+const USE = `
+  const engine = Engine.load(${JSON.stringify(POLICY)}).engine;
+  const subject = { organization_id: "org-1", roles: ["reader"] };
+  const result = [
+    engine.isAuthorized(subject, { organization_id: "org-1", resource_id: "documents", action: "read" }),
+    engine.authorize(subject, { organization_id: "org-2", resource_id: "documents", action: "read" }).errorType,
+  ];
+`;
+
+test("the tarball ships the three builds and nothing else", () => {
+  const listing = execFileSync("tar", ["-tzf", tarball], { encoding: "utf8" }).split("\n").filter(Boolean).sort();
+  for (const dir of ["web", "bundler", "node"]) {
+    assert.ok(listing.includes(`package/${dir}/orgpolicy_wasm_bg.wasm`), `${dir} build in ${listing}`);
+    assert.ok(listing.includes(`package/${dir}/orgpolicy_wasm.d.ts`), `${dir} types`);
+  }
+  assert.ok(listing.every((path) => /^package\/(web|bundler|node)\/|^package\/(package\.json|README\.md)$/.test(path)), listing.join("\n"));
+});
+
+test("ESM import in Node", () => {
+  writeFileSync(join(project, "esm.mjs"), `import { Engine } from "orgpolicy";\n${USE}\nconsole.log(JSON.stringify(result));`);
+  assert.equal(execFileSync("node", ["esm.mjs"], { cwd: project, encoding: "utf8" }).trim(), '[true,"tenancy_mismatch"]');
+});
+
+test("CommonJS require in Node", () => {
+  writeFileSync(join(project, "cjs.cjs"), `const { Engine } = require("orgpolicy");\n${USE}\nconsole.log(JSON.stringify(result));`);
+  assert.equal(execFileSync("node", ["cjs.cjs"], { cwd: project, encoding: "utf8" }).trim(), '[true,"tenancy_mismatch"]');
+});
+
+test("the web build from a page in Chromium", async () => {
+  const installed = join(project, "node_modules", "orgpolicy");
+  const page = `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>consumer</title></head><body><script type="module">
+    import init, { Engine } from "/orgpolicy/web/orgpolicy_wasm.js";
+    await init();
+    ${USE}
+    document.body.dataset.result = JSON.stringify(result);
+  </script></body></html>`;
+  const server = http.createServer((request, response) => {
+    const path = normalize(decodeURIComponent(new URL(request.url, "http://127.0.0.1").pathname));
+    if (path === "/") return response.writeHead(200, { "content-type": "text/html" }).end(page);
+    if (!path.startsWith("/orgpolicy/")) return response.writeHead(404).end();
+    try {
+      const body = readFileSync(join(installed, path.slice("/orgpolicy/".length)));
+      const type = { ".js": "text/javascript", ".wasm": "application/wasm" }[extname(path)] ?? "application/octet-stream";
+      response.writeHead(200, { "content-type": type }).end(body);
+    } catch {
+      response.writeHead(404).end();
+    }
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const browser = await launchChromium();
+  try {
+    const tab = await browser.newPage();
+    const errors = [];
+    tab.on("pageerror", (error) => errors.push(String(error)));
+    await tab.goto(`http://127.0.0.1:${server.address().port}/`);
+    await tab.waitForFunction(() => document.body.dataset.result !== undefined, null, { timeout: 30_000 });
+    assert.equal(await tab.evaluate(() => document.body.dataset.result), '[true,"tenancy_mismatch"]');
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+});

@@ -26,6 +26,8 @@ enum Task {
     Test,
     /// Run the performance workload and print the figures against the targets.
     Bench,
+    /// The npm package against a plain-JS checker on the same workload, in Node.
+    BenchNode,
     /// Build the npm package into target/npm/orgpolicy (web, bundler, nodejs).
     Wasm,
     /// Build the npm package and print its sizes; fails past the budget.
@@ -49,6 +51,7 @@ fn main() -> Result<()> {
         Task::Setup => setup(),
         Task::Test => test(),
         Task::Bench => bench(&root),
+        Task::BenchNode => bench_node(&root),
         Task::Wasm => wasm::build(&root).map(|_| ()),
         Task::Size => wasm::size(&root),
         Task::Fuzz { target, seconds } => fuzz(&target, seconds),
@@ -448,6 +451,23 @@ fn bench(root: &Path) -> Result<()> {
     );
     println!("| naive reference check | {naive:.1} ns | | 1x |");
     Ok(())
+}
+
+fn bench_node(root: &Path) -> Result<()> {
+    wasm::build(root)?;
+    let workload = root.join("target/workload");
+    run(
+        "cargo",
+        &[
+            "run",
+            "--release",
+            "-p",
+            "orgpolicy-workload",
+            "--",
+            workload.to_str().context("UTF-8 path")?,
+        ],
+    )?;
+    run("node", &["bench/node.mjs"])
 }
 
 fn fuzz(target: &str, seconds: u64) -> Result<()> {

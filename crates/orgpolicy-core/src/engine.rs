@@ -190,7 +190,69 @@ pub(crate) type RoleName = u32;
 struct RoleSet {
     organization: Option<u32>,
     roles: Box<[RoleName]>,
-    bits: Bits,
+}
+
+/// The organization of a resolved role set with none (a consumer subject).
+const NO_ORGANIZATION: u32 = u32::MAX;
+
+/// Resolved role sets' bitsets, one fixed-width row each, in one
+/// allocation, and their organizations in a dense array beside it: a check
+/// through handles is two independent loads, not a walk from a set record to
+/// its bitset. Rows widen (the arena is laid out again) when the universe
+/// of bits outgrows them.
+#[derive(Debug, Default)]
+struct SetArena {
+    organizations: Vec<u32>,
+    words: Vec<u64>,
+    stride: usize,
+}
+
+impl SetArena {
+    #[inline(always)]
+    fn organization(&self, set: u32) -> Option<u32> {
+        self.organizations.get(set as usize).copied()
+    }
+
+    #[inline(always)]
+    fn contains(&self, set: u32, bit: u32) -> bool {
+        let word = (bit >> 6) as usize;
+        word < self.stride
+            && self
+                .words
+                .get(set as usize * self.stride + word)
+                .is_some_and(|value| (value >> (bit & 63)) & 1 == 1)
+    }
+
+    /// Writes a set's row, widening every row first if it does not fit.
+    fn write(&mut self, set: u32, bits: &Bits) {
+        if bits.0.len() > self.stride {
+            let stride = bits.0.len().max(self.stride + self.stride / 2);
+            let mut words = vec![0; self.organizations.len() * stride];
+            for (row, old) in self.words.chunks_exact(self.stride.max(1)).enumerate() {
+                if let Some(new) = words.get_mut(row * stride..row * stride + old.len()) {
+                    new.copy_from_slice(old);
+                }
+            }
+            self.words = words;
+            self.stride = stride;
+        }
+        let start = set as usize * self.stride;
+        if let Some(row) = self.words.get_mut(start..start + self.stride) {
+            row.fill(0);
+            for (slot, word) in row.iter_mut().zip(&bits.0) {
+                *slot = *word;
+            }
+        }
+    }
+
+    /// Adds a set (its row zeroed) and returns its index.
+    fn push(&mut self, organization: Option<u32>) -> u32 {
+        let set = u32::try_from(self.organizations.len()).unwrap_or(u32::MAX);
+        self.organizations
+            .push(organization.unwrap_or(NO_ORGANIZATION));
+        self.words.resize(self.organizations.len() * self.stride, 0);
+        set
+    }
 }
 
 /// A subject resolved to a role set in its organization (see
@@ -229,6 +291,7 @@ pub struct Engine {
     /// Role sets resolved per organization index, rebuilt when its policy changes.
     organization_sets: Vec<Vec<u32>>,
     sets: Vec<RoleSet>,
+    set_arena: SetArena,
     set_index: FxHashMap<(Option<u32>, Box<[RoleName]>), u32>,
 }
 
@@ -246,6 +309,7 @@ impl Engine {
             organizations: OrganizationTable::default(),
             organization_sets: Vec::new(),
             sets: Vec::new(),
+            set_arena: SetArena::default(),
             set_index: FxHashMap::default(),
         };
         // Declared resources and actions first, so their bits are dense and
@@ -395,9 +459,7 @@ impl Engine {
                 continue;
             };
             let bits = self.union_of(set.organization, &set.roles);
-            if let Some(set) = self.sets.get_mut(set_id as usize) {
-                set.bits = bits;
-            }
+            self.set_arena.write(set_id, &bits);
         }
     }
 
@@ -442,11 +504,11 @@ impl Engine {
             return SubjectHandle(set);
         }
         let bits = self.union_of(organization, &key.1);
-        let set_id = u32::try_from(self.sets.len()).unwrap_or(u32::MAX);
+        let set_id = self.set_arena.push(organization);
+        self.set_arena.write(set_id, &bits);
         self.sets.push(RoleSet {
             organization,
             roles: key.1.clone(),
-            bits,
         });
         if let Some(sets) =
             organization.and_then(|index| self.organization_sets.get_mut(index as usize))
@@ -484,13 +546,21 @@ impl Engine {
         organization: Option<OrganizationHandle>,
         permission: PermissionHandle,
     ) -> Result<(), DenyCode> {
-        let Some(set) = self.sets.get(subject.0 as usize) else {
+        let Some(set_organization) = self.set_arena.organization(subject.0) else {
             return Err(DenyCode::InvalidPermissions);
         };
-        if set.organization != organization.map(|handle| handle.0) {
+        let check_organization = match organization {
+            // The sentinel is no organization handle the engine ever issues.
+            Some(handle) if handle.0 == NO_ORGANIZATION => return Err(DenyCode::TenancyMismatch),
+            Some(handle) => handle.0,
+            None => NO_ORGANIZATION,
+        };
+        if set_organization != check_organization {
             return Err(DenyCode::TenancyMismatch);
         }
-        if set.bits.contains(permission.action_bit) || set.bits.contains(permission.wildcard_bit) {
+        if self.set_arena.contains(subject.0, permission.action_bit)
+            || self.set_arena.contains(subject.0, permission.wildcard_bit)
+        {
             Ok(())
         } else {
             Err(DenyCode::InvalidPermissions)

@@ -140,3 +140,43 @@ fn a_stale_or_foreign_subject_handle_is_denied_not_a_panic() {
         Err(DenyCode::InvalidPermissions)
     );
 }
+
+#[test]
+fn a_fabricated_organization_handle_is_not_no_organization() {
+    let mut engine = engine();
+    let consumer = engine.resolve_subject(None, &["reader"]);
+    let read = engine.resolve_permission("docs", "read");
+    assert_eq!(engine.check(consumer, None, read), Ok(()));
+    let fabricated = orgpolicy_core::OrganizationHandle(u32::MAX);
+    assert_eq!(
+        engine.check(consumer, Some(fabricated), read),
+        Err(DenyCode::TenancyMismatch)
+    );
+}
+
+#[test]
+fn role_sets_survive_the_universe_growing() {
+    let mut engine = engine();
+    let editor = engine.resolve_subject(Some("org-1"), &["editor"]);
+    let org = engine.resolve_organization("org-1");
+    // Grant many new pairs after the set exists: its row must widen.
+    let actions: Vec<String> = (0..500).map(|i| format!("action-{i}")).collect();
+    let policy = format!(
+        r#"{{"roles": [{{"role_id": "editor", "permissions": [{{"resource_id": "docs", "actions": {}}}]}}]}}"#,
+        serde_json::to_string(&actions).unwrap()
+    );
+    engine.set_organization_policy("org-1", org_policy(&policy));
+    for action in &actions {
+        let permission = engine.resolve_permission("docs", action);
+        assert_eq!(
+            engine.check(editor, Some(org), permission),
+            Ok(()),
+            "{action}"
+        );
+    }
+    let read = engine.resolve_permission("docs", "read");
+    assert_eq!(
+        engine.check(editor, Some(org), read),
+        Err(DenyCode::InvalidPermissions)
+    );
+}

@@ -192,6 +192,9 @@ struct RoleSet {
     roles: Box<[RoleName]>,
 }
 
+const ROLE_PROJECT: u8 = 1;
+const ROLE_CUSTOM: u8 = 2;
+
 /// The organization of a resolved role set with none (a consumer subject).
 const NO_ORGANIZATION: u32 = u32::MAX;
 
@@ -287,6 +290,11 @@ pub struct Engine {
     /// Role names some organization defines a custom role for (never
     /// cleared: a stale bit only costs a lookup).
     custom_role_names: Bits,
+    /// The string path's view of roles, by role name: `ROLE_PROJECT` /
+    /// `ROLE_CUSTOM` flags, and project role bitsets as arena rows (the
+    /// project policy never changes, so rows never widen).
+    role_kinds: Vec<u8>,
+    project_rows: SetArena,
     organizations: OrganizationTable,
     /// Role sets resolved per organization index, rebuilt when its policy changes.
     organization_sets: Vec<Vec<u32>>,
@@ -306,6 +314,8 @@ impl Engine {
             project_roles: Vec::new(),
             scopes: FxHashMap::default(),
             custom_role_names: Bits::default(),
+            role_kinds: Vec::new(),
+            project_rows: SetArena::default(),
             organizations: OrganizationTable::default(),
             organization_sets: Vec::new(),
             sets: Vec::new(),
@@ -332,6 +342,15 @@ impl Engine {
                 None => {}
             }
         }
+        let project_roles = std::mem::take(&mut engine.project_roles);
+        for (name, bits) in project_roles.iter().enumerate() {
+            let row = engine.project_rows.push(None);
+            if let Some(bits) = bits {
+                engine.project_rows.write(row, bits);
+                engine.mark_role(u32::try_from(name).unwrap_or(u32::MAX), ROLE_PROJECT);
+            }
+        }
+        engine.project_roles = project_roles;
         for scope in &policy.scopes {
             let mut bits = Bits::default();
             for permission in &scope.permissions {
@@ -378,6 +397,16 @@ impl Engine {
         self.role_names.intern(role_id)
     }
 
+    fn mark_role(&mut self, name: RoleName, kind: u8) {
+        let index = name as usize;
+        if self.role_kinds.len() <= index {
+            self.role_kinds.resize(index + 1, 0);
+        }
+        if let Some(slot) = self.role_kinds.get_mut(index) {
+            *slot |= kind;
+        }
+    }
+
     fn project_role_slot(&mut self, name: RoleName) -> Option<&mut Option<Bits>> {
         let index = name as usize;
         if self.project_roles.len() <= index {
@@ -412,6 +441,7 @@ impl Engine {
         for role in &policy.roles {
             let name = self.intern_role(&role.role_id);
             self.custom_role_names.insert(name);
+            self.mark_role(name, ROLE_CUSTOM);
             let bits = self.compile_role(role);
             custom_roles.push((name, bits));
         }
@@ -612,12 +642,14 @@ impl Engine {
             let Some(name) = self.role_names.get(role.as_ref()) else {
                 continue;
             };
-            if let Some(Some(bits)) = self.project_roles.get(name as usize)
-                && (bits.contains(permission.action_bit) || bits.contains(permission.wildcard_bit))
+            let kind = self.role_kinds.get(name as usize).copied().unwrap_or(0);
+            if kind & ROLE_PROJECT != 0
+                && (self.project_rows.contains(name, permission.action_bit)
+                    || self.project_rows.contains(name, permission.wildcard_bit))
             {
                 return Ok(());
             }
-            if self.custom_role_names.contains(name) {
+            if kind & ROLE_CUSTOM != 0 {
                 custom_candidates = true;
                 if let Some(slot) = kept.get_mut(index) {
                     *slot = name;

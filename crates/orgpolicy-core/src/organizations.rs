@@ -61,6 +61,20 @@ fn pack_id(bytes: &[u8]) -> impl Iterator<Item = u32> + '_ {
     })
 }
 
+/// The set bits of a dense bitset, ascending (visiting set bits only).
+fn set_bits(dense: &[u64]) -> Vec<u32> {
+    let mut bits = Vec::new();
+    for (index, &word) in dense.iter().enumerate() {
+        let base = to_u32(index).saturating_mul(64);
+        let mut rest = word;
+        while rest != 0 {
+            bits.push(base.saturating_add(rest.trailing_zeros()));
+            rest &= rest - 1;
+        }
+    }
+    bits
+}
+
 fn to_u32(value: usize) -> u32 {
     u32::try_from(value).unwrap_or(u32::MAX)
 }
@@ -69,21 +83,7 @@ impl OrganizationBlock {
     /// Builds a block. `roles` must be sorted by name with no duplicates;
     /// each role's bits are given as a dense bitset.
     pub(crate) fn new(id: &str, roles: &[(RoleName, Vec<u64>)]) -> Self {
-        let sparse: Vec<Vec<u32>> = roles
-            .iter()
-            .map(|(_, dense)| {
-                dense
-                    .iter()
-                    .enumerate()
-                    .flat_map(|(index, &word)| {
-                        let base = to_u32(index).saturating_mul(64);
-                        (0..64u32)
-                            .filter(move |bit| (word >> bit) & 1 == 1)
-                            .map(move |bit| base.saturating_add(bit))
-                    })
-                    .collect()
-            })
-            .collect();
+        let sparse: Vec<Vec<u32>> = roles.iter().map(|(_, dense)| set_bits(dense)).collect();
         let entries: usize = sparse.iter().map(Vec::len).sum();
         let mut words =
             Vec::with_capacity(HEADER + id_word_count(id.len()) + 2 * roles.len() + 1 + entries);

@@ -587,24 +587,29 @@ impl Session {
     }
 }
 
-/// Validates a project policy: `{type: "success", valid, errors, warnings}`,
-/// or `failure` if it cannot be read. Paths point into the given document.
-#[wasm_bindgen(js_name = validatePolicy, unchecked_return_type = "Answer<ValidationReport>")]
-pub fn validate_policy_js(
-    #[wasm_bindgen(unchecked_param_type = "ProjectPolicyInput")] policy: JsValue,
-) -> JsValue {
+/// `{type: "success", valid, errors, warnings}`.
+fn report_answer(report: &orgpolicy_core::ValidationReport) -> JsValue {
     #[derive(Serialize)]
     struct Report<'a> {
         valid: bool,
         #[serde(flatten)]
         report: &'a orgpolicy_core::ValidationReport,
     }
+    success(&Report {
+        valid: report.is_valid(),
+        report,
+    })
+}
+
+/// Validates a project policy: `{type: "success", valid, errors, warnings}`,
+/// or `failure` if it cannot be read. Paths point into the given document.
+#[wasm_bindgen(js_name = validatePolicy, unchecked_return_type = "Answer<ValidationReport>")]
+pub fn validate_policy_js(
+    #[wasm_bindgen(unchecked_param_type = "ProjectPolicyInput")] policy: JsValue,
+) -> JsValue {
     answer(read_policy(policy).map(|document| {
         let report = validate_policy(&document.policy).rebased(&document.base);
-        success(&Report {
-            valid: report.is_valid(),
-            report: &report,
-        })
+        report_answer(&report)
     }))
 }
 
@@ -615,21 +620,12 @@ pub fn validate_organization_policy_js(
     #[wasm_bindgen(unchecked_param_type = "ProjectPolicyInput")] project_policy: JsValue,
     #[wasm_bindgen(unchecked_param_type = "OrganizationPolicyInput")] organization_policy: JsValue,
 ) -> JsValue {
-    #[derive(Serialize)]
-    struct Report<'a> {
-        valid: bool,
-        #[serde(flatten)]
-        report: &'a orgpolicy_core::ValidationReport,
-    }
     answer((|| {
         let project = read_policy(project_policy)?.policy;
         let document = read_organization_policy(organization_policy)?;
         let report =
             validate_organization_policy(&project, &document.policy).rebased(&document.base);
-        Ok(success(&Report {
-            valid: report.is_valid(),
-            report: &report,
-        }))
+        Ok(report_answer(&report))
     })())
 }
 

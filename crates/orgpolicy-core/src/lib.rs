@@ -37,6 +37,7 @@ pub mod explain;
 pub mod m2m;
 pub mod members;
 pub mod model;
+pub mod organization;
 mod organizations;
 pub mod parse;
 pub mod problem;

@@ -50,6 +50,21 @@ problem_codes! {
     // Organization policy.
     RbacRoleDefinedInProject => "rbac_role_defined_in_project",
     EmptyPermissionActions => "empty_permission_actions",
+    // Organizations.
+    InvalidOrganizationName => "invalid_organization_name",
+    InvalidOrganizationSlug => "invalid_organization_slug",
+    InvalidEnumValue => "invalid_enum_value",
+    InvalidEmailDomain => "invalid_email_domain",
+    MetadataTooManyKeys => "metadata_too_many_keys",
+    MetadataTooLarge => "metadata_too_large",
+    MetadataInvalidFormat => "metadata_invalid_format",
+    CannotUpdateTrustedMetadata => "cannot_update_trusted_metadata",
+    UnknownField => "unknown_field",
+    // Search.
+    InvalidSearchQuery => "invalid_search_query",
+    InvalidSearchLimit => "invalid_search_limit",
+    UnknownSearchFilter => "unknown_search_filter",
+    FuzzySearchTooShort => "fuzzy_search_too_short",
     // Warnings.
     RoleGrantsNothing => "role_grants_nothing",
     ResourceUnused => "resource_unused",

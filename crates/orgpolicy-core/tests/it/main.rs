@@ -8,6 +8,7 @@
 )]
 
 mod engine;
+mod organizations;
 mod parse;
 mod properties;
 mod scenarios;

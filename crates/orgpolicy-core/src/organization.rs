@@ -1,0 +1,586 @@
+//! Organizations as the API has them: field rules for create and update
+//! bodies, the frontend metadata limits and merge, and search queries.
+//!
+//! Bodies are checked as JSON values so that every problem is reported at
+//! once, each with a pointer, rather than stopping at the first type error.
+
+use crate::problem::{Pointer, Problem, ProblemCode};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+/// Who writes: the backend (project secret) or a frontend (a member's
+/// session). A frontend may never write `trusted_metadata`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    Backend,
+    Frontend,
+}
+
+/// Whether a body creates an organization or updates one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Create,
+    Update,
+}
+
+pub const NAME_MAX_CHARS: usize = 128;
+pub const SLUG_MIN_CHARS: usize = 2;
+pub const SLUG_MAX_CHARS: usize = 128;
+/// Frontend metadata limits: top-level keys and serialized bytes.
+pub const METADATA_MAX_KEYS: usize = 20;
+pub const METADATA_MAX_BYTES: usize = 4096;
+
+/// Single-valued enum fields, their values, and the value a new
+/// organization gets.
+pub const ENUM_FIELDS: &[(&str, &[&str], &str)] = &[
+    (
+        "email_jit_provisioning",
+        &["RESTRICTED", "NOT_ALLOWED"],
+        "NOT_ALLOWED",
+    ),
+    (
+        "email_invites",
+        &["ALL_ALLOWED", "RESTRICTED", "NOT_ALLOWED"],
+        "ALL_ALLOWED",
+    ),
+    (
+        "sso_jit_provisioning",
+        &["ALL_ALLOWED", "RESTRICTED", "NOT_ALLOWED"],
+        "ALL_ALLOWED",
+    ),
+    (
+        "auth_methods",
+        &["ALL_ALLOWED", "RESTRICTED"],
+        "ALL_ALLOWED",
+    ),
+    ("mfa_policy", &["OPTIONAL", "REQUIRED_FOR_ALL"], "OPTIONAL"),
+    ("mfa_methods", &["ALL_ALLOWED", "RESTRICTED"], "ALL_ALLOWED"),
+    (
+        "oauth_tenant_jit_provisioning",
+        &["RESTRICTED", "NOT_ALLOWED"],
+        "NOT_ALLOWED",
+    ),
+];
+
+/// List-valued enum fields and their values.
+pub const LIST_ENUM_FIELDS: &[(&str, &[&str])] = &[
+    (
+        "allowed_auth_methods",
+        &[
+            "sso",
+            "magic_link",
+            "email_otp",
+            "password",
+            "google_oauth",
+            "microsoft_oauth",
+            "slack_oauth",
+            "github_oauth",
+            "hubspot_oauth",
+        ],
+    ),
+    ("allowed_mfa_methods", &["sms_otp", "totp"]),
+];
+
+/// Other fields a create or update body may carry.
+const OTHER_FIELDS: &[&str] = &[
+    "organization_name",
+    "organization_slug",
+    "organization_logo_url",
+    "trusted_metadata",
+    "email_allowed_domains",
+    "rbac_email_implicit_role_assignments",
+    "sso_default_connection_id",
+    "allowed_oauth_tenants",
+];
+
+fn type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn expected(at: &Pointer, what: &str, value: &Value) -> Problem {
+    Problem::error(
+        ProblemCode::InvalidType,
+        at,
+        format!("expected {what}, got {}", type_name(value)),
+    )
+}
+
+/// Whether a slug is 2-128 characters of letters, digits and `-._~`, at
+/// least one of them a letter or digit.
+pub fn is_valid_slug(slug: &str) -> bool {
+    let count = slug.chars().count();
+    (SLUG_MIN_CHARS..=SLUG_MAX_CHARS).contains(&count)
+        && slug
+            .chars()
+            .all(|c| c.is_alphanumeric() || "-._~".contains(c))
+        && slug.chars().any(char::is_alphanumeric)
+}
+
+/// Whether a string looks like an email domain (`example.com`).
+pub fn is_valid_domain(domain: &str) -> bool {
+    let labels: Vec<&str> = domain.split('.').collect();
+    domain.len() <= 253
+        && labels.len() >= 2
+        && labels.iter().all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.chars().all(|c| c.is_alphanumeric() || c == '-')
+        })
+}
+
+/// Checks metadata against the frontend limits: an object of at most 20
+/// top-level keys and 4 KB serialized.
+pub fn validate_metadata(value: &Value, at: &Pointer) -> Vec<Problem> {
+    let Value::Object(map) = value else {
+        return vec![Problem::error(
+            ProblemCode::MetadataInvalidFormat,
+            at,
+            format!("metadata must be an object, got {}", type_name(value)),
+        )];
+    };
+    let mut problems = Vec::new();
+    if map.len() > METADATA_MAX_KEYS {
+        problems.push(Problem::error(
+            ProblemCode::MetadataTooManyKeys,
+            at,
+            format!(
+                "metadata has {} top-level keys; at most {METADATA_MAX_KEYS} are allowed",
+                map.len()
+            ),
+        ));
+    }
+    let bytes = value.to_string().len();
+    if bytes > METADATA_MAX_BYTES {
+        problems.push(Problem::error(
+            ProblemCode::MetadataTooLarge,
+            at,
+            format!(
+                "metadata is {bytes} bytes serialized; at most {METADATA_MAX_BYTES} are allowed"
+            ),
+        ));
+    }
+    problems
+}
+
+/// Applies a metadata update: top-level keys are merged, and a top-level
+/// `null` deletes its key.
+pub fn merge_metadata(
+    existing: &Map<String, Value>,
+    update: &Map<String, Value>,
+) -> Map<String, Value> {
+    let mut merged = existing.clone();
+    for (key, value) in update {
+        if value.is_null() {
+            merged.remove(key);
+        } else {
+            merged.insert(key.clone(), value.clone());
+        }
+    }
+    merged
+}
+
+/// Checks a create or update body; every problem at once. Unknown fields are
+/// warnings (a likely typo), not errors.
+pub fn validate_organization_body(body: &Value, mode: Mode, origin: Origin) -> Vec<Problem> {
+    let root = Pointer::root();
+    let Value::Object(fields) = body else {
+        return vec![expected(&root, "an object", body)];
+    };
+    let mut problems = Vec::new();
+    let field = |name: &str| {
+        fields
+            .get(name)
+            .filter(|value| !(mode == Mode::Update && value.is_null()))
+    };
+
+    match (field("organization_name"), mode) {
+        (None, Mode::Create) => problems.push(Problem::error(
+            ProblemCode::MissingField,
+            "",
+            "missing field `organization_name`",
+        )),
+        (None, Mode::Update) => {}
+        (Some(Value::String(name)), _) => {
+            let count = name.chars().count();
+            if name.trim().is_empty() || count > NAME_MAX_CHARS {
+                problems.push(Problem::error(
+                    ProblemCode::InvalidOrganizationName,
+                    root.key("organization_name"),
+                    format!(
+                        "organization name must be 1 to {NAME_MAX_CHARS} characters, got {count}"
+                    ),
+                ));
+            }
+        }
+        (Some(other), _) => {
+            problems.push(expected(&root.key("organization_name"), "a string", other))
+        }
+    }
+
+    match (field("organization_slug"), mode) {
+        (None, Mode::Create) => problems.push(Problem::error(
+            ProblemCode::MissingField,
+            "",
+            "missing field `organization_slug`",
+        )),
+        (None, Mode::Update) => {}
+        (Some(Value::String(slug)), _) => {
+            if !is_valid_slug(slug) {
+                problems.push(Problem::error(
+                    ProblemCode::InvalidOrganizationSlug,
+                    root.key("organization_slug"),
+                    format!(
+                        "slug `{slug}` must be {SLUG_MIN_CHARS} to {SLUG_MAX_CHARS} letters, digits or `-._~`, with at least one letter or digit"
+                    ),
+                ));
+            }
+        }
+        (Some(other), _) => {
+            problems.push(expected(&root.key("organization_slug"), "a string", other))
+        }
+    }
+
+    for (name, values, _) in ENUM_FIELDS {
+        let at = root.key(name);
+        match field(name) {
+            None => {}
+            Some(Value::String(value)) if values.contains(&value.as_str()) => {}
+            Some(Value::String(value)) => problems.push(Problem::error(
+                ProblemCode::InvalidEnumValue,
+                &at,
+                format!("`{value}` is not one of {}", values.join(", ")),
+            )),
+            Some(other) => problems.push(expected(&at, "a string", other)),
+        }
+    }
+    for (name, values) in LIST_ENUM_FIELDS {
+        let at = root.key(name);
+        match field(name) {
+            None => {}
+            Some(Value::Array(items)) => {
+                for (index, item) in items.iter().enumerate() {
+                    match item {
+                        Value::String(value) if values.contains(&value.as_str()) => {}
+                        Value::String(value) => problems.push(Problem::error(
+                            ProblemCode::InvalidEnumValue,
+                            at.index(index),
+                            format!("`{value}` is not one of {}", values.join(", ")),
+                        )),
+                        other => problems.push(expected(&at.index(index), "a string", other)),
+                    }
+                }
+            }
+            Some(other) => problems.push(expected(&at, "an array", other)),
+        }
+    }
+
+    let domains_at = root.key("email_allowed_domains");
+    match field("email_allowed_domains") {
+        None => {}
+        Some(Value::Array(items)) => {
+            for (index, item) in items.iter().enumerate() {
+                match item {
+                    Value::String(domain) if is_valid_domain(domain) => {}
+                    Value::String(domain) => problems.push(Problem::error(
+                        ProblemCode::InvalidEmailDomain,
+                        domains_at.index(index),
+                        format!("`{domain}` is not an email domain"),
+                    )),
+                    other => problems.push(expected(&domains_at.index(index), "a string", other)),
+                }
+            }
+        }
+        Some(other) => problems.push(expected(&domains_at, "an array", other)),
+    }
+
+    let assignments_at = root.key("rbac_email_implicit_role_assignments");
+    match field("rbac_email_implicit_role_assignments") {
+        None => {}
+        Some(Value::Array(items)) => {
+            for (index, item) in items.iter().enumerate() {
+                let at = assignments_at.index(index);
+                let Value::Object(assignment) = item else {
+                    problems.push(expected(&at, "an object", item));
+                    continue;
+                };
+                match assignment.get("domain") {
+                    Some(Value::String(domain)) if is_valid_domain(domain) => {}
+                    Some(Value::String(domain)) => problems.push(Problem::error(
+                        ProblemCode::InvalidEmailDomain,
+                        at.key("domain"),
+                        format!("`{domain}` is not an email domain"),
+                    )),
+                    Some(other) => problems.push(expected(&at.key("domain"), "a string", other)),
+                    None => problems.push(Problem::error(
+                        ProblemCode::MissingField,
+                        &at,
+                        "missing field `domain`",
+                    )),
+                }
+                match assignment.get("role_id") {
+                    Some(Value::String(role)) if !role.trim().is_empty() => {}
+                    Some(Value::String(_)) => problems.push(Problem::error(
+                        ProblemCode::EmptyRbacRoleId,
+                        at.key("role_id"),
+                        "role id must not be empty",
+                    )),
+                    Some(other) => problems.push(expected(&at.key("role_id"), "a string", other)),
+                    None => problems.push(Problem::error(
+                        ProblemCode::MissingField,
+                        &at,
+                        "missing field `role_id`",
+                    )),
+                }
+            }
+        }
+        Some(other) => problems.push(expected(&assignments_at, "an array", other)),
+    }
+
+    if let Some(metadata) = fields.get("trusted_metadata") {
+        let at = root.key("trusted_metadata");
+        if origin == Origin::Frontend {
+            problems.push(Problem::error(
+                ProblemCode::CannotUpdateTrustedMetadata,
+                at,
+                "trusted_metadata cannot be written from a frontend; write it from your backend",
+            ));
+        } else {
+            problems.extend(validate_metadata(metadata, &at));
+        }
+    }
+
+    for name in fields.keys() {
+        let known = OTHER_FIELDS.contains(&name.as_str())
+            || ENUM_FIELDS.iter().any(|(field, _, _)| field == name)
+            || LIST_ENUM_FIELDS.iter().any(|(field, _)| field == name);
+        if !known {
+            problems.push(Problem::warning(
+                ProblemCode::UnknownField,
+                root.key(name),
+                format!("`{name}` is not an organization field"),
+            ));
+        }
+    }
+    problems
+}
+
+/// How the operands of a search combine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum SearchOperator {
+    #[serde(rename = "AND")]
+    And,
+    #[serde(rename = "OR")]
+    Or,
+}
+
+/// The value a search filter takes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum FilterValue {
+    Strings(Vec<String>),
+    Text(String),
+    Flag(bool),
+}
+
+/// One search operand.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SearchFilter {
+    pub filter_name: String,
+    pub filter_value: FilterValue,
+}
+
+/// A checked organization search.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SearchQuery {
+    pub cursor: Option<String>,
+    pub limit: u32,
+    pub operator: SearchOperator,
+    pub operands: Vec<SearchFilter>,
+}
+
+pub const SEARCH_LIMIT_DEFAULT: u32 = 100;
+pub const SEARCH_LIMIT_MAX: u32 = 1000;
+pub const FUZZY_MIN_CHARS: usize = 3;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FilterKind {
+    Strings,
+    Fuzzy,
+    Text,
+    Flag,
+}
+
+const SEARCH_FILTERS: &[(&str, FilterKind)] = &[
+    ("organization_ids", FilterKind::Strings),
+    ("organization_slugs", FilterKind::Strings),
+    ("organization_slug_fuzzy", FilterKind::Fuzzy),
+    ("organization_name_fuzzy", FilterKind::Fuzzy),
+    ("member_emails", FilterKind::Strings),
+    ("member_email_fuzzy", FilterKind::Fuzzy),
+    ("allowed_domains", FilterKind::Strings),
+    ("allowed_domain_fuzzy", FilterKind::Fuzzy),
+    ("claimed_email_domains", FilterKind::Strings),
+    ("has_active_sso_connection", FilterKind::Flag),
+    ("sso_connection_id", FilterKind::Text),
+];
+
+fn search_operand(item: &Value, at: &Pointer, problems: &mut Vec<Problem>) -> Option<SearchFilter> {
+    let Value::Object(operand) = item else {
+        problems.push(expected(at, "an object", item));
+        return None;
+    };
+    let Some(Value::String(name)) = operand.get("filter_name") else {
+        problems.push(Problem::error(
+            ProblemCode::InvalidSearchQuery,
+            at.key("filter_name"),
+            "`filter_name` must be a string",
+        ));
+        return None;
+    };
+    let Some(&(_, kind)) = SEARCH_FILTERS.iter().find(|(filter, _)| filter == name) else {
+        let known: Vec<&str> = SEARCH_FILTERS.iter().map(|(filter, _)| *filter).collect();
+        problems.push(Problem::error(
+            ProblemCode::UnknownSearchFilter,
+            at.key("filter_name"),
+            format!(
+                "`{name}` is not a search filter; expected one of {}",
+                known.join(", ")
+            ),
+        ));
+        return None;
+    };
+    let value_at = at.key("filter_value");
+    let value = operand.get("filter_value").unwrap_or(&Value::Null);
+    let filter_value = match (kind, value) {
+        (FilterKind::Strings, Value::Array(items)) => {
+            let strings: Vec<String> = items
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect();
+            if strings.len() != items.len() || strings.is_empty() {
+                problems.push(expected(&value_at, "a non-empty array of strings", value));
+                return None;
+            }
+            FilterValue::Strings(strings)
+        }
+        (FilterKind::Fuzzy, Value::String(text)) => {
+            if text.chars().count() < FUZZY_MIN_CHARS {
+                problems.push(Problem::error(
+                    ProblemCode::FuzzySearchTooShort,
+                    &value_at,
+                    format!("fuzzy search `{name}` needs at least {FUZZY_MIN_CHARS} characters, got `{text}`"),
+                ));
+                return None;
+            }
+            FilterValue::Text(text.clone())
+        }
+        (FilterKind::Text, Value::String(text)) => FilterValue::Text(text.clone()),
+        (FilterKind::Flag, Value::Bool(flag)) => FilterValue::Flag(*flag),
+        (FilterKind::Strings, other) => {
+            problems.push(expected(&value_at, "an array of strings", other));
+            return None;
+        }
+        (FilterKind::Fuzzy | FilterKind::Text, other) => {
+            problems.push(expected(&value_at, "a string", other));
+            return None;
+        }
+        (FilterKind::Flag, other) => {
+            problems.push(expected(&value_at, "a boolean", other));
+            return None;
+        }
+    };
+    Some(SearchFilter {
+        filter_name: name.clone(),
+        filter_value,
+    })
+}
+
+/// Checks a search body `{cursor?, limit?, query?: {operator, operands}}`.
+pub fn parse_search_query(body: &Value) -> Result<SearchQuery, Vec<Problem>> {
+    let root = Pointer::root();
+    let Value::Object(fields) = body else {
+        return Err(vec![expected(&root, "an object", body)]);
+    };
+    let mut problems = Vec::new();
+    let cursor = match fields.get("cursor") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(cursor)) if cursor.is_empty() => None,
+        Some(Value::String(cursor)) => Some(cursor.clone()),
+        Some(other) => {
+            problems.push(expected(&root.key("cursor"), "a string", other));
+            None
+        }
+    };
+    let limit = match fields.get("limit") {
+        None | Some(Value::Null) => SEARCH_LIMIT_DEFAULT,
+        Some(value) => match value.as_u64() {
+            Some(limit) if (1..=u64::from(SEARCH_LIMIT_MAX)).contains(&limit) => {
+                u32::try_from(limit).unwrap_or(SEARCH_LIMIT_MAX)
+            }
+            _ => {
+                problems.push(Problem::error(
+                    ProblemCode::InvalidSearchLimit,
+                    root.key("limit"),
+                    format!(
+                        "limit must be a whole number from 1 to {SEARCH_LIMIT_MAX}, got {value}"
+                    ),
+                ));
+                SEARCH_LIMIT_DEFAULT
+            }
+        },
+    };
+    let mut operator = SearchOperator::And;
+    let mut operands = Vec::new();
+    match fields.get("query") {
+        None | Some(Value::Null) => {}
+        Some(Value::Object(query)) => {
+            let at = root.key("query");
+            match query.get("operator").and_then(Value::as_str) {
+                Some("AND") => operator = SearchOperator::And,
+                Some("OR") => operator = SearchOperator::Or,
+                _ => problems.push(Problem::error(
+                    ProblemCode::InvalidSearchQuery,
+                    at.key("operator"),
+                    "operator must be `AND` or `OR`",
+                )),
+            }
+            match query.get("operands") {
+                Some(Value::Array(items)) => {
+                    for (index, item) in items.iter().enumerate() {
+                        if let Some(filter) =
+                            search_operand(item, &at.key("operands").index(index), &mut problems)
+                        {
+                            operands.push(filter);
+                        }
+                    }
+                }
+                Some(other) => problems.push(expected(&at.key("operands"), "an array", other)),
+                None => problems.push(Problem::error(
+                    ProblemCode::InvalidSearchQuery,
+                    &at,
+                    "missing field `operands`",
+                )),
+            }
+        }
+        Some(other) => problems.push(expected(&root.key("query"), "an object", other)),
+    }
+    if problems.is_empty() {
+        Ok(SearchQuery {
+            cursor,
+            limit,
+            operator,
+            operands,
+        })
+    } else {
+        Err(problems)
+    }
+}

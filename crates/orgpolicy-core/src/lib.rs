@@ -30,6 +30,7 @@
 
 #![deny(clippy::disallowed_methods)]
 
+pub mod catalog;
 pub mod decision;
 pub mod diff;
 pub mod engine;

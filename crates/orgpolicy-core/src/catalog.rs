@@ -1,0 +1,519 @@
+//! The endpoint catalog: every organization, member and RBAC endpoint the
+//! console offers and the gateway forwards — method, path template,
+//! parameters and body fields with their types, enums, defaults and docs —
+//! and the matcher that maps a concrete request path onto it.
+//!
+//! The matcher is the gateway's allowlist, so it is strict: a path
+//! parameter is one or more unreserved characters (letters, digits,
+//! `-._~`) and never `.` or `..`; anything else (percent-escapes, empty
+//! segments, a trailing slash) does not match.
+
+use crate::organization::{ENUM_FIELDS, LIST_ENUM_FIELDS};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// How endpoints are grouped in the console.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum Group {
+    Organizations,
+    Members,
+    #[serde(rename = "RBAC")]
+    Rbac,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum Method {
+    #[serde(rename = "GET")]
+    Get,
+    #[serde(rename = "POST")]
+    Post,
+    #[serde(rename = "PUT")]
+    Put,
+    #[serde(rename = "DELETE")]
+    Delete,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Delete => "DELETE",
+        }
+    }
+
+    /// Parses an HTTP method name (exact, upper case).
+    pub fn parse(method: &str) -> Option<Method> {
+        match method {
+            "GET" => Some(Method::Get),
+            "POST" => Some(Method::Post),
+            "PUT" => Some(Method::Put),
+            "DELETE" => Some(Method::Delete),
+            _ => None,
+        }
+    }
+}
+
+/// The type of a body field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum FieldType {
+    String,
+    Boolean,
+    Integer,
+    /// A JSON object (metadata, a policy).
+    Object,
+    Enum {
+        values: &'static [&'static str],
+    },
+    EnumList {
+        values: &'static [&'static str],
+    },
+    StringList,
+    /// A list of objects with the given string fields (implicit role assignments).
+    ObjectList {
+        fields: &'static [&'static str],
+    },
+    /// A search query `{operator, operands}`.
+    SearchQuery,
+}
+
+/// One body field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Field {
+    pub name: &'static str,
+    #[serde(flatten)]
+    pub field_type: FieldType,
+    pub required: bool,
+    /// The value the API uses when the field is absent, as JSON text.
+    pub default: Option<&'static str>,
+    pub doc: &'static str,
+}
+
+/// One endpoint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Endpoint {
+    pub id: &'static str,
+    pub group: Group,
+    pub method: Method,
+    /// Path template, parameters in braces: `/v1/b2b/organizations/{organization_id}`.
+    pub path: &'static str,
+    pub summary: &'static str,
+    pub path_params: Vec<&'static str>,
+    pub body: Vec<Field>,
+}
+
+fn field(name: &'static str, field_type: FieldType, required: bool, doc: &'static str) -> Field {
+    Field {
+        name,
+        field_type,
+        required,
+        default: None,
+        doc,
+    }
+}
+
+fn enum_values(name: &str) -> &'static [&'static str] {
+    ENUM_FIELDS
+        .iter()
+        .find(|(field, _, _)| *field == name)
+        .map_or(&[], |(_, values, _)| values)
+}
+
+fn enum_default(name: &str) -> Option<&'static str> {
+    ENUM_FIELDS
+        .iter()
+        .find(|(field, _, _)| *field == name)
+        .map(|(_, _, default)| *default)
+}
+
+fn list_values(name: &str) -> &'static [&'static str] {
+    LIST_ENUM_FIELDS
+        .iter()
+        .find(|(field, _)| *field == name)
+        .map_or(&[], |(_, values)| values)
+}
+
+/// The organization settings shared by create and update.
+fn organization_settings(create: bool) -> Vec<Field> {
+    const DOCS: &[(&str, &str)] = &[
+        (
+            "email_jit_provisioning",
+            "Whether members with an allowed email domain can join without an invite.",
+        ),
+        ("email_invites", "Who may be invited by email."),
+        (
+            "sso_jit_provisioning",
+            "Whether SSO logins create members on first sign-in.",
+        ),
+        (
+            "auth_methods",
+            "Whether every authentication method is allowed or only `allowed_auth_methods`.",
+        ),
+        ("mfa_policy", "Whether every member must use MFA."),
+        (
+            "mfa_methods",
+            "Whether every MFA method is allowed or only `allowed_mfa_methods`.",
+        ),
+        (
+            "oauth_tenant_jit_provisioning",
+            "Whether OAuth tenants can provision members.",
+        ),
+    ];
+    let mut fields: Vec<Field> = DOCS
+        .iter()
+        .map(|(name, doc)| Field {
+            default: if create { enum_default(name) } else { None },
+            ..field(
+                name,
+                FieldType::Enum {
+                    values: enum_values(name),
+                },
+                false,
+                doc,
+            )
+        })
+        .collect();
+    fields.push(field(
+        "allowed_auth_methods",
+        FieldType::EnumList {
+            values: list_values("allowed_auth_methods"),
+        },
+        false,
+        "Authentication methods allowed when `auth_methods` is RESTRICTED.",
+    ));
+    fields.push(field(
+        "allowed_mfa_methods",
+        FieldType::EnumList {
+            values: list_values("allowed_mfa_methods"),
+        },
+        false,
+        "MFA methods allowed when `mfa_methods` is RESTRICTED.",
+    ));
+    fields.push(field(
+        "email_allowed_domains",
+        FieldType::StringList,
+        false,
+        "Email domains that may join.",
+    ));
+    fields.push(field(
+        "rbac_email_implicit_role_assignments",
+        FieldType::ObjectList {
+            fields: &["domain", "role_id"],
+        },
+        false,
+        "Roles given implicitly to members whose email is on a domain.",
+    ));
+    fields.push(field(
+        "trusted_metadata",
+        FieldType::Object,
+        false,
+        "Backend-only metadata: at most 20 top-level keys and 4 KB. A top-level null deletes a key.",
+    ));
+    fields
+}
+
+fn search_fields() -> Vec<Field> {
+    vec![
+        field(
+            "cursor",
+            FieldType::String,
+            false,
+            "The `next_cursor` of the previous page.",
+        ),
+        Field {
+            default: Some("100"),
+            ..field("limit", FieldType::Integer, false, "Page size, 1 to 1000.")
+        },
+        field(
+            "query",
+            FieldType::SearchQuery,
+            false,
+            "`{operator: AND|OR, operands: [{filter_name, filter_value}]}`.",
+        ),
+    ]
+}
+
+/// Every endpoint, in console order.
+pub fn catalog() -> Vec<Endpoint> {
+    let organization = vec!["organization_id"];
+    let member = vec!["organization_id", "member_id"];
+    let mut create = vec![
+        field(
+            "organization_name",
+            FieldType::String,
+            true,
+            "1 to 128 characters.",
+        ),
+        field(
+            "organization_slug",
+            FieldType::String,
+            true,
+            "2 to 128 letters, digits or `-._~`, at least one letter or digit; unique in the project.",
+        ),
+    ];
+    create.extend(organization_settings(true));
+    let mut update = vec![
+        field(
+            "organization_name",
+            FieldType::String,
+            false,
+            "1 to 128 characters.",
+        ),
+        field(
+            "organization_slug",
+            FieldType::String,
+            false,
+            "2 to 128 letters, digits or `-._~`.",
+        ),
+    ];
+    update.extend(organization_settings(false));
+    let member_fields = |create: bool| {
+        let mut fields = Vec::new();
+        if create {
+            fields.push(field(
+                "email_address",
+                FieldType::String,
+                true,
+                "The member's email address.",
+            ));
+        }
+        fields.extend([
+            field("name", FieldType::String, false, "The member's name."),
+            field(
+                "roles",
+                FieldType::StringList,
+                false,
+                "Explicit role ids; replaces the explicit roles on update.",
+            ),
+            field(
+                "is_breakglass",
+                FieldType::Boolean,
+                false,
+                "Whether the member may bypass the organization's auth rules.",
+            ),
+            field(
+                "trusted_metadata",
+                FieldType::Object,
+                false,
+                "Backend-only metadata: at most 20 top-level keys and 4 KB.",
+            ),
+            field(
+                "untrusted_metadata",
+                FieldType::Object,
+                false,
+                "Metadata a frontend may write: at most 20 top-level keys and 4 KB.",
+            ),
+        ]);
+        fields
+    };
+    let mut member_search = vec![field(
+        "organization_ids",
+        FieldType::StringList,
+        true,
+        "The organizations to search in.",
+    )];
+    member_search.extend(search_fields());
+    vec![
+        Endpoint {
+            id: "organizations.create",
+            group: Group::Organizations,
+            method: Method::Post,
+            path: "/v1/b2b/organizations",
+            summary: "Create an organization",
+            path_params: vec![],
+            body: create,
+        },
+        Endpoint {
+            id: "organizations.get",
+            group: Group::Organizations,
+            method: Method::Get,
+            path: "/v1/b2b/organizations/{organization_id}",
+            summary: "Get an organization by id or slug",
+            path_params: organization.clone(),
+            body: vec![],
+        },
+        Endpoint {
+            id: "organizations.update",
+            group: Group::Organizations,
+            method: Method::Put,
+            path: "/v1/b2b/organizations/{organization_id}",
+            summary: "Update an organization",
+            path_params: organization.clone(),
+            body: update,
+        },
+        Endpoint {
+            id: "organizations.delete",
+            group: Group::Organizations,
+            method: Method::Delete,
+            path: "/v1/b2b/organizations/{organization_id}",
+            summary: "Delete an organization, its members and its RBAC policy",
+            path_params: organization.clone(),
+            body: vec![],
+        },
+        Endpoint {
+            id: "organizations.search",
+            group: Group::Organizations,
+            method: Method::Post,
+            path: "/v1/b2b/organizations/search",
+            summary: "Search organizations",
+            path_params: vec![],
+            body: search_fields(),
+        },
+        Endpoint {
+            id: "members.create",
+            group: Group::Members,
+            method: Method::Post,
+            path: "/v1/b2b/organizations/{organization_id}/members",
+            summary: "Create a member",
+            path_params: organization.clone(),
+            body: member_fields(true),
+        },
+        Endpoint {
+            id: "members.get",
+            group: Group::Members,
+            method: Method::Get,
+            path: "/v1/b2b/organizations/{organization_id}/members/{member_id}",
+            summary: "Get a member",
+            path_params: member.clone(),
+            body: vec![],
+        },
+        Endpoint {
+            id: "members.update",
+            group: Group::Members,
+            method: Method::Put,
+            path: "/v1/b2b/organizations/{organization_id}/members/{member_id}",
+            summary: "Update a member",
+            path_params: member.clone(),
+            body: member_fields(false),
+        },
+        Endpoint {
+            id: "members.delete",
+            group: Group::Members,
+            method: Method::Delete,
+            path: "/v1/b2b/organizations/{organization_id}/members/{member_id}",
+            summary: "Delete a member",
+            path_params: member,
+            body: vec![],
+        },
+        Endpoint {
+            id: "members.search",
+            group: Group::Members,
+            method: Method::Post,
+            path: "/v1/b2b/organizations/members/search",
+            summary: "Search members across organizations",
+            path_params: vec![],
+            body: member_search,
+        },
+        Endpoint {
+            id: "rbac.policy",
+            group: Group::Rbac,
+            method: Method::Get,
+            path: "/v1/b2b/rbac/policy",
+            summary: "Get the project's RBAC policy",
+            path_params: vec![],
+            body: vec![],
+        },
+        Endpoint {
+            id: "rbac.organization_policy.get",
+            group: Group::Rbac,
+            method: Method::Get,
+            path: "/v1/b2b/rbac/organizations/{organization_id}",
+            summary: "Get an organization's custom roles",
+            path_params: organization.clone(),
+            body: vec![],
+        },
+        Endpoint {
+            id: "rbac.organization_policy.set",
+            group: Group::Rbac,
+            method: Method::Put,
+            path: "/v1/b2b/rbac/organizations/{organization_id}",
+            summary: "Set an organization's custom roles",
+            path_params: organization,
+            body: vec![field(
+                "org_policy",
+                FieldType::Object,
+                true,
+                "`{roles: [{role_id, description, permissions}]}`.",
+            )],
+        },
+    ]
+}
+
+/// A request path matched to an endpoint, with its path parameters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Matched {
+    pub endpoint: Endpoint,
+    pub params: BTreeMap<&'static str, String>,
+}
+
+fn is_parameter_value(segment: &str) -> bool {
+    !segment.is_empty()
+        && segment != "."
+        && segment != ".."
+        && segment
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b))
+}
+
+/// Matches a method and a concrete path (no query string) against the
+/// catalog. Literal segments win over parameters
+/// (`/v1/b2b/organizations/search` is the search endpoint, not a get).
+pub fn match_request(method: &str, path: &str) -> Option<Matched> {
+    let method = Method::parse(method)?;
+    let segments: Vec<&str> = path.strip_prefix('/')?.split('/').collect();
+    let mut best: Option<(usize, Matched)> = None;
+    for endpoint in catalog()
+        .into_iter()
+        .filter(|endpoint| endpoint.method == method)
+    {
+        let template: Vec<&'static str> =
+            endpoint.path.trim_start_matches('/').split('/').collect();
+        if template.len() != segments.len() {
+            continue;
+        }
+        let mut params = BTreeMap::new();
+        let mut literals = 0;
+        let matches = template.iter().zip(&segments).all(|(expected, actual)| {
+            match expected
+                .strip_prefix('{')
+                .and_then(|rest| rest.strip_suffix('}'))
+            {
+                Some(name) if is_parameter_value(actual) => {
+                    params.insert(name, (*actual).to_owned());
+                    true
+                }
+                Some(_) => false,
+                None => {
+                    literals += 1;
+                    expected == actual
+                }
+            }
+        });
+        if matches && best.as_ref().is_none_or(|(most, _)| literals > *most) {
+            best = Some((literals, Matched { endpoint, params }));
+        }
+    }
+    best.map(|(_, matched)| matched)
+}
+
+/// Fills a path template with parameters; `None` if one is missing or not a
+/// valid parameter value.
+pub fn build_path(endpoint: &Endpoint, params: &BTreeMap<String, String>) -> Option<String> {
+    let mut path = String::new();
+    for segment in endpoint.path.trim_start_matches('/').split('/') {
+        path.push('/');
+        match segment
+            .strip_prefix('{')
+            .and_then(|rest| rest.strip_suffix('}'))
+        {
+            Some(name) => {
+                let value = params.get(name).filter(|value| is_parameter_value(value))?;
+                path.push_str(value);
+            }
+            None => path.push_str(segment),
+        }
+    }
+    Some(path)
+}

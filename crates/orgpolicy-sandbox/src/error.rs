@@ -1,0 +1,107 @@
+//! The API's error shape: `{status_code, request_id, error_type,
+//! error_message, error_url}`, plus every problem found (`errors`) when a
+//! body fails validation.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use orgpolicy_core::Problem;
+use serde_json::json;
+
+/// An error answered to the client. 4xx carry the precise message; 5xx say
+/// "internal error" and the detail is logged once.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{message}")]
+    Client {
+        status: StatusCode,
+        error_type: &'static str,
+        message: String,
+        problems: Vec<Problem>,
+    },
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl ApiError {
+    pub fn client(
+        status: StatusCode,
+        error_type: &'static str,
+        message: impl Into<String>,
+    ) -> Self {
+        ApiError::Client {
+            status,
+            error_type,
+            message: message.into(),
+            problems: Vec::new(),
+        }
+    }
+
+    /// A 400 for a body with problems: the first error names the type.
+    pub fn invalid(problems: Vec<Problem>) -> Self {
+        let (error_type, message) = problems
+            .iter()
+            .find(|p| p.severity == orgpolicy_core::Severity::Error)
+            .map(|p| (p.code.as_str(), p.to_string()))
+            .unwrap_or(("invalid_request", "invalid request".to_owned()));
+        ApiError::Client {
+            status: StatusCode::BAD_REQUEST,
+            error_type,
+            message,
+            problems,
+        }
+    }
+
+    pub fn not_found(error_type: &'static str, message: impl Into<String>) -> Self {
+        Self::client(StatusCode::NOT_FOUND, error_type, message)
+    }
+}
+
+impl From<rusqlite::Error> for ApiError {
+    fn from(error: rusqlite::Error) -> Self {
+        ApiError::Internal(format!("store: {error}"))
+    }
+}
+
+pub fn request_id() -> String {
+    format!("request-id-test-{}", uuid::Uuid::new_v4())
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let request_id = request_id();
+        let (status, error_type, message, problems) = match self {
+            ApiError::Client {
+                status,
+                error_type,
+                message,
+                problems,
+            } => (status, error_type, message, problems),
+            ApiError::Internal(detail) => {
+                tracing::error!(%request_id, %detail, "internal error");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal_server_error",
+                    "internal error".to_owned(),
+                    Vec::new(),
+                )
+            }
+        };
+        let mut body = serde_json::Map::new();
+        body.insert("status_code".into(), json!(status.as_u16()));
+        body.insert("request_id".into(), json!(request_id));
+        body.insert("error_type".into(), json!(error_type));
+        body.insert("error_message".into(), json!(message));
+        body.insert(
+            "error_url".into(),
+            json!(format!(
+                "https://stytch.com/docs/api/errors/{}#{error_type}",
+                status.as_u16()
+            )),
+        );
+        if !problems.is_empty() {
+            body.insert("errors".into(), json!(problems));
+        }
+        (status, Json(serde_json::Value::Object(body))).into_response()
+    }
+}

@@ -1,0 +1,319 @@
+//! Organization endpoints: create, get, update, delete, search.
+
+use crate::AppState;
+use crate::error::{ApiError, request_id};
+use crate::store::StoreError;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use base64::Engine as _;
+use orgpolicy_core::organization::{
+    ENUM_FIELDS, FilterValue, Mode, Origin, SearchOperator, merge_metadata, parse_search_query,
+    validate_metadata, validate_organization_body,
+};
+use orgpolicy_core::problem::Pointer;
+use orgpolicy_core::{Problem, ProblemCode};
+use serde_json::{Map, Value, json};
+
+/// Reads a JSON body; malformed JSON is a 400 with the core's pointer.
+pub(crate) fn read_body(body: &Bytes) -> Result<Value, ApiError> {
+    let text = std::str::from_utf8(body).map_err(|_| {
+        ApiError::invalid(vec![Problem::error(
+            ProblemCode::InvalidJson,
+            "",
+            "the body is not UTF-8",
+        )])
+    })?;
+    orgpolicy_core::parse::parse_json(if text.trim().is_empty() { "{}" } else { text })
+        .map_err(|error| ApiError::invalid(vec![error.problem]))
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::SlugTaken(slug) => ApiError::client(
+                StatusCode::BAD_REQUEST,
+                "organization_slug_already_used",
+                format!("the organization slug `{slug}` is already used by another organization"),
+            ),
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+fn not_found(id: &str) -> ApiError {
+    ApiError::not_found(
+        "organization_not_found",
+        format!("no organization with id or slug `{id}`"),
+    )
+}
+
+pub(crate) fn ok(key: &str, value: Value) -> Json<Value> {
+    let mut body = Map::new();
+    body.insert("status_code".into(), json!(200));
+    body.insert("request_id".into(), json!(request_id()));
+    body.insert(key.into(), value);
+    Json(Value::Object(body))
+}
+
+/// Now, as the API writes timestamps (RFC 3339, seconds, UTC).
+fn now() -> String {
+    humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
+}
+
+/// A new organization's document: the body's fields over the defaults.
+fn new_organization(body: &Map<String, Value>) -> Map<String, Value> {
+    let timestamp = now();
+    let defaults = json!({
+        "organization_id": format!("organization-test-{}", uuid::Uuid::new_v4()),
+        "organization_name": "",
+        "organization_slug": "",
+        "organization_logo_url": "",
+        "trusted_metadata": {},
+        "email_allowed_domains": [],
+        "allowed_auth_methods": [],
+        "allowed_mfa_methods": [],
+        "rbac_email_implicit_role_assignments": [],
+        "sso_active_connections": [],
+        "sso_default_connection_id": null,
+        "scim_active_connection": null,
+        "created_at": timestamp,
+        "updated_at": timestamp,
+    });
+    let mut organization = match defaults {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    };
+    for (name, _, default) in ENUM_FIELDS {
+        organization.insert((*name).to_owned(), json!(default));
+    }
+    for (key, value) in body {
+        organization.insert(key.clone(), value.clone());
+    }
+    organization
+}
+
+fn field<'v>(organization: &'v Value, name: &str) -> &'v str {
+    organization
+        .get(name)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+}
+
+pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<Json<Value>, ApiError> {
+    let body = read_body(&body)?;
+    let problems = validate_organization_body(&body, Mode::Create, Origin::Backend);
+    if problems
+        .iter()
+        .any(|p| p.severity == orgpolicy_core::Severity::Error)
+    {
+        return Err(ApiError::invalid(problems));
+    }
+    let organization = Value::Object(new_organization(
+        body.as_object()
+            .ok_or_else(|| ApiError::Internal("body".into()))?,
+    ));
+    let stored = organization.clone();
+    state
+        .with_store(move |store| {
+            let id = field(&stored, "organization_id").to_owned();
+            let slug = field(&stored, "organization_slug").to_owned();
+            Ok(store.insert_organization(&id, &slug, &stored)?)
+        })
+        .await?;
+    Ok(ok("organization", organization))
+}
+
+pub async fn get(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let lookup = id.clone();
+    let organization = state
+        .with_store(move |store| Ok(store.organization(&lookup)?))
+        .await?;
+    organization
+        .map(|organization| ok("organization", organization))
+        .ok_or_else(|| not_found(&id))
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let body = read_body(&body)?;
+    let problems = validate_organization_body(&body, Mode::Update, Origin::Backend);
+    if problems
+        .iter()
+        .any(|p| p.severity == orgpolicy_core::Severity::Error)
+    {
+        return Err(ApiError::invalid(problems));
+    }
+    let lookup = id.clone();
+    let updated = state
+        .with_store(move |store| {
+            store.update_organization(&lookup, |organization: Value| -> Result<Value, ApiError> {
+                let Value::Object(mut organization) = organization else {
+                    return Err(ApiError::Internal(
+                        "a stored organization is not an object".into(),
+                    ));
+                };
+                for (key, value) in body.as_object().into_iter().flatten() {
+                    if key == "trusted_metadata" {
+                        let existing = organization
+                            .get(key)
+                            .and_then(Value::as_object)
+                            .cloned()
+                            .unwrap_or_default();
+                        let update = value.as_object().cloned().unwrap_or_default();
+                        let merged = Value::Object(merge_metadata(&existing, &update));
+                        let problems =
+                            validate_metadata(&merged, &Pointer::root().key("trusted_metadata"));
+                        if !problems.is_empty() {
+                            return Err(ApiError::invalid(problems));
+                        }
+                        organization.insert(key.clone(), merged);
+                    } else if !value.is_null() {
+                        organization.insert(key.clone(), value.clone());
+                    }
+                }
+                organization.insert("updated_at".into(), json!(now()));
+                Ok(Value::Object(organization))
+            })
+        })
+        .await?;
+    updated
+        .map(|organization| ok("organization", organization))
+        .ok_or_else(|| not_found(&id))
+}
+
+pub async fn delete(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let lookup = id.clone();
+    let deleted = state
+        .with_store(move |store| Ok(store.delete_organization(&lookup)?))
+        .await?;
+    deleted
+        .map(|organization_id| ok("organization_id", json!(organization_id)))
+        .ok_or_else(|| not_found(&id))
+}
+
+fn text(organization: &Value, name: &str) -> String {
+    field(organization, name).to_lowercase()
+}
+
+fn strings(organization: &Value, name: &str) -> Vec<String> {
+    organization
+        .get(name)
+        .and_then(Value::as_array)
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_lowercase)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn matches(organization: &Value, name: &str, value: &FilterValue) -> bool {
+    let any_of = |field: &str, wanted: &[String]| {
+        let have = text(organization, field);
+        wanted.iter().any(|w| w.to_lowercase() == have)
+    };
+    match (name, value) {
+        ("organization_ids", FilterValue::Strings(ids)) => any_of("organization_id", ids),
+        ("organization_slugs", FilterValue::Strings(slugs)) => any_of("organization_slug", slugs),
+        ("organization_slug_fuzzy", FilterValue::Text(part)) => {
+            text(organization, "organization_slug").contains(&part.to_lowercase())
+        }
+        ("organization_name_fuzzy", FilterValue::Text(part)) => {
+            text(organization, "organization_name").contains(&part.to_lowercase())
+        }
+        ("allowed_domains", FilterValue::Strings(domains)) => {
+            let have = strings(organization, "email_allowed_domains");
+            domains.iter().any(|d| have.contains(&d.to_lowercase()))
+        }
+        ("allowed_domain_fuzzy", FilterValue::Text(part)) => {
+            strings(organization, "email_allowed_domains")
+                .iter()
+                .any(|d| d.contains(&part.to_lowercase()))
+        }
+        ("has_active_sso_connection", FilterValue::Flag(wanted)) => {
+            organization
+                .get("sso_active_connections")
+                .and_then(Value::as_array)
+                .is_some_and(|c| !c.is_empty())
+                == *wanted
+        }
+        // Members, claimed domains and SSO connections are not in this
+        // sandbox yet: those filters match nothing.
+        _ => false,
+    }
+}
+
+pub async fn search(State(state): State<AppState>, body: Bytes) -> Result<Json<Value>, ApiError> {
+    let body = read_body(&body)?;
+    let query = parse_search_query(&body).map_err(ApiError::invalid)?;
+    let after = match &query.cursor {
+        Some(cursor) => Some(
+            base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(cursor)
+                .ok()
+                .and_then(|bytes| String::from_utf8(bytes).ok())
+                .ok_or_else(|| {
+                    ApiError::invalid(vec![Problem::error(
+                        ProblemCode::InvalidSearchQuery,
+                        "/cursor",
+                        "the cursor is not one this API issued",
+                    )])
+                })?,
+        ),
+        None => None,
+    };
+    let all = state.with_store(|store| Ok(store.organizations()?)).await?;
+    let selected: Vec<Value> = all
+        .into_iter()
+        .filter(|organization| {
+            let mut results = query
+                .operands
+                .iter()
+                .map(|f| matches(organization, &f.filter_name, &f.filter_value));
+            match query.operator {
+                _ if query.operands.is_empty() => true,
+                SearchOperator::And => results.all(|m| m),
+                SearchOperator::Or => results.any(|m| m),
+            }
+        })
+        .collect();
+    let total = selected.len();
+    let page: Vec<Value> = selected
+        .into_iter()
+        .filter(|organization| {
+            after
+                .as_deref()
+                .is_none_or(|after| text(organization, "organization_id").as_str() > after)
+        })
+        .take(query.limit as usize + 1)
+        .collect();
+    let limit = query.limit as usize;
+    let next_cursor = (page.len() > limit)
+        .then(|| page.get(limit - 1))
+        .flatten()
+        .map(|last| {
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(text(last, "organization_id"))
+        });
+    let organizations: Vec<Value> = page.into_iter().take(limit).collect();
+    let mut answer = ok("organizations", json!(organizations));
+    if let Value::Object(body) = &mut answer.0 {
+        body.insert(
+            "results_metadata".into(),
+            json!({"total": total, "next_cursor": next_cursor}),
+        );
+    }
+    Ok(answer)
+}

@@ -1,0 +1,78 @@
+//! RBAC endpoints: the project policy and organization policies, validated
+//! by the core.
+
+use crate::AppState;
+use crate::error::{ApiError, request_id};
+use crate::organizations::read_body;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use orgpolicy_core::{parse_organization_policy, validate_organization_policy};
+use serde_json::{Value, json};
+
+pub async fn policy(State(state): State<AppState>) -> Json<Value> {
+    Json(json!({"status_code": 200, "request_id": request_id(), "policy": state.policy.as_ref()}))
+}
+
+fn not_found(id: &str) -> ApiError {
+    ApiError::not_found(
+        "organization_not_found",
+        format!("no organization with id or slug `{id}`"),
+    )
+}
+
+/// The organization's id, if it exists (by id or slug).
+async fn organization_id(state: &AppState, id: &str) -> Result<String, ApiError> {
+    let lookup = id.to_owned();
+    let organization = state
+        .with_store(move |store| Ok(store.organization(&lookup)?))
+        .await?;
+    organization
+        .and_then(|organization| {
+            organization
+                .get("organization_id")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        })
+        .ok_or_else(|| not_found(id))
+}
+
+pub async fn organization_policy(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let organization_id = organization_id(&state, &id).await?;
+    let stored = state
+        .with_store(move |store| Ok(store.organization_policy(&organization_id)?))
+        .await?;
+    Ok(Json(json!({
+        "status_code": 200,
+        "request_id": request_id(),
+        "org_policy": stored.unwrap_or_else(|| json!({"roles": []})),
+    })))
+}
+
+pub async fn set_organization_policy(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let text = read_body(&body)?.to_string();
+    let document =
+        parse_organization_policy(&text).map_err(|error| ApiError::invalid(vec![error.problem]))?;
+    let report =
+        validate_organization_policy(&state.policy, &document.policy).rebased(&document.base);
+    if !report.is_valid() {
+        return Err(ApiError::invalid(report.errors));
+    }
+    let organization_id = organization_id(&state, &id).await?;
+    let policy = serde_json::to_value(&document.policy)
+        .map_err(|error| ApiError::Internal(error.to_string()))?;
+    let stored = policy.clone();
+    state
+        .with_store(move |store| Ok(store.set_organization_policy(&organization_id, &stored)?))
+        .await?;
+    Ok(Json(
+        json!({"status_code": 200, "request_id": request_id(), "org_policy": policy}),
+    ))
+}

@@ -1,0 +1,460 @@
+//! The sandbox through its router, without a socket.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code"
+)]
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use orgpolicy_sandbox::store::Store;
+use orgpolicy_sandbox::{AppState, Credentials, app};
+use serde_json::{Value, json};
+use std::sync::Arc;
+use tower::ServiceExt;
+
+struct Sandbox {
+    router: Router,
+    authorization: String,
+}
+
+fn sandbox() -> Sandbox {
+    let credentials = Credentials::generate();
+    let authorization = credentials.header_value();
+    let state = AppState {
+        store: Arc::new(Store::in_memory().unwrap()),
+        credentials: Arc::new(credentials),
+        policy: Arc::new(orgpolicy_core::stytch::default_policy()),
+    };
+    Sandbox {
+        router: app(state),
+        authorization,
+    }
+}
+
+impl Sandbox {
+    async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&str>,
+        authorization: Option<&str>,
+    ) -> (StatusCode, Value) {
+        let mut request = Request::builder().method(method).uri(path);
+        if let Some(authorization) = authorization {
+            request = request.header("authorization", authorization);
+        }
+        let request = request
+            .header("content-type", "application/json")
+            .body(Body::from(body.unwrap_or("").to_owned()))
+            .unwrap();
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        )
+    }
+
+    async fn call(&self, method: &str, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+        let text = body.map(|b| b.to_string());
+        self.send(method, path, text.as_deref(), Some(&self.authorization))
+            .await
+    }
+
+    async fn create(&self, name: &str, slug: &str) -> Value {
+        let (status, body) = self
+            .call(
+                "POST",
+                "/v1/b2b/organizations",
+                Some(json!({"organization_name": name, "organization_slug": slug})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body["organization"].clone()
+    }
+}
+
+fn assert_error(status: StatusCode, body: &Value, expected_status: StatusCode, error_type: &str) {
+    assert_eq!(status, expected_status, "{body}");
+    assert_eq!(
+        body["status_code"],
+        json!(expected_status.as_u16()),
+        "{body}"
+    );
+    assert_eq!(body["error_type"], json!(error_type), "{body}");
+    assert!(
+        body["request_id"]
+            .as_str()
+            .unwrap()
+            .starts_with("request-id-test-")
+    );
+    assert!(
+        body["error_message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty())
+    );
+    assert!(body["error_url"].as_str().is_some());
+}
+
+#[tokio::test]
+async fn credentials_are_required() {
+    let sandbox = sandbox();
+    for authorization in [
+        None,
+        Some("Basic d3Jvbmc6d3Jvbmc="),
+        Some("Bearer x"),
+        Some(""),
+    ] {
+        let (status, body) = sandbox
+            .send("GET", "/v1/b2b/rbac/policy", None, authorization)
+            .await;
+        assert_error(
+            status,
+            &body,
+            StatusCode::UNAUTHORIZED,
+            "unauthorized_credentials",
+        );
+    }
+    let (status, _) = sandbox.call("GET", "/v1/b2b/rbac/policy", None).await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn create_applies_defaults_and_get_finds_by_id_or_slug() {
+    let sandbox = sandbox();
+    let created = sandbox.create("Acme", "acme").await;
+    let id = created["organization_id"].as_str().unwrap();
+    assert!(id.starts_with("organization-test-"));
+    assert_eq!(created["email_invites"], json!("ALL_ALLOWED"));
+    assert_eq!(created["mfa_policy"], json!("OPTIONAL"));
+    assert_eq!(created["trusted_metadata"], json!({}));
+    assert!(created["created_at"].as_str().unwrap().ends_with('Z'));
+    for lookup in [id, "acme"] {
+        let (status, body) = sandbox
+            .call("GET", &format!("/v1/b2b/organizations/{lookup}"), None)
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(body["organization"]["organization_id"], json!(id));
+        assert_eq!(body["status_code"], json!(200));
+    }
+    let (status, body) = sandbox
+        .call("GET", "/v1/b2b/organizations/nope", None)
+        .await;
+    assert_error(
+        status,
+        &body,
+        StatusCode::NOT_FOUND,
+        "organization_not_found",
+    );
+}
+
+#[tokio::test]
+async fn slugs_are_unique_regardless_of_case_and_failures_store_nothing() {
+    let sandbox = sandbox();
+    sandbox.create("Acme", "acme").await;
+    let (status, body) = sandbox
+        .call(
+            "POST",
+            "/v1/b2b/organizations",
+            Some(json!({"organization_name": "Other", "organization_slug": "ACME"})),
+        )
+        .await;
+    assert_error(
+        status,
+        &body,
+        StatusCode::BAD_REQUEST,
+        "organization_slug_already_used",
+    );
+    let (status, body) = sandbox
+        .call("POST", "/v1/b2b/organizations", Some(json!({"organization_name": "Bad", "organization_slug": "a", "mfa_policy": "SOMETIMES"})))
+        .await;
+    assert_error(
+        status,
+        &body,
+        StatusCode::BAD_REQUEST,
+        "invalid_organization_slug",
+    );
+    let paths: Vec<&str> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, vec!["/organization_slug", "/mfa_policy"]);
+    let (status, body) = sandbox
+        .send(
+            "POST",
+            "/v1/b2b/organizations",
+            Some("{\"organization_name\": "),
+            Some(&sandbox.authorization),
+        )
+        .await;
+    assert_error(status, &body, StatusCode::BAD_REQUEST, "invalid_json");
+    let (status, body) = sandbox
+        .call(
+            "POST",
+            "/v1/b2b/organizations",
+            Some(json!({"organization_name": 5, "organization_slug": "five"})),
+        )
+        .await;
+    assert_error(status, &body, StatusCode::BAD_REQUEST, "invalid_type");
+    let (_, search) = sandbox
+        .call("POST", "/v1/b2b/organizations/search", Some(json!({})))
+        .await;
+    assert_eq!(
+        search["results_metadata"]["total"],
+        json!(1),
+        "nothing else was stored"
+    );
+}
+
+#[tokio::test]
+async fn update_merges_metadata_and_refuses_over_the_limits() {
+    let sandbox = sandbox();
+    let created = sandbox.create("Acme", "acme").await;
+    let path = format!(
+        "/v1/b2b/organizations/{}",
+        created["organization_id"].as_str().unwrap()
+    );
+    let (status, body) = sandbox
+        .call(
+            "PUT",
+            &path,
+            Some(json!({"organization_name": "Acme 2", "trusted_metadata": {"a": 1, "b": 2}})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, body) = sandbox
+        .call(
+            "PUT",
+            &path,
+            Some(json!({"trusted_metadata": {"a": null, "c": 3}})),
+        )
+        .await;
+    assert_eq!(
+        body["organization"]["trusted_metadata"],
+        json!({"b": 2, "c": 3})
+    );
+    assert_eq!(body["organization"]["organization_name"], json!("Acme 2"));
+    // 18 more keys would make 20: fine; 19 more would make 21: refused, nothing changed.
+    let keys = |n: usize| Value::Object((0..n).map(|i| (format!("k{i}"), json!(i))).collect());
+    let (status, body) = sandbox
+        .call("PUT", &path, Some(json!({"trusted_metadata": keys(19)})))
+        .await;
+    assert_error(
+        status,
+        &body,
+        StatusCode::BAD_REQUEST,
+        "metadata_too_many_keys",
+    );
+    let (_, body) = sandbox.call("GET", &path, None).await;
+    assert_eq!(
+        body["organization"]["trusted_metadata"],
+        json!({"b": 2, "c": 3})
+    );
+    let (status, _) = sandbox
+        .call("PUT", &path, Some(json!({"trusted_metadata": keys(18)})))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = sandbox
+        .call(
+            "PUT",
+            &path,
+            Some(json!({"trusted_metadata": {"big": "x".repeat(5000)}})),
+        )
+        .await;
+    assert_error(status, &body, StatusCode::BAD_REQUEST, "metadata_too_large");
+}
+
+#[tokio::test]
+async fn delete_removes_the_organization_and_its_policy() {
+    let sandbox = sandbox();
+    let created = sandbox.create("Acme", "acme").await;
+    let id = created["organization_id"].as_str().unwrap().to_owned();
+    let policy = json!({"org_policy": {"roles": [{"role_id": "editor", "description": "", "permissions": [{"resource_id": "stytch.member", "actions": ["create"]}]}]}});
+    let (status, body) = sandbox
+        .call(
+            "PUT",
+            &format!("/v1/b2b/rbac/organizations/{id}"),
+            Some(policy),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = sandbox
+        .call("DELETE", &format!("/v1/b2b/organizations/{id}"), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["organization_id"], json!(id));
+    let (status, _) = sandbox
+        .call("GET", &format!("/v1/b2b/organizations/{id}"), None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, body) = sandbox
+        .call("GET", &format!("/v1/b2b/rbac/organizations/{id}"), None)
+        .await;
+    assert_error(
+        status,
+        &body,
+        StatusCode::NOT_FOUND,
+        "organization_not_found",
+    );
+    // A new organization with the same slug starts with no custom roles.
+    let again = sandbox.create("Acme", "acme").await;
+    let (_, body) = sandbox
+        .call(
+            "GET",
+            &format!(
+                "/v1/b2b/rbac/organizations/{}",
+                again["organization_id"].as_str().unwrap()
+            ),
+            None,
+        )
+        .await;
+    assert_eq!(body["org_policy"], json!({"roles": []}));
+}
+
+#[tokio::test]
+async fn search_pages_with_a_cursor_and_filters() {
+    let sandbox = sandbox();
+    for (name, slug) in [
+        ("Acme", "acme"),
+        ("Acme Labs", "acme-labs"),
+        ("Globex", "globex"),
+        ("Initech", "initech"),
+        ("Umbrella", "umbrella"),
+    ] {
+        sandbox.create(name, slug).await;
+    }
+    let mut seen = Vec::new();
+    let mut cursor = Value::Null;
+    for _ in 0..5 {
+        let (status, body) = sandbox
+            .call(
+                "POST",
+                "/v1/b2b/organizations/search",
+                Some(json!({"limit": 2, "cursor": cursor})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["results_metadata"]["total"], json!(5));
+        for organization in body["organizations"].as_array().unwrap() {
+            seen.push(
+                organization["organization_slug"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned(),
+            );
+        }
+        cursor = body["results_metadata"]["next_cursor"].clone();
+        if cursor.is_null() {
+            break;
+        }
+    }
+    seen.sort();
+    assert_eq!(
+        seen,
+        vec!["acme", "acme-labs", "globex", "initech", "umbrella"],
+        "every organization once"
+    );
+
+    let query = json!({"query": {"operator": "OR", "operands": [
+        {"filter_name": "organization_name_fuzzy", "filter_value": "acm"},
+        {"filter_name": "organization_slugs", "filter_value": ["GLOBEX"]}
+    ]}});
+    let (_, body) = sandbox
+        .call("POST", "/v1/b2b/organizations/search", Some(query))
+        .await;
+    assert_eq!(body["results_metadata"]["total"], json!(3));
+    let (status, body) = sandbox
+        .call("POST", "/v1/b2b/organizations/search", Some(json!({"query": {"operator": "AND", "operands": [{"filter_name": "organization_name_fuzzy", "filter_value": "ac"}]}})))
+        .await;
+    assert_error(
+        status,
+        &body,
+        StatusCode::BAD_REQUEST,
+        "fuzzy_search_too_short",
+    );
+    let (status, body) = sandbox
+        .call(
+            "POST",
+            "/v1/b2b/organizations/search",
+            Some(json!({"cursor": "not a cursor!"})),
+        )
+        .await;
+    assert_error(
+        status,
+        &body,
+        StatusCode::BAD_REQUEST,
+        "invalid_search_query",
+    );
+}
+
+#[tokio::test]
+async fn organization_policies_are_validated_by_the_core() {
+    let sandbox = sandbox();
+    let (_, body) = sandbox.call("GET", "/v1/b2b/rbac/policy", None).await;
+    let roles: Vec<&str> = body["policy"]["roles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["role_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(roles, vec!["stytch_member", "stytch_admin"]);
+    let created = sandbox.create("Acme", "acme").await;
+    let path = format!(
+        "/v1/b2b/rbac/organizations/{}",
+        created["organization_id"].as_str().unwrap()
+    );
+    let bad = json!({"org_policy": {"roles": [
+        {"role_id": "stytch_admin", "permissions": [{"resource_id": "stytch.member", "actions": ["create"]}]},
+        {"role_id": "editor", "permissions": [{"resource_id": "documents", "actions": ["read"]}]}
+    ]}});
+    let (status, body) = sandbox.call("PUT", &path, Some(bad)).await;
+    assert_error(
+        status,
+        &body,
+        StatusCode::BAD_REQUEST,
+        "rbac_role_defined_in_project",
+    );
+    let paths: Vec<&str> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        paths,
+        vec![
+            "/org_policy/roles/0/role_id",
+            "/org_policy/roles/1/permissions/0/resource_id"
+        ]
+    );
+    let (_, body) = sandbox.call("GET", &path, None).await;
+    assert_eq!(body["org_policy"], json!({"roles": []}), "nothing stored");
+    let good = json!({"org_policy": {"roles": [{"role_id": "editor", "description": "Edits", "permissions": [{"resource_id": "stytch.member", "actions": ["create", "search"]}]}]}});
+    let (status, _) = sandbox.call("PUT", &path, Some(good)).await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, body) = sandbox
+        .call("GET", "/v1/b2b/rbac/organizations/acme", None)
+        .await;
+    assert_eq!(body["org_policy"]["roles"][0]["role_id"], json!("editor"));
+    let (status, body) = sandbox
+        .call(
+            "PUT",
+            "/v1/b2b/rbac/organizations/nope",
+            Some(json!({"org_policy": {"roles": []}})),
+        )
+        .await;
+    assert_error(
+        status,
+        &body,
+        StatusCode::NOT_FOUND,
+        "organization_not_found",
+    );
+}

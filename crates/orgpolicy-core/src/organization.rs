@@ -373,6 +373,108 @@ pub fn validate_organization_body(body: &Value, mode: Mode, origin: Origin) -> V
     problems
 }
 
+/// Whether a string looks like an email address (`local@domain.tld`).
+pub fn is_valid_email(email: &str) -> bool {
+    match email.rsplit_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && local.len() <= 64
+                && !local.contains(char::is_whitespace)
+                && is_valid_domain(domain)
+        }
+        None => false,
+    }
+}
+
+const MEMBER_FIELDS: &[&str] = &[
+    "email_address",
+    "name",
+    "roles",
+    "is_breakglass",
+    "trusted_metadata",
+    "untrusted_metadata",
+];
+
+/// Checks a member create or update body; every problem at once. A
+/// frontend may write `untrusted_metadata`, never `trusted_metadata`.
+pub fn validate_member_body(body: &Value, mode: Mode, origin: Origin) -> Vec<Problem> {
+    let root = Pointer::root();
+    let Value::Object(fields) = body else {
+        return vec![expected(&root, "an object", body)];
+    };
+    let mut problems = Vec::new();
+    match (fields.get("email_address"), mode) {
+        (None, Mode::Create) => {
+            problems.push(Problem::error(
+                ProblemCode::MissingField,
+                "",
+                "missing field `email_address`",
+            ));
+        }
+        (None | Some(Value::Null), _) => {}
+        (Some(Value::String(email)), _) if is_valid_email(email) => {}
+        (Some(Value::String(email)), _) => problems.push(Problem::error(
+            ProblemCode::InvalidEmailAddress,
+            root.key("email_address"),
+            format!("`{email}` is not an email address"),
+        )),
+        (Some(other), _) => problems.push(expected(&root.key("email_address"), "a string", other)),
+    }
+    match fields.get("name") {
+        None | Some(Value::Null | Value::String(_)) => {}
+        Some(other) => problems.push(expected(&root.key("name"), "a string", other)),
+    }
+    match fields.get("is_breakglass") {
+        None | Some(Value::Null | Value::Bool(_)) => {}
+        Some(other) => problems.push(expected(&root.key("is_breakglass"), "a boolean", other)),
+    }
+    match fields.get("roles") {
+        None | Some(Value::Null) => {}
+        Some(Value::Array(roles)) => {
+            for (index, role) in roles.iter().enumerate() {
+                match role {
+                    Value::String(role) if !role.trim().is_empty() => {}
+                    Value::String(_) => problems.push(Problem::error(
+                        ProblemCode::EmptyRbacRoleId,
+                        root.key("roles").index(index),
+                        "role id must not be empty",
+                    )),
+                    other => {
+                        problems.push(expected(&root.key("roles").index(index), "a string", other))
+                    }
+                }
+            }
+        }
+        Some(other) => problems.push(expected(&root.key("roles"), "an array", other)),
+    }
+    if let Some(metadata) = fields.get("trusted_metadata") {
+        let at = root.key("trusted_metadata");
+        if origin == Origin::Frontend {
+            problems.push(Problem::error(
+                ProblemCode::CannotUpdateTrustedMetadata,
+                at,
+                "trusted_metadata cannot be written from a frontend; write it from your backend",
+            ));
+        } else {
+            problems.extend(validate_metadata(metadata, &at));
+        }
+    }
+    if let Some(metadata) = fields.get("untrusted_metadata") {
+        problems.extend(validate_metadata(metadata, &root.key("untrusted_metadata")));
+    }
+    for name in fields
+        .keys()
+        .filter(|name| !MEMBER_FIELDS.contains(&name.as_str()))
+    {
+        problems.push(Problem::warning(
+            ProblemCode::UnknownField,
+            root.key(name),
+            format!("`{name}` is not a member field"),
+        ));
+    }
+    problems
+}
+
 /// How the operands of a search combine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum SearchOperator {

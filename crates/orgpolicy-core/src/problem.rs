@@ -55,6 +55,7 @@ problem_codes! {
     InvalidOrganizationSlug => "invalid_organization_slug",
     InvalidEnumValue => "invalid_enum_value",
     InvalidEmailDomain => "invalid_email_domain",
+    InvalidEmailAddress => "invalid_email_address",
     MetadataTooManyKeys => "metadata_too_many_keys",
     MetadataTooLarge => "metadata_too_large",
     MetadataInvalidFormat => "metadata_invalid_format",

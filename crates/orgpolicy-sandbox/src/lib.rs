@@ -8,6 +8,7 @@
 //! `validate_organization_policy`); handlers only read, call and answer.
 
 mod error;
+mod members;
 mod organizations;
 mod rbac;
 pub mod store;
@@ -112,6 +113,20 @@ pub fn app(state: AppState) -> Router {
             get(organizations::get)
                 .put(organizations::update)
                 .delete(organizations::delete),
+        )
+        .route(
+            "/v1/b2b/organizations/members/search",
+            post(members::search),
+        )
+        .route(
+            "/v1/b2b/organizations/{organization_id}/members",
+            post(members::create),
+        )
+        .route(
+            "/v1/b2b/organizations/{organization_id}/members/{member_id}",
+            get(members::get)
+                .put(members::update)
+                .delete(members::delete),
         )
         .route("/v1/b2b/rbac/policy", get(rbac::policy))
         .route(

@@ -37,6 +37,11 @@ impl From<StoreError> for ApiError {
                 "organization_slug_already_used",
                 format!("the organization slug `{slug}` is already used by another organization"),
             ),
+            StoreError::EmailTaken(email) => ApiError::client(
+                StatusCode::BAD_REQUEST,
+                "duplicate_member_email",
+                format!("a member with email `{email}` already exists in this organization"),
+            ),
             other => ApiError::Internal(other.to_string()),
         }
     }

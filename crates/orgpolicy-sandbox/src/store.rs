@@ -13,6 +13,8 @@ use std::sync::{Mutex, MutexGuard};
 pub enum StoreError {
     #[error("the slug `{0}` is already used by another organization")]
     SlugTaken(String),
+    #[error("a member with email `{0}` already exists in this organization")]
+    EmailTaken(String),
     #[error("the store is unavailable: a previous operation panicked")]
     Poisoned,
     #[error(transparent)]
@@ -32,6 +34,14 @@ CREATE TABLE IF NOT EXISTS organizations (
     organization_slug TEXT NOT NULL UNIQUE COLLATE NOCASE,
     document TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS members (
+    member_id TEXT PRIMARY KEY,
+    organization_id TEXT NOT NULL REFERENCES organizations(organization_id) ON DELETE CASCADE,
+    email_address TEXT NOT NULL COLLATE NOCASE,
+    document TEXT NOT NULL,
+    UNIQUE (organization_id, email_address)
+);
+CREATE INDEX IF NOT EXISTS members_by_organization ON members(organization_id);
 CREATE TABLE IF NOT EXISTS organization_policies (
     organization_id TEXT PRIMARY KEY REFERENCES organizations(organization_id) ON DELETE CASCADE,
     document TEXT NOT NULL
@@ -207,5 +217,120 @@ impl Store {
             params![organization_id, policy.to_string()],
         )?;
         Ok(())
+    }
+}
+
+fn is_email_conflict(error: &rusqlite::Error) -> bool {
+    matches!(
+        error,
+        rusqlite::Error::SqliteFailure(failure, Some(message))
+            if failure.code == rusqlite::ErrorCode::ConstraintViolation && message.contains("email_address")
+    )
+}
+
+impl Store {
+    pub fn insert_member(
+        &self,
+        organization_id: &str,
+        member_id: &str,
+        email: &str,
+        document: &Value,
+    ) -> Result<(), StoreError> {
+        let connection = self.lock()?;
+        connection
+            .execute(
+                "INSERT INTO members (member_id, organization_id, email_address, document) VALUES (?1, ?2, ?3, ?4)",
+                params![member_id, organization_id, email, document.to_string()],
+            )
+            .map_err(|error| if is_email_conflict(&error) { StoreError::EmailTaken(email.to_owned()) } else { error.into() })?;
+        Ok(())
+    }
+
+    pub fn member(
+        &self,
+        organization_id: &str,
+        member_id: &str,
+    ) -> Result<Option<Value>, StoreError> {
+        let connection = self.lock()?;
+        let text: Option<String> = connection
+            .query_row(
+                "SELECT document FROM members WHERE organization_id = ?1 AND member_id = ?2",
+                params![organization_id, member_id],
+                |row| row.get(0),
+            )
+            .optional()?;
+        Ok(text.map(|text| serde_json::from_str(&text)).transpose()?)
+    }
+
+    /// Reads, changes and writes a member in one transaction.
+    pub fn update_member<E: From<StoreError>>(
+        &self,
+        organization_id: &str,
+        member_id: &str,
+        change: impl FnOnce(Value) -> Result<Value, E>,
+    ) -> Result<Option<Value>, E> {
+        let mut connection = self.lock()?;
+        let transaction = connection
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(StoreError::from)?;
+        let text: Option<String> = transaction
+            .query_row(
+                "SELECT document FROM members WHERE organization_id = ?1 AND member_id = ?2",
+                params![organization_id, member_id],
+                |row| row.get(0),
+            )
+            .optional()
+            .map_err(StoreError::from)?;
+        let Some(text) = text else { return Ok(None) };
+        let document = change(serde_json::from_str(&text).map_err(StoreError::from)?)?;
+        let email = document
+            .get("email_address")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        transaction
+            .execute(
+                "UPDATE members SET email_address = ?3, document = ?4 WHERE organization_id = ?1 AND member_id = ?2",
+                params![organization_id, member_id, email, document.to_string()],
+            )
+            .map_err(|error| if is_email_conflict(&error) { StoreError::EmailTaken(email.clone()) } else { error.into() })?;
+        transaction.commit().map_err(StoreError::from)?;
+        Ok(Some(document))
+    }
+
+    pub fn delete_member(
+        &self,
+        organization_id: &str,
+        member_id: &str,
+    ) -> Result<bool, StoreError> {
+        let connection = self.lock()?;
+        let deleted = connection.execute(
+            "DELETE FROM members WHERE organization_id = ?1 AND member_id = ?2",
+            params![organization_id, member_id],
+        )?;
+        Ok(deleted > 0)
+    }
+
+    /// The members of some organizations, ordered by member id.
+    pub fn members_of(&self, organization_ids: &[String]) -> Result<Vec<Value>, StoreError> {
+        let connection = self.lock()?;
+        let mut statement = connection.prepare(
+            "SELECT document FROM members WHERE organization_id = ?1 ORDER BY member_id",
+        )?;
+        let mut members = Vec::new();
+        for organization_id in organization_ids {
+            let texts = statement
+                .query_map(params![organization_id], |row| row.get::<_, String>(0))?
+                .collect::<Result<Vec<_>, _>>()?;
+            for text in texts {
+                members.push(serde_json::from_str(&text)?);
+            }
+        }
+        members.sort_by(|a: &Value, b: &Value| {
+            a.get("member_id")
+                .and_then(Value::as_str)
+                .cmp(&b.get("member_id").and_then(Value::as_str))
+        });
+        Ok(members)
     }
 }

@@ -255,3 +255,46 @@ fn search_problems_all_at_once() {
         assert!(parse_search_query(&json!({"limit": limit})).is_err());
     }
 }
+
+#[test]
+fn member_bodies() {
+    use orgpolicy_core::organization::{is_valid_email, validate_member_body};
+    assert!(
+        is_valid_email("ada@acme.test")
+            && !is_valid_email("ada@")
+            && !is_valid_email("a b@acme.test")
+    );
+    let codes = |body: Value, mode, origin| -> Vec<(String, String)> {
+        validate_member_body(&body, mode, origin)
+            .into_iter()
+            .map(|p| (p.code.as_str().to_owned(), p.path))
+            .collect()
+    };
+    assert_eq!(
+        codes(
+            json!({"email_address": "ada@acme.test", "roles": ["editor"]}),
+            Mode::Create,
+            Origin::Backend
+        ),
+        vec![]
+    );
+    assert_eq!(
+        codes(
+            json!({"email_address": "nope", "roles": ["", 3], "is_breakglass": "yes", "trusted_metadata": {}, "nickname": "x"}),
+            Mode::Update,
+            Origin::Frontend
+        ),
+        vec![
+            pair("invalid_email_address", "/email_address"),
+            pair("invalid_type", "/is_breakglass"),
+            pair("empty_rbac_role_id", "/roles/0"),
+            pair("invalid_type", "/roles/1"),
+            pair("cannot_update_trusted_metadata", "/trusted_metadata"),
+            pair("unknown_field", "/nickname"),
+        ]
+    );
+    assert_eq!(
+        codes(json!({}), Mode::Create, Origin::Backend),
+        vec![pair("missing_field", "")]
+    );
+}

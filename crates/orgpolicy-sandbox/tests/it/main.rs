@@ -458,3 +458,174 @@ async fn organization_policies_are_validated_by_the_core() {
         "organization_not_found",
     );
 }
+
+#[tokio::test]
+async fn members_carry_their_role_sources_and_follow_their_organization() {
+    let sandbox = sandbox();
+    let created = sandbox.create("Acme", "acme").await;
+    let org = created["organization_id"].as_str().unwrap().to_owned();
+    let (status, _) = sandbox
+        .call(
+            "PUT",
+            &format!("/v1/b2b/organizations/{org}"),
+            Some(json!({"rbac_email_implicit_role_assignments": [{"domain": "acme.test", "role_id": "reader"}]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let members = format!("/v1/b2b/organizations/{org}/members");
+    let (status, body) = sandbox
+        .call(
+            "POST",
+            &members,
+            Some(json!({"email_address": "ada@ACME.test", "name": "Ada", "roles": ["editor"]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let member_id = body["member_id"].as_str().unwrap().to_owned();
+    assert!(member_id.starts_with("member-test-"));
+    assert_eq!(body["organization"]["organization_id"], json!(org));
+    let roles: Vec<(&str, Vec<&str>)> = body["member"]["roles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["role_id"].as_str().unwrap(),
+                r["sources"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|s| s["type"].as_str().unwrap())
+                    .collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        roles,
+        vec![
+            ("editor", vec!["direct_assignment"]),
+            ("reader", vec!["email_assignment"]),
+            ("stytch_member", vec!["direct_assignment"])
+        ]
+    );
+
+    let (status, body) = sandbox
+        .call(
+            "POST",
+            &members,
+            Some(json!({"email_address": "ADA@acme.test"})),
+        )
+        .await;
+    assert_error(
+        status,
+        &body,
+        StatusCode::BAD_REQUEST,
+        "duplicate_member_email",
+    );
+    let (status, body) = sandbox
+        .call(
+            "POST",
+            &members,
+            Some(json!({"email_address": "not-an-email"})),
+        )
+        .await;
+    assert_error(
+        status,
+        &body,
+        StatusCode::BAD_REQUEST,
+        "invalid_email_address",
+    );
+    let (status, body) = sandbox
+        .call(
+            "POST",
+            "/v1/b2b/organizations/nope/members",
+            Some(json!({"email_address": "a@b.test"})),
+        )
+        .await;
+    assert_error(
+        status,
+        &body,
+        StatusCode::NOT_FOUND,
+        "organization_not_found",
+    );
+
+    let member = format!("{members}/{member_id}");
+    let (status, body) = sandbox
+        .call(
+            "PUT",
+            &member,
+            Some(json!({"roles": ["approver"], "untrusted_metadata": {"theme": "dark"}})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let role_ids: Vec<&str> = body["member"]["roles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["role_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        role_ids,
+        vec!["approver", "reader", "stytch_member"],
+        "explicit roles replaced"
+    );
+    assert_eq!(
+        body["member"]["untrusted_metadata"],
+        json!({"theme": "dark"})
+    );
+    let (status, body) = sandbox
+        .call("GET", &format!("{members}/member-test-nope"), None)
+        .await;
+    assert_error(status, &body, StatusCode::NOT_FOUND, "member_not_found");
+
+    sandbox
+        .call(
+            "POST",
+            &members,
+            Some(json!({"email_address": "grace@acme.test"})),
+        )
+        .await;
+    let (status, body) = sandbox
+        .call(
+            "POST",
+            "/v1/b2b/organizations/members/search",
+            Some(json!({"organization_ids": [org], "query": {"operator": "AND", "operands": [{"filter_name": "member_email_fuzzy", "filter_value": "grace"}]}})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["results_metadata"]["total"], json!(1));
+    assert_eq!(
+        body["members"][0]["email_address"],
+        json!("grace@acme.test")
+    );
+    let (status, body) = sandbox
+        .call(
+            "POST",
+            "/v1/b2b/organizations/members/search",
+            Some(json!({})),
+        )
+        .await;
+    assert_error(
+        status,
+        &body,
+        StatusCode::BAD_REQUEST,
+        "invalid_search_query",
+    );
+
+    let (status, _) = sandbox.call("DELETE", &member, None).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = sandbox.call("GET", &member, None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // Deleting the organization removes its remaining members.
+    sandbox
+        .call("DELETE", &format!("/v1/b2b/organizations/{org}"), None)
+        .await;
+    let (_, body) = sandbox
+        .call(
+            "POST",
+            "/v1/b2b/organizations/members/search",
+            Some(json!({"organization_ids": [org]})),
+        )
+        .await;
+    assert_eq!(body["results_metadata"]["total"], json!(0));
+}

@@ -26,7 +26,7 @@ use std::sync::Arc;
 use store::Store;
 
 /// The project's credentials: what a client must send as Basic auth.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Credentials {
     pub project_id: String,
     pub secret: String,
@@ -101,6 +101,17 @@ async fn require_credentials(
         ));
     }
     Ok(next.run(request).await)
+}
+
+/// Serves the sandbox on a bound listener until `shutdown` resolves.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown)
+        .await
 }
 
 /// The sandbox's router.

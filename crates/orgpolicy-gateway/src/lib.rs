@@ -1,0 +1,312 @@
+//! The gateway: serves the console's files and forwards the endpoint
+//! catalog's requests to one upstream fixed at start (the embedded sandbox,
+//! or the real API), injecting the credentials itself. The browser never
+//! holds a secret.
+//!
+//! It is not an open proxy: only the catalog's method and path pairs pass
+//! (`orgpolicy_core::catalog::match_request`); the upstream's address never
+//! comes from the request; client `Authorization` and `Cookie` headers are
+//! dropped; no redirect is followed; bodies are limited; the upstream has a
+//! timeout. Everything the gateway refuses is answered as a gateway error,
+//! marked by the `x-orgpolicy-gateway-error` header and a `gateway_error`
+//! body, so it cannot be mistaken for the API's own errors.
+
+use axum::body::{Body, Bytes};
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri, header};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{any, get};
+use axum::{Json, Router};
+use orgpolicy_core::catalog::match_request;
+use serde_json::json;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::cors::CorsLayer;
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+/// What the upstream is, as `/_gateway/info` reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UpstreamKind {
+    Sandbox,
+    Test,
+    Live,
+}
+
+/// The one upstream requests go to.
+#[derive(Debug, Clone)]
+pub struct Upstream {
+    /// Scheme, host and port, no trailing slash: `http://127.0.0.1:4100`.
+    pub base: String,
+    pub kind: UpstreamKind,
+    /// The `Authorization` value the gateway sends (Basic project id and
+    /// secret); `None` when no credentials are configured.
+    pub authorization: Option<HeaderValue>,
+}
+
+#[derive(Debug, Clone)]
+pub struct GatewayConfig {
+    pub upstream: Upstream,
+    /// The console's built files; `None` serves a short page instead.
+    pub static_dir: Option<PathBuf>,
+    /// Origins allowed to call the gateway cross-origin (none by default).
+    pub allowed_origins: Vec<HeaderValue>,
+    /// `Host` values accepted (DNS rebinding protection); empty accepts any.
+    pub allowed_hosts: Vec<String>,
+    /// When set, every request must carry it in `x-gateway-token`.
+    pub access_token: Option<String>,
+    pub body_limit: usize,
+    pub upstream_timeout: Duration,
+}
+
+#[derive(Debug, Clone)]
+pub struct GatewayState {
+    config: Arc<GatewayConfig>,
+    client: reqwest::Client,
+}
+
+impl GatewayState {
+    pub fn new(config: GatewayConfig) -> Result<Self, reqwest::Error> {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(config.upstream_timeout)
+            .build()?;
+        Ok(GatewayState {
+            config: Arc::new(config),
+            client,
+        })
+    }
+}
+
+/// The header that marks the gateway's own errors.
+pub const GATEWAY_ERROR_HEADER: &str = "x-orgpolicy-gateway-error";
+/// The header carrying the access token.
+pub const ACCESS_TOKEN_HEADER: &str = "x-gateway-token";
+
+/// Content security policy: the console's own files, wasm compilation, and
+/// requests to this origin only.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+     style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
+     frame-ancestors 'none'; form-action 'self'";
+
+fn gateway_error(status: StatusCode, code: &'static str, message: impl Into<String>) -> Response {
+    let body = json!({
+        "status_code": status.as_u16(),
+        "gateway_error": {"code": code, "message": message.into()},
+    });
+    let mut response = (status, Json(body)).into_response();
+    response
+        .headers_mut()
+        .insert(GATEWAY_ERROR_HEADER, HeaderValue::from_static(code));
+    response
+}
+
+fn same_secret(given: &[u8], expected: &[u8]) -> bool {
+    given.len() == expected.len()
+        && given
+            .iter()
+            .zip(expected)
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
+}
+
+/// Host check and access token, before anything else.
+async fn guard(State(state): State<GatewayState>, request: Request, next: Next) -> Response {
+    let config = &state.config;
+    if !config.allowed_hosts.is_empty() {
+        let host = request
+            .headers()
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or_default();
+        if !config
+            .allowed_hosts
+            .iter()
+            .any(|allowed| allowed.eq_ignore_ascii_case(host))
+        {
+            return gateway_error(
+                StatusCode::MISDIRECTED_REQUEST,
+                "host_not_allowed",
+                format!(
+                    "this gateway answers for {}, not for the Host sent",
+                    config.allowed_hosts.join(", ")
+                ),
+            );
+        }
+    }
+    if let Some(token) = &config.access_token {
+        let given = request
+            .headers()
+            .get(ACCESS_TOKEN_HEADER)
+            .map(HeaderValue::as_bytes)
+            .unwrap_or_default();
+        if !same_secret(given, token.as_bytes()) {
+            return gateway_error(
+                StatusCode::UNAUTHORIZED,
+                "access_token_required",
+                format!("send this gateway's access token in `{ACCESS_TOKEN_HEADER}`"),
+            );
+        }
+    }
+    next.run(request).await
+}
+
+#[derive(serde::Serialize)]
+struct Info {
+    upstream: UpstreamKind,
+    credentials_configured: bool,
+    version: &'static str,
+}
+
+async fn info(State(state): State<GatewayState>) -> Json<Info> {
+    Json(Info {
+        upstream: state.config.upstream.kind,
+        credentials_configured: state.config.upstream.authorization.is_some(),
+        version: env!("CARGO_PKG_VERSION"),
+    })
+}
+
+/// Headers passed through to the upstream; everything else is dropped.
+const FORWARDED_REQUEST_HEADERS: [HeaderName; 2] = [header::CONTENT_TYPE, header::ACCEPT];
+
+async fn proxy(
+    State(state): State<GatewayState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let request_id = format!("gateway-{}", uuid::Uuid::new_v4());
+    let path = uri.path();
+    let Some(matched) = match_request(method.as_str(), path) else {
+        tracing::info!(%request_id, %method, "refused: not in the catalog");
+        return gateway_error(
+            StatusCode::NOT_FOUND,
+            "not_in_catalog",
+            format!("`{method} {path}` is not an endpoint this gateway forwards"),
+        );
+    };
+    let upstream = &state.config.upstream;
+    let mut request = state
+        .client
+        .request(method.clone(), format!("{}{path}", upstream.base))
+        .header("x-request-id", &request_id);
+    for name in FORWARDED_REQUEST_HEADERS {
+        if let Some(value) = headers.get(&name) {
+            request = request.header(name, value);
+        }
+    }
+    if let Some(authorization) = &upstream.authorization {
+        request = request.header(header::AUTHORIZATION, authorization);
+    }
+    if !body.is_empty() {
+        request = request.body(body);
+    }
+    let response = match request.send().await {
+        Ok(response) => response,
+        Err(error) if error.is_timeout() => {
+            tracing::warn!(%request_id, endpoint = matched.endpoint.id, "upstream timed out");
+            return gateway_error(
+                StatusCode::GATEWAY_TIMEOUT,
+                "upstream_timeout",
+                "the upstream did not answer in time",
+            );
+        }
+        Err(error) => {
+            tracing::warn!(%request_id, endpoint = matched.endpoint.id, error = %error.without_url(), "upstream unreachable");
+            return gateway_error(
+                StatusCode::BAD_GATEWAY,
+                "upstream_unreachable",
+                "the upstream could not be reached",
+            );
+        }
+    };
+    let status = response.status();
+    tracing::info!(%request_id, endpoint = matched.endpoint.id, status = status.as_u16(), "forwarded");
+    if status.is_redirection() {
+        return gateway_error(
+            StatusCode::BAD_GATEWAY,
+            "upstream_redirect",
+            "the upstream answered with a redirect; the gateway follows none",
+        );
+    }
+    let content_type = response.headers().get(header::CONTENT_TYPE).cloned();
+    let bytes = match response.bytes().await {
+        Ok(bytes) => bytes,
+        Err(_) => {
+            return gateway_error(
+                StatusCode::BAD_GATEWAY,
+                "upstream_unreachable",
+                "the upstream's answer broke off",
+            );
+        }
+    };
+    let mut answer = Response::new(Body::from(bytes));
+    *answer.status_mut() = status;
+    if let Some(content_type) = content_type {
+        answer
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, content_type);
+    }
+    if let Ok(value) = HeaderValue::from_str(&request_id) {
+        answer.headers_mut().insert("x-request-id", value);
+    }
+    answer
+}
+
+const NO_CONSOLE: &str = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+<link rel=\"icon\" href=\"data:,\"><title>orgpolicy gateway</title></head><body>\
+<h1>orgpolicy gateway</h1><p>The console's files are not built into this gateway. \
+The API is forwarded under <code>/v1/</code>; <a href=\"/_gateway/info\">/_gateway/info</a> \
+describes the upstream.</p></body></html>";
+
+/// The gateway's router.
+pub fn app(state: GatewayState) -> Router {
+    let config = Arc::clone(&state.config);
+    let mut router = Router::new()
+        .route("/_gateway/info", get(info))
+        .route("/v1/{*rest}", any(proxy))
+        .route("/v1", any(proxy));
+    router = match &config.static_dir {
+        Some(dir) => router.fallback_service(
+            ServeDir::new(dir).not_found_service(ServeFile::new(dir.join("index.html"))),
+        ),
+        None => router.fallback(|| async { Html(NO_CONSOLE) }),
+    };
+    let mut router = router
+        .layer(DefaultBodyLimit::max(config.body_limit))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), guard))
+        .with_state(state);
+    if !config.allowed_origins.is_empty() {
+        router = router.layer(
+            CorsLayer::new()
+                .allow_origin(config.allowed_origins.clone())
+                .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE])
+                .allow_headers([
+                    header::CONTENT_TYPE,
+                    HeaderName::from_static(ACCESS_TOKEN_HEADER),
+                ]),
+        );
+    }
+    let headers: [(HeaderName, &'static str); 6] = [
+        (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (
+            HeaderName::from_static("cross-origin-opener-policy"),
+            "same-origin",
+        ),
+        (header::CACHE_CONTROL, "no-store"),
+    ];
+    for (name, value) in headers {
+        router = router.layer(SetResponseHeaderLayer::if_not_present(
+            name,
+            HeaderValue::from_static(value),
+        ));
+    }
+    router
+}

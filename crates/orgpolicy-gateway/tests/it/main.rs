@@ -1,0 +1,397 @@
+//! The gateway in front of real upstreams on loopback sockets: the sandbox,
+//! an echo server (to see exactly what the gateway sends) and a redirector.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code"
+)]
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, HeaderValue, Request, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::any;
+use http_body_util::BodyExt;
+use orgpolicy_gateway::{
+    GATEWAY_ERROR_HEADER, GatewayConfig, GatewayState, Upstream, UpstreamKind, app,
+};
+use orgpolicy_sandbox::store::Store;
+use orgpolicy_sandbox::{AppState, Credentials};
+use serde_json::{Value, json};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tower::ServiceExt;
+
+async fn serve(router: Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    format!("http://{address}")
+}
+
+async fn sandbox() -> (Upstream, Credentials) {
+    let credentials = Credentials::generate();
+    let state = AppState {
+        store: Arc::new(Store::in_memory().unwrap()),
+        credentials: Arc::new(credentials.clone()),
+        policy: Arc::new(orgpolicy_core::stytch::default_policy()),
+    };
+    let base = serve(orgpolicy_sandbox::app(state)).await;
+    let authorization = Some(HeaderValue::from_str(&credentials.header_value()).unwrap());
+    (
+        Upstream {
+            base,
+            kind: UpstreamKind::Sandbox,
+            authorization,
+        },
+        credentials,
+    )
+}
+
+/// An upstream that answers with the headers and body it received.
+async fn echo() -> String {
+    serve(
+        Router::new().fallback(any(|headers: HeaderMap, body: String| async move {
+            let headers: serde_json::Map<String, Value> = headers
+                .iter()
+                .map(|(name, value)| (name.to_string(), json!(value.to_str().unwrap_or_default())))
+                .collect();
+            axum::Json(json!({"headers": headers, "body": body}))
+        })),
+    )
+    .await
+}
+
+fn config(upstream: Upstream) -> GatewayConfig {
+    GatewayConfig {
+        upstream,
+        static_dir: None,
+        allowed_origins: Vec::new(),
+        allowed_hosts: Vec::new(),
+        access_token: None,
+        body_limit: 64 * 1024,
+        upstream_timeout: Duration::from_secs(5),
+    }
+}
+
+fn gateway(config: GatewayConfig) -> Router {
+    app(GatewayState::new(config).unwrap())
+}
+
+struct Answer {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Value,
+    text: String,
+}
+
+async fn send(
+    router: &Router,
+    method: &str,
+    path: &str,
+    body: Option<Value>,
+    headers: &[(&str, &str)],
+) -> Answer {
+    let mut request = Request::builder()
+        .method(method)
+        .uri(path)
+        .header("content-type", "application/json");
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let request = request
+        .body(Body::from(body.map(|b| b.to_string()).unwrap_or_default()))
+        .unwrap();
+    let response = router.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    Answer {
+        status,
+        headers,
+        body: serde_json::from_str(&text).unwrap_or(Value::Null),
+        text,
+    }
+}
+
+fn assert_gateway_error(answer: &Answer, status: StatusCode, code: &str) {
+    assert_eq!(answer.status, status, "{}", answer.text);
+    assert_eq!(
+        answer
+            .headers
+            .get(GATEWAY_ERROR_HEADER)
+            .and_then(|v| v.to_str().ok()),
+        Some(code),
+        "{}",
+        answer.text
+    );
+    assert_eq!(answer.body["gateway_error"]["code"], json!(code));
+}
+
+#[tokio::test]
+async fn forwards_the_catalog_with_injected_credentials_and_never_shows_the_secret() {
+    let (upstream, credentials) = sandbox().await;
+    let router = gateway(config(upstream));
+    let mut seen = Vec::new();
+
+    let info = send(&router, "GET", "/_gateway/info", None, &[]).await;
+    assert_eq!(
+        info.body,
+        json!({"upstream": "sandbox", "credentials_configured": true, "version": env!("CARGO_PKG_VERSION")})
+    );
+    seen.push(info);
+
+    let created = send(
+        &router,
+        "POST",
+        "/v1/b2b/organizations",
+        Some(json!({"organization_name": "Acme", "organization_slug": "acme"})),
+        &[
+            ("authorization", "Basic bm9wZTpub3Bl"),
+            ("cookie", "session=abc"),
+        ],
+    )
+    .await;
+    assert_eq!(created.status, StatusCode::OK, "{}", created.text);
+    assert!(created.headers.get("x-request-id").is_some());
+    let csp = created
+        .headers
+        .get("content-security-policy")
+        .unwrap()
+        .to_str()
+        .unwrap();
+    assert!(csp.contains("'wasm-unsafe-eval'") && csp.contains("default-src 'self'"));
+    assert_eq!(
+        created.headers.get("x-content-type-options").unwrap(),
+        "nosniff"
+    );
+    seen.push(created);
+
+    let got = send(&router, "GET", "/v1/b2b/organizations/acme", None, &[]).await;
+    assert_eq!(got.body["organization"]["organization_slug"], json!("acme"));
+    seen.push(got);
+    // The sandbox's own errors pass through as the API's, unmarked.
+    let missing = send(&router, "GET", "/v1/b2b/organizations/nope", None, &[]).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_eq!(missing.body["error_type"], json!("organization_not_found"));
+    assert!(missing.headers.get(GATEWAY_ERROR_HEADER).is_none());
+    seen.push(missing);
+
+    for answer in &seen {
+        assert!(
+            !answer.text.contains(&credentials.secret),
+            "the secret leaked in a body"
+        );
+        for value in answer.headers.values() {
+            assert!(
+                !value
+                    .to_str()
+                    .unwrap_or_default()
+                    .contains(&credentials.secret),
+                "the secret leaked in a header"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_upstream_sees_only_what_the_gateway_chooses_to_send() {
+    let authorization = HeaderValue::from_static("Basic aW5qZWN0ZWQ6c2VjcmV0");
+    let router = gateway(config(Upstream {
+        base: echo().await,
+        kind: UpstreamKind::Test,
+        authorization: Some(authorization),
+    }));
+    let answer = send(
+        &router,
+        "POST",
+        "/v1/b2b/organizations/search",
+        Some(json!({"limit": 1})),
+        &[
+            ("authorization", "Bearer client-token"),
+            ("cookie", "session=abc"),
+            ("x-forwarded-for", "10.0.0.1"),
+            ("accept", "application/json"),
+        ],
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::OK);
+    let headers = &answer.body["headers"];
+    assert_eq!(
+        headers["authorization"],
+        json!("Basic aW5qZWN0ZWQ6c2VjcmV0"),
+        "the gateway's credentials, not the client's"
+    );
+    assert!(headers.get("cookie").is_none());
+    assert!(headers.get("x-forwarded-for").is_none());
+    assert_eq!(headers["content-type"], json!("application/json"));
+    assert_eq!(answer.body["body"], json!("{\"limit\":1}"));
+}
+
+#[tokio::test]
+async fn the_abuse_table_is_refused() {
+    let (upstream, _) = sandbox().await;
+    let router = gateway(config(upstream));
+    for (method, path, status, code) in [
+        (
+            "GET",
+            "/v1/b2b/organizations/%2e%2e",
+            StatusCode::NOT_FOUND,
+            "not_in_catalog",
+        ),
+        (
+            "GET",
+            "/v1/b2b/organizations/..",
+            StatusCode::NOT_FOUND,
+            "not_in_catalog",
+        ),
+        (
+            "GET",
+            "/v1/b2b/organizations/%2E%2E%2Fadmin",
+            StatusCode::NOT_FOUND,
+            "not_in_catalog",
+        ),
+        (
+            "GET",
+            "/v1/b2b//organizations",
+            StatusCode::NOT_FOUND,
+            "not_in_catalog",
+        ),
+        (
+            "GET",
+            "/v1/b2b/rbac/policy/",
+            StatusCode::NOT_FOUND,
+            "not_in_catalog",
+        ),
+        (
+            "PATCH",
+            "/v1/b2b/organizations/acme",
+            StatusCode::NOT_FOUND,
+            "not_in_catalog",
+        ),
+        (
+            "POST",
+            "/v1/b2b/rbac/policy",
+            StatusCode::NOT_FOUND,
+            "not_in_catalog",
+        ),
+        (
+            "GET",
+            "/v1/b2c/users",
+            StatusCode::NOT_FOUND,
+            "not_in_catalog",
+        ),
+        ("GET", "/v1", StatusCode::NOT_FOUND, "not_in_catalog"),
+    ] {
+        let answer = send(&router, method, path, None, &[]).await;
+        assert_gateway_error(&answer, status, code);
+    }
+    let oversized = send(
+        &router,
+        "POST",
+        "/v1/b2b/organizations",
+        Some(json!({"organization_name": "x".repeat(70_000)})),
+        &[],
+    )
+    .await;
+    assert_eq!(oversized.status, StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+#[tokio::test]
+async fn host_games_and_missing_tokens_are_refused() {
+    let (upstream, _) = sandbox().await;
+    let mut guarded = config(upstream);
+    guarded.allowed_hosts = vec!["127.0.0.1:8787".into(), "localhost:8787".into()];
+    guarded.access_token = Some("token-123".into());
+    let router = gateway(guarded);
+    let ok = send(
+        &router,
+        "GET",
+        "/v1/b2b/rbac/policy",
+        None,
+        &[("host", "localhost:8787"), ("x-gateway-token", "token-123")],
+    )
+    .await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
+    for host in [
+        "evil.test",
+        "localhost:8787.evil.test",
+        "127.0.0.1:9999",
+        "",
+    ] {
+        let answer = send(
+            &router,
+            "GET",
+            "/v1/b2b/rbac/policy",
+            None,
+            &[("host", host), ("x-gateway-token", "token-123")],
+        )
+        .await;
+        assert_gateway_error(&answer, StatusCode::MISDIRECTED_REQUEST, "host_not_allowed");
+    }
+    for token in [None, Some("token-12"), Some("token-1234"), Some("")] {
+        let mut headers = vec![("host", "127.0.0.1:8787")];
+        if let Some(token) = token {
+            headers.push(("x-gateway-token", token));
+        }
+        let answer = send(&router, "GET", "/_gateway/info", None, &headers).await;
+        assert_gateway_error(&answer, StatusCode::UNAUTHORIZED, "access_token_required");
+    }
+}
+
+#[tokio::test]
+async fn redirects_are_not_followed_and_dead_upstreams_are_gateway_errors() {
+    let redirector = serve(Router::new().fallback(any(|| async {
+        (StatusCode::FOUND, [("location", "http://evil.test/steal")]).into_response()
+    })))
+    .await;
+    let router = gateway(config(Upstream {
+        base: redirector,
+        kind: UpstreamKind::Test,
+        authorization: None,
+    }));
+    assert_gateway_error(
+        &send(&router, "GET", "/v1/b2b/rbac/policy", None, &[]).await,
+        StatusCode::BAD_GATEWAY,
+        "upstream_redirect",
+    );
+
+    // A port nothing listens on.
+    let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let router = gateway(config(Upstream {
+        base,
+        kind: UpstreamKind::Test,
+        authorization: None,
+    }));
+    let answer = send(&router, "GET", "/v1/b2b/rbac/policy", None, &[]).await;
+    assert_gateway_error(&answer, StatusCode::BAD_GATEWAY, "upstream_unreachable");
+    let info = send(&router, "GET", "/_gateway/info", None, &[]).await;
+    assert_eq!(info.body["credentials_configured"], json!(false));
+}
+
+#[tokio::test]
+async fn an_absolute_url_request_target_still_goes_to_the_fixed_upstream() {
+    let (upstream, _) = sandbox().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let router = gateway(config(upstream));
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    let request = format!(
+        "GET http://evil.test/v1/b2b/rbac/policy HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.unwrap();
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(
+        response.contains("stytch_admin"),
+        "the sandbox's policy, not anything from evil.test"
+    );
+}

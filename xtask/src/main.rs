@@ -22,6 +22,13 @@ struct Cli {
 enum Task {
     /// Install what the build and tests need (idempotent).
     Setup,
+    /// Build what exists of the console and run the gateway over the embedded
+    /// sandbox on 127.0.0.1 (data kept in .orgpolicy/ between runs).
+    Serve {
+        /// Extra arguments for the gateway (see `orgpolicy-gateway --help`).
+        #[arg(trailing_var_arg = true)]
+        args: Vec<String>,
+    },
     /// Format check, clippy (native and wasm32), dependency rules, every test.
     Test,
     /// Run the performance workload and print the figures against the targets.
@@ -49,6 +56,7 @@ fn main() -> Result<()> {
     std::env::set_current_dir(&root)?;
     match cli.command {
         Task::Setup => setup(),
+        Task::Serve { args } => serve(&args),
         Task::Test => test(),
         Task::Bench => bench(&root),
         Task::BenchNode => bench_node(&root),
@@ -451,6 +459,14 @@ fn bench(root: &Path) -> Result<()> {
     );
     println!("| naive reference check | {naive:.1} ns | | 1x |");
     Ok(())
+}
+
+fn serve(args: &[String]) -> Result<()> {
+    // The console (web/) is not built yet: the gateway serves a short page
+    // in its place; `--static-dir` points it at built files.
+    let mut command = vec!["run", "--release", "-p", "orgpolicy-gateway", "--"];
+    command.extend(args.iter().map(String::as_str));
+    run("cargo", &command)
 }
 
 fn bench_node(root: &Path) -> Result<()> {

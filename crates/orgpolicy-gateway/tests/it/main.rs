@@ -8,6 +8,8 @@
     reason = "test code"
 )]
 
+mod durability;
+
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, Request, StatusCode};

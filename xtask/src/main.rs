@@ -35,6 +35,8 @@ enum Task {
     Bench,
     /// The npm package against a plain-JS checker on the same workload, in Node.
     BenchNode,
+    /// Organization gets through the gateway against straight to the sandbox.
+    BenchGateway,
     /// Build the npm package into target/npm/orgpolicy (web, bundler, nodejs).
     Wasm,
     /// Build the npm package and print its sizes; fails past the budget.
@@ -60,6 +62,10 @@ fn main() -> Result<()> {
         Task::Test => test(),
         Task::Bench => bench(&root),
         Task::BenchNode => bench_node(&root),
+        Task::BenchGateway => run(
+            "cargo",
+            &["bench", "-p", "orgpolicy-gateway", "--bench", "gateway"],
+        ),
         Task::Wasm => wasm::build(&root).map(|_| ()),
         Task::Size => wasm::size(&root),
         Task::Fuzz { target, seconds } => fuzz(&target, seconds),

@@ -140,7 +140,10 @@ fn remote_upstream(base: &str) -> Result<Upstream> {
 
 #[tokio::main]
 async fn main() -> Result<()> {
+    // Logs to stderr; stdout carries only the banner with the URL.
     tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )

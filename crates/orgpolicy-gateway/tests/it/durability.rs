@@ -22,6 +22,10 @@ fn data_dir() -> PathBuf {
 
 /// Starts the gateway binary on a free loopback port and waits for its banner.
 fn start(data_dir: &Path) -> Server {
+    start_logging(data_dir, Stdio::null())
+}
+
+fn start_logging(data_dir: &Path, stderr: Stdio) -> Server {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -32,7 +36,7 @@ fn start(data_dir: &Path) -> Server {
         .arg(data_dir)
         .env("RUST_LOG", "info")
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(stderr)
         .spawn()
         .unwrap();
     let stdout = child.stdout.take().unwrap();
@@ -188,5 +192,62 @@ async fn every_acknowledged_write_survives_kill_9() {
     }
     restarted.child.kill().unwrap();
     restarted.child.wait().unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logs_carry_request_ids_and_never_the_secret() {
+    let dir = data_dir();
+    let log_path = dir.join("gateway.log");
+    let log = std::fs::File::create(&log_path).unwrap();
+    let mut server = start_logging(&dir, Stdio::from(log));
+    let client = client();
+    create(&client, &server.base, "logged").await.unwrap();
+    create(&client, &server.base, "logged").await.unwrap(); // a conflict
+    let _ = client
+        .get(format!("{}/v1/b2b/organizations/%2e%2e", server.base))
+        .send()
+        .await
+        .unwrap();
+    let _ = client
+        .get(format!("{}/v1/b2b/rbac/policy", server.base))
+        .header("authorization", "Basic Y2xpZW50OnNlY3JldA==")
+        .send()
+        .await
+        .unwrap();
+    server.child.kill().unwrap();
+    server.child.wait().unwrap();
+    let credentials: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("credentials.json")).unwrap())
+            .unwrap();
+    let secret = credentials["secret"].as_str().unwrap();
+    let logs = std::fs::read_to_string(&log_path).unwrap();
+    assert!(
+        logs.contains("request_id=gateway-"),
+        "request ids are logged: {logs}"
+    );
+    assert!(
+        logs.contains("organizations.create"),
+        "endpoints are logged: {logs}"
+    );
+    assert!(!logs.contains(secret), "the secret is in the logs");
+    assert!(
+        !logs.contains("Y2xpZW50OnNlY3JldA=="),
+        "client credentials are in the logs"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn binding_beyond_loopback_needs_an_access_token() {
+    let dir = data_dir();
+    let output = Command::new(env!("CARGO_BIN_EXE_orgpolicy-gateway"))
+        .args(["--bind", "0.0.0.0:0", "--data-dir"])
+        .arg(&dir)
+        .env_remove("ORGPOLICY_GATEWAY_TOKEN")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--access-token"));
     std::fs::remove_dir_all(&dir).ok();
 }

@@ -397,3 +397,51 @@ async fn an_absolute_url_request_target_still_goes_to_the_fixed_upstream() {
         "the sandbox's policy, not anything from evil.test"
     );
 }
+
+#[tokio::test]
+async fn cors_answers_only_configured_origins() {
+    let (upstream, _) = sandbox().await;
+    let mut with_origin = config(upstream);
+    with_origin.allowed_origins = vec![HeaderValue::from_static("https://console.example")];
+    let router = gateway(with_origin);
+    let preflight = |origin: &'static str| {
+        Request::builder()
+            .method("OPTIONS")
+            .uri("/v1/b2b/organizations")
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header("access-control-request-headers", "content-type")
+            .body(Body::empty())
+            .unwrap()
+    };
+    let allowed = router
+        .clone()
+        .oneshot(preflight("https://console.example"))
+        .await
+        .unwrap();
+    assert_eq!(
+        allowed
+            .headers()
+            .get("access-control-allow-origin")
+            .unwrap(),
+        "https://console.example"
+    );
+    let refused = router
+        .clone()
+        .oneshot(preflight("https://evil.test"))
+        .await
+        .unwrap();
+    assert!(
+        refused
+            .headers()
+            .get("access-control-allow-origin")
+            .is_none()
+    );
+    // Without configured origins, no CORS headers at all.
+    let (upstream, _) = sandbox().await;
+    let plain = gateway(config(upstream))
+        .oneshot(preflight("https://console.example"))
+        .await
+        .unwrap();
+    assert!(plain.headers().get("access-control-allow-origin").is_none());
+}

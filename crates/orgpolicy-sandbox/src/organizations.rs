@@ -225,7 +225,9 @@ fn strings(organization: &Value, name: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn matches(organization: &Value, name: &str, value: &FilterValue) -> bool {
+/// Whether an organization passes a filter; `emails` are its members'
+/// addresses, lowercased.
+fn matches(organization: &Value, emails: &[String], name: &str, value: &FilterValue) -> bool {
     let any_of = |field: &str, wanted: &[String]| {
         let have = text(organization, field);
         wanted.iter().any(|w| w.to_lowercase() == have)
@@ -255,8 +257,14 @@ fn matches(organization: &Value, name: &str, value: &FilterValue) -> bool {
                 .is_some_and(|c| !c.is_empty())
                 == *wanted
         }
-        // Members, claimed domains and SSO connections are not in this
-        // sandbox yet: those filters match nothing.
+        ("member_emails", FilterValue::Strings(wanted)) => {
+            wanted.iter().any(|w| emails.contains(&w.to_lowercase()))
+        }
+        ("member_email_fuzzy", FilterValue::Text(part)) => {
+            emails.iter().any(|e| e.contains(&part.to_lowercase()))
+        }
+        // Claimed domains and SSO connections are not in this sandbox: those
+        // filters match nothing.
         _ => false,
     }
 }
@@ -280,14 +288,44 @@ pub async fn search(State(state): State<AppState>, body: Bytes) -> Result<Json<V
         ),
         None => None,
     };
-    let all = state.with_store(|store| Ok(store.organizations()?)).await?;
+    let wants_members = query
+        .operands
+        .iter()
+        .any(|f| f.filter_name.starts_with("member_email"));
+    let (all, members) = state
+        .with_store(move |store| {
+            let organizations = store.organizations()?;
+            let ids: Vec<String> = organizations
+                .iter()
+                .map(|o| field(o, "organization_id").to_owned())
+                .collect();
+            let members = if wants_members {
+                store.members_of(&ids)?
+            } else {
+                Vec::new()
+            };
+            Ok((organizations, members))
+        })
+        .await?;
+    let mut emails: std::collections::BTreeMap<String, Vec<String>> =
+        std::collections::BTreeMap::new();
+    for member in &members {
+        emails
+            .entry(field(member, "organization_id").to_owned())
+            .or_default()
+            .push(text(member, "email_address"));
+    }
+    let no_emails = Vec::new();
     let selected: Vec<Value> = all
         .into_iter()
         .filter(|organization| {
+            let emails = emails
+                .get(field(organization, "organization_id"))
+                .unwrap_or(&no_emails);
             let mut results = query
                 .operands
                 .iter()
-                .map(|f| matches(organization, &f.filter_name, &f.filter_value));
+                .map(|f| matches(organization, emails, &f.filter_name, &f.filter_value));
             match query.operator {
                 _ if query.operands.is_empty() => true,
                 SearchOperator::And => results.all(|m| m),

@@ -112,6 +112,29 @@ fn expected(at: &Pointer, what: &str, value: &Value) -> Problem {
     )
 }
 
+/// Checks an optional array of strings: each item a string that `check`
+/// accepts (it returns the problem with an item, given the item's pointer).
+fn check_string_list(
+    value: Option<&Value>,
+    at: &Pointer,
+    problems: &mut Vec<Problem>,
+    check: impl Fn(&str, &Pointer) -> Option<Problem>,
+) {
+    match value {
+        None => {}
+        Some(Value::Array(items)) => {
+            for (index, item) in items.iter().enumerate() {
+                let item_at = at.index(index);
+                match item {
+                    Value::String(text) => problems.extend(check(text, &item_at)),
+                    other => problems.push(expected(&item_at, "a string", other)),
+                }
+            }
+        }
+        Some(other) => problems.push(expected(at, "an array", other)),
+    }
+}
+
 /// Whether a slug is 2-128 characters of letters, digits and `-._~`, at
 /// least one of them a letter or digit.
 pub fn is_valid_slug(slug: &str) -> bool {
@@ -263,44 +286,30 @@ pub fn validate_organization_body(body: &Value, mode: Mode, origin: Origin) -> V
         }
     }
     for (name, values) in LIST_ENUM_FIELDS {
-        let at = root.key(name);
-        match field(name) {
-            None => {}
-            Some(Value::Array(items)) => {
-                for (index, item) in items.iter().enumerate() {
-                    match item {
-                        Value::String(value) if values.contains(&value.as_str()) => {}
-                        Value::String(value) => problems.push(Problem::error(
-                            ProblemCode::InvalidEnumValue,
-                            at.index(index),
-                            format!("`{value}` is not one of {}", values.join(", ")),
-                        )),
-                        other => problems.push(expected(&at.index(index), "a string", other)),
-                    }
-                }
-            }
-            Some(other) => problems.push(expected(&at, "an array", other)),
-        }
+        check_string_list(field(name), &root.key(name), &mut problems, |value, at| {
+            (!values.contains(&value)).then(|| {
+                Problem::error(
+                    ProblemCode::InvalidEnumValue,
+                    at,
+                    format!("`{value}` is not one of {}", values.join(", ")),
+                )
+            })
+        });
     }
-
-    let domains_at = root.key("email_allowed_domains");
-    match field("email_allowed_domains") {
-        None => {}
-        Some(Value::Array(items)) => {
-            for (index, item) in items.iter().enumerate() {
-                match item {
-                    Value::String(domain) if is_valid_domain(domain) => {}
-                    Value::String(domain) => problems.push(Problem::error(
-                        ProblemCode::InvalidEmailDomain,
-                        domains_at.index(index),
-                        format!("`{domain}` is not an email domain"),
-                    )),
-                    other => problems.push(expected(&domains_at.index(index), "a string", other)),
-                }
-            }
-        }
-        Some(other) => problems.push(expected(&domains_at, "an array", other)),
-    }
+    check_string_list(
+        field("email_allowed_domains"),
+        &root.key("email_allowed_domains"),
+        &mut problems,
+        |domain, at| {
+            (!is_valid_domain(domain)).then(|| {
+                Problem::error(
+                    ProblemCode::InvalidEmailDomain,
+                    at,
+                    format!("`{domain}` is not an email domain"),
+                )
+            })
+        },
+    );
 
     let assignments_at = root.key("rbac_email_implicit_role_assignments");
     match field("rbac_email_implicit_role_assignments") {
@@ -428,25 +437,20 @@ pub fn validate_member_body(body: &Value, mode: Mode, origin: Origin) -> Vec<Pro
         None | Some(Value::Null | Value::Bool(_)) => {}
         Some(other) => problems.push(expected(&root.key("is_breakglass"), "a boolean", other)),
     }
-    match fields.get("roles") {
-        None | Some(Value::Null) => {}
-        Some(Value::Array(roles)) => {
-            for (index, role) in roles.iter().enumerate() {
-                match role {
-                    Value::String(role) if !role.trim().is_empty() => {}
-                    Value::String(_) => problems.push(Problem::error(
-                        ProblemCode::EmptyRbacRoleId,
-                        root.key("roles").index(index),
-                        "role id must not be empty",
-                    )),
-                    other => {
-                        problems.push(expected(&root.key("roles").index(index), "a string", other))
-                    }
-                }
-            }
-        }
-        Some(other) => problems.push(expected(&root.key("roles"), "an array", other)),
-    }
+    check_string_list(
+        fields.get("roles").filter(|roles| !roles.is_null()),
+        &root.key("roles"),
+        &mut problems,
+        |role, at| {
+            role.trim().is_empty().then(|| {
+                Problem::error(
+                    ProblemCode::EmptyRbacRoleId,
+                    at,
+                    "role id must not be empty",
+                )
+            })
+        },
+    );
     if let Some(metadata) = fields.get("trusted_metadata") {
         let at = root.key("trusted_metadata");
         if origin == Origin::Frontend {

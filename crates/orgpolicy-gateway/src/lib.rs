@@ -19,6 +19,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{any, get};
 use axum::{Json, Router};
 use orgpolicy_core::catalog::match_request;
+use orgpolicy_sandbox::same_secret;
 use serde_json::json;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -102,15 +103,6 @@ fn gateway_error(status: StatusCode, code: &'static str, message: impl Into<Stri
         .headers_mut()
         .insert(GATEWAY_ERROR_HEADER, HeaderValue::from_static(code));
     response
-}
-
-fn same_secret(given: &[u8], expected: &[u8]) -> bool {
-    given.len() == expected.len()
-        && given
-            .iter()
-            .zip(expected)
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0
 }
 
 /// Host check and access token, before anything else.

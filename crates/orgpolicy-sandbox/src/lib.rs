@@ -11,6 +11,7 @@ mod error;
 mod members;
 mod organizations;
 mod rbac;
+mod search;
 pub mod store;
 
 use axum::Router;
@@ -72,8 +73,9 @@ impl AppState {
     }
 }
 
-/// Compares in time independent of where the first difference is.
-fn same_secret(given: &[u8], expected: &[u8]) -> bool {
+/// Compares in time independent of where the first difference is (for
+/// secrets and tokens).
+pub fn same_secret(given: &[u8], expected: &[u8]) -> bool {
     given.len() == expected.len()
         && given
             .iter()

@@ -6,13 +6,13 @@
 use crate::AppState;
 use crate::error::ApiError;
 use crate::organizations::{ok, read_body};
+use crate::search::{page, passes};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use base64::Engine as _;
 use orgpolicy_core::organization::{
-    FilterValue, Mode, Origin, SearchOperator, merge_metadata, parse_search_query,
-    validate_member_body, validate_metadata,
+    FilterValue, Mode, Origin, merge_metadata, parse_search_query, validate_member_body,
+    validate_metadata,
 };
 use orgpolicy_core::problem::Pointer;
 use orgpolicy_core::stytch::DEFAULT_MEMBER_ROLE;
@@ -263,23 +263,6 @@ pub async fn search(State(state): State<AppState>, body: Bytes) -> Result<Json<V
     let mut rest = body.as_object().cloned().unwrap_or_default();
     rest.remove("organization_ids");
     let query = parse_search_query(&Value::Object(rest)).map_err(ApiError::invalid)?;
-    let after = query
-        .cursor
-        .as_ref()
-        .map(|cursor| {
-            base64::engine::general_purpose::URL_SAFE_NO_PAD
-                .decode(cursor)
-                .ok()
-                .and_then(|bytes| String::from_utf8(bytes).ok())
-                .ok_or_else(|| {
-                    ApiError::invalid(vec![Problem::error(
-                        ProblemCode::InvalidSearchQuery,
-                        "/cursor",
-                        "the cursor is not one this API issued",
-                    )])
-                })
-        })
-        .transpose()?;
     let ids = organization_ids.clone();
     let (members, organizations) = state
         .with_store(move |store| {
@@ -293,41 +276,23 @@ pub async fn search(State(state): State<AppState>, body: Bytes) -> Result<Json<V
     let selected: Vec<&Value> = members
         .iter()
         .filter(|member| {
-            let mut results = query
-                .operands
-                .iter()
-                .map(|f| member_matches(member, &f.filter_name, &f.filter_value));
-            match query.operator {
-                _ if query.operands.is_empty() => true,
-                SearchOperator::And => results.all(|m| m),
-                SearchOperator::Or => results.any(|m| m),
-            }
+            passes(
+                &query,
+                query
+                    .operands
+                    .iter()
+                    .map(|f| member_matches(member, &f.filter_name, &f.filter_value)),
+            )
         })
         .collect();
-    let total = selected.len();
-    let limit = query.limit as usize;
-    let page: Vec<&Value> = selected
-        .into_iter()
-        .filter(|member| {
-            after
-                .as_deref()
-                .is_none_or(|after| text(member, "member_id") > after)
-        })
-        .take(limit + 1)
-        .collect();
-    let next_cursor = (page.len() > limit)
-        .then(|| page.get(limit.saturating_sub(1)))
-        .flatten()
-        .map(|last| {
-            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(text(last, "member_id"))
-        });
+    let page = page(selected, &query, |member| text(member, "member_id"))?;
     let by_id: Map<String, Value> = organizations
         .iter()
         .map(|o| (text(o, "organization_id").to_owned(), o.clone()))
         .collect();
     let shown: Vec<Value> = page
+        .items
         .into_iter()
-        .take(limit)
         .map(|member| {
             by_id
                 .get(text(member, "organization_id"))
@@ -336,10 +301,7 @@ pub async fn search(State(state): State<AppState>, body: Bytes) -> Result<Json<V
         .collect();
     let mut answer = ok("members", json!(shown));
     if let Value::Object(fields) = &mut answer.0 {
-        fields.insert(
-            "results_metadata".into(),
-            json!({"total": total, "next_cursor": next_cursor}),
-        );
+        fields.insert("results_metadata".into(), page.metadata);
         fields.insert("organizations".into(), Value::Object(by_id));
     }
     Ok(answer)

@@ -2,15 +2,15 @@
 
 use crate::AppState;
 use crate::error::{ApiError, request_id};
+use crate::search::{page, passes};
 use crate::store::StoreError;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use base64::Engine as _;
 use orgpolicy_core::organization::{
-    ENUM_FIELDS, FilterValue, Mode, Origin, SearchOperator, merge_metadata, parse_search_query,
-    validate_metadata, validate_organization_body,
+    ENUM_FIELDS, FilterValue, Mode, Origin, merge_metadata, parse_search_query, validate_metadata,
+    validate_organization_body,
 };
 use orgpolicy_core::problem::Pointer;
 use orgpolicy_core::{Problem, ProblemCode};
@@ -272,22 +272,6 @@ fn matches(organization: &Value, emails: &[String], name: &str, value: &FilterVa
 pub async fn search(State(state): State<AppState>, body: Bytes) -> Result<Json<Value>, ApiError> {
     let body = read_body(&body)?;
     let query = parse_search_query(&body).map_err(ApiError::invalid)?;
-    let after = match &query.cursor {
-        Some(cursor) => Some(
-            base64::engine::general_purpose::URL_SAFE_NO_PAD
-                .decode(cursor)
-                .ok()
-                .and_then(|bytes| String::from_utf8(bytes).ok())
-                .ok_or_else(|| {
-                    ApiError::invalid(vec![Problem::error(
-                        ProblemCode::InvalidSearchQuery,
-                        "/cursor",
-                        "the cursor is not one this API issued",
-                    )])
-                })?,
-        ),
-        None => None,
-    };
     let wants_members = query
         .operands
         .iter()
@@ -322,41 +306,21 @@ pub async fn search(State(state): State<AppState>, body: Bytes) -> Result<Json<V
             let emails = emails
                 .get(field(organization, "organization_id"))
                 .unwrap_or(&no_emails);
-            let mut results = query
-                .operands
-                .iter()
-                .map(|f| matches(organization, emails, &f.filter_name, &f.filter_value));
-            match query.operator {
-                _ if query.operands.is_empty() => true,
-                SearchOperator::And => results.all(|m| m),
-                SearchOperator::Or => results.any(|m| m),
-            }
+            passes(
+                &query,
+                query
+                    .operands
+                    .iter()
+                    .map(|f| matches(organization, emails, &f.filter_name, &f.filter_value)),
+            )
         })
         .collect();
-    let total = selected.len();
-    let page: Vec<Value> = selected
-        .into_iter()
-        .filter(|organization| {
-            after
-                .as_deref()
-                .is_none_or(|after| text(organization, "organization_id").as_str() > after)
-        })
-        .take(query.limit as usize + 1)
-        .collect();
-    let limit = query.limit as usize;
-    let next_cursor = (page.len() > limit)
-        .then(|| page.get(limit - 1))
-        .flatten()
-        .map(|last| {
-            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(text(last, "organization_id"))
-        });
-    let organizations: Vec<Value> = page.into_iter().take(limit).collect();
-    let mut answer = ok("organizations", json!(organizations));
+    let page = page(selected, &query, |organization| {
+        field(organization, "organization_id")
+    })?;
+    let mut answer = ok("organizations", json!(page.items));
     if let Value::Object(body) = &mut answer.0 {
-        body.insert(
-            "results_metadata".into(),
-            json!({"total": total, "next_cursor": next_cursor}),
-        );
+        body.insert("results_metadata".into(), page.metadata);
     }
     Ok(answer)
 }

@@ -48,7 +48,22 @@ struct Args {
     timeout_seconds: u64,
 }
 
+/// The sandbox's credentials: given in ORGPOLICY_SANDBOX_PROJECT_ID and
+/// ORGPOLICY_SANDBOX_SECRET, else read from (or generated into) `path`.
 fn load_or_create_credentials(path: &Path) -> Result<Credentials> {
+    let given = (
+        std::env::var("ORGPOLICY_SANDBOX_PROJECT_ID"),
+        std::env::var("ORGPOLICY_SANDBOX_SECRET"),
+    );
+    match given {
+        (Ok(project_id), Ok(secret)) if !project_id.is_empty() && !secret.is_empty() => {
+            return Ok(Credentials { project_id, secret });
+        }
+        (Ok(_), Err(_)) | (Err(_), Ok(_)) => {
+            bail!("set both ORGPOLICY_SANDBOX_PROJECT_ID and ORGPOLICY_SANDBOX_SECRET, or neither");
+        }
+        _ => {}
+    }
     if path.exists() {
         let text =
             std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;

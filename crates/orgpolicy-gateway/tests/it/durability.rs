@@ -251,3 +251,18 @@ fn binding_beyond_loopback_needs_an_access_token() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("--access-token"));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn half_given_sandbox_credentials_are_refused() {
+    let dir = data_dir();
+    let output = Command::new(env!("CARGO_BIN_EXE_orgpolicy-gateway"))
+        .args(["--bind", "127.0.0.1:0", "--data-dir"])
+        .arg(&dir)
+        .env("ORGPOLICY_SANDBOX_PROJECT_ID", "project-test-given")
+        .env_remove("ORGPOLICY_SANDBOX_SECRET")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("ORGPOLICY_SANDBOX_SECRET"));
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -43,6 +43,7 @@ mod organizations;
 pub mod parse;
 pub mod problem;
 pub mod reference;
+pub mod snippet;
 pub mod stytch;
 mod symbols;
 pub mod validate;

@@ -13,3 +13,4 @@ mod organizations;
 mod parse;
 mod properties;
 mod scenarios;
+mod snippets;

@@ -517,3 +517,116 @@ pub fn build_path(endpoint: &Endpoint, params: &BTreeMap<String, String>) -> Opt
     }
     Some(path)
 }
+
+/// What is wrong with a request a form describes: problems with path
+/// parameters (pointer `/<name>`) and with the body (pointers into it).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct RequestProblems {
+    pub path: Vec<crate::Problem>,
+    pub body: Vec<crate::Problem>,
+}
+
+impl RequestProblems {
+    /// Whether anything blocks sending (warnings do not).
+    pub fn has_errors(&self) -> bool {
+        self.path
+            .iter()
+            .chain(&self.body)
+            .any(|p| p.severity == crate::Severity::Error)
+    }
+}
+
+/// Checks a request for `endpoint` as the API would, using the core's rules
+/// for that endpoint's body. `project` is the project policy, when known,
+/// for organization policy bodies.
+pub fn check_request(
+    endpoint: &Endpoint,
+    params: &BTreeMap<String, String>,
+    body: &serde_json::Value,
+    project: Option<&crate::Policy>,
+) -> RequestProblems {
+    use crate::organization::{
+        Mode, Origin, parse_search_query, validate_member_body, validate_organization_body,
+    };
+    use crate::{Problem, ProblemCode};
+    let mut problems = RequestProblems::default();
+    for name in &endpoint.path_params {
+        match params.get(*name) {
+            Some(value) if is_parameter_value(value) => {}
+            Some(value) => problems.path.push(Problem::error(
+                ProblemCode::InvalidFormat,
+                format!("/{name}"),
+                format!("`{value}` is not a valid {name}: use letters, digits and `-._~`"),
+            )),
+            None => problems.path.push(Problem::error(
+                ProblemCode::MissingField,
+                format!("/{name}"),
+                format!("missing path parameter `{name}`"),
+            )),
+        }
+    }
+    // The gateway sends the project's credentials: bodies are a backend's.
+    let origin = Origin::Backend;
+    problems.body = match endpoint.id {
+        "organizations.create" => validate_organization_body(body, Mode::Create, origin),
+        "organizations.update" => validate_organization_body(body, Mode::Update, origin),
+        "members.create" => validate_member_body(body, Mode::Create, origin),
+        "members.update" => validate_member_body(body, Mode::Update, origin),
+        "organizations.search" => parse_search_query(body).err().unwrap_or_default(),
+        "members.search" => {
+            let mut found = Vec::new();
+            let mut rest = body.as_object().cloned().unwrap_or_default();
+            match rest.remove("organization_ids") {
+                Some(serde_json::Value::Array(ids))
+                    if !ids.is_empty() && ids.iter().all(serde_json::Value::is_string) => {}
+                _ => found.push(Problem::error(
+                    ProblemCode::InvalidSearchQuery,
+                    "/organization_ids",
+                    "`organization_ids` must be a non-empty array of organization ids",
+                )),
+            }
+            found.extend(
+                parse_search_query(&serde_json::Value::Object(rest))
+                    .err()
+                    .unwrap_or_default(),
+            );
+            found
+        }
+        "rbac.organization_policy.set" => {
+            match crate::parse::parse_organization_policy(&body.to_string()) {
+                Err(error) => vec![error.problem],
+                Ok(document) => match project {
+                    Some(project) => {
+                        let report = crate::validate_organization_policy(project, &document.policy)
+                            .rebased(&document.base);
+                        report.errors.into_iter().chain(report.warnings).collect()
+                    }
+                    None => Vec::new(),
+                },
+            }
+        }
+        _ => Vec::new(),
+    };
+    problems
+}
+
+/// The concrete request a form describes, ready to render or send; the
+/// problems if anything blocks it.
+pub fn build_request(
+    endpoint: &Endpoint,
+    params: &BTreeMap<String, String>,
+    body: &serde_json::Value,
+    project: Option<&crate::Policy>,
+) -> Result<crate::snippet::SnippetRequest, RequestProblems> {
+    let problems = check_request(endpoint, params, body, project);
+    if problems.has_errors() {
+        return Err(problems);
+    }
+    let path = build_path(endpoint, params).ok_or_else(|| problems.clone())?;
+    let has_body = matches!(endpoint.method, Method::Post | Method::Put);
+    Ok(crate::snippet::SnippetRequest {
+        method: endpoint.method,
+        path,
+        body: has_body.then(|| body.clone()),
+    })
+}

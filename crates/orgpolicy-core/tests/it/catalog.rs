@@ -137,3 +137,75 @@ fn paths_are_not_built_from_unsafe_parameters() {
     }
     assert_eq!(build_path(&get, &BTreeMap::new()), None);
 }
+
+fn endpoint(id: &str) -> orgpolicy_core::catalog::Endpoint {
+    catalog().into_iter().find(|e| e.id == id).unwrap()
+}
+
+#[test]
+fn requests_are_checked_with_the_endpoints_rules() {
+    use orgpolicy_core::catalog::{build_request, check_request};
+    use serde_json::json;
+    let create = endpoint("organizations.create");
+    let problems = check_request(
+        &create,
+        &BTreeMap::new(),
+        &json!({"organization_name": "Acme", "organization_slug": "a"}),
+        None,
+    );
+    assert_eq!(
+        problems
+            .body
+            .iter()
+            .map(|p| p.path.as_str())
+            .collect::<Vec<_>>(),
+        vec!["/organization_slug"]
+    );
+    assert!(problems.has_errors());
+    let request = build_request(
+        &create,
+        &BTreeMap::new(),
+        &json!({"organization_name": "Acme", "organization_slug": "acme"}),
+        None,
+    )
+    .unwrap();
+    assert_eq!(
+        (request.method.as_str(), request.path.as_str()),
+        ("POST", "/v1/b2b/organizations")
+    );
+
+    let get = endpoint("members.get");
+    let params = BTreeMap::from([("organization_id".to_owned(), "org 1".to_owned())]);
+    let problems = check_request(&get, &params, &json!({}), None);
+    assert_eq!(
+        problems
+            .path
+            .iter()
+            .map(|p| p.path.as_str())
+            .collect::<Vec<_>>(),
+        vec!["/organization_id", "/member_id"]
+    );
+    let params = BTreeMap::from([
+        ("organization_id".to_owned(), "org-1".to_owned()),
+        ("member_id".to_owned(), "member-1".to_owned()),
+    ]);
+    let request = build_request(&get, &params, &json!({"ignored": true}), None).unwrap();
+    assert_eq!(request.path, "/v1/b2b/organizations/org-1/members/member-1");
+    assert_eq!(request.body, None, "a GET sends no body");
+
+    let set = endpoint("rbac.organization_policy.set");
+    let project = orgpolicy_core::stytch::default_policy();
+    let params = BTreeMap::from([("organization_id".to_owned(), "org-1".to_owned())]);
+    let body = json!({"org_policy": {"roles": [{"role_id": "stytch_admin", "permissions": []}]}});
+    let problems = check_request(&set, &params, &body, Some(&project));
+    assert_eq!(problems.body[0].path, "/org_policy/roles/0/role_id");
+    assert_eq!(
+        problems.body[0].code,
+        orgpolicy_core::ProblemCode::RbacRoleDefinedInProject
+    );
+
+    let search = endpoint("members.search");
+    let problems = check_request(&search, &BTreeMap::new(), &json!({"limit": 0}), None);
+    let paths: Vec<&str> = problems.body.iter().map(|p| p.path.as_str()).collect();
+    assert_eq!(paths, vec!["/organization_ids", "/limit"]);
+}

@@ -211,6 +211,28 @@ pub fn merge_metadata(
     merged
 }
 
+/// Applies a metadata update to the stored metadata (merge at the top level,
+/// `null` deletes) and checks the result against the limits: the limits
+/// bind what is stored, not the update alone.
+pub fn update_metadata(
+    existing: Option<&Value>,
+    update: &Value,
+    at: &Pointer,
+) -> Result<Value, Vec<Problem>> {
+    let empty = Map::new();
+    let existing = existing.and_then(Value::as_object).unwrap_or(&empty);
+    let merged = Value::Object(merge_metadata(
+        existing,
+        update.as_object().unwrap_or(&empty),
+    ));
+    let problems = validate_metadata(&merged, at);
+    if problems.is_empty() {
+        Ok(merged)
+    } else {
+        Err(problems)
+    }
+}
+
 /// Checks a create or update body; every problem at once. Unknown fields are
 /// warnings (a likely typo), not errors.
 pub fn validate_organization_body(body: &Value, mode: Mode, origin: Origin) -> Vec<Problem> {

@@ -55,6 +55,25 @@ impl ApiError {
     pub fn not_found(error_type: &'static str, message: impl Into<String>) -> Self {
         Self::client(StatusCode::NOT_FOUND, error_type, message)
     }
+
+    pub fn organization_not_found(id: &str) -> Self {
+        Self::not_found(
+            "organization_not_found",
+            format!("no organization with id or slug `{id}`"),
+        )
+    }
+}
+
+/// A 400 if any problem is an error; warnings alone let a body through.
+pub(crate) fn reject_errors(problems: Vec<Problem>) -> Result<(), ApiError> {
+    if problems
+        .iter()
+        .any(|p| p.severity == orgpolicy_core::Severity::Error)
+    {
+        Err(ApiError::invalid(problems))
+    } else {
+        Ok(())
+    }
 }
 
 impl From<rusqlite::Error> for ApiError {

@@ -4,15 +4,14 @@
 //! assignments; every member also holds `stytch_member`, as in Stytch.
 
 use crate::AppState;
-use crate::error::ApiError;
-use crate::organizations::{ok, read_body};
+use crate::error::{ApiError, reject_errors};
+use crate::organizations::{find_organization, ok, read_body};
 use crate::search::{page, passes};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use orgpolicy_core::organization::{
-    FilterValue, Mode, Origin, merge_metadata, parse_search_query, validate_member_body,
-    validate_metadata,
+    FilterValue, Mode, Origin, parse_search_query, update_metadata, validate_member_body,
 };
 use orgpolicy_core::problem::Pointer;
 use orgpolicy_core::stytch::DEFAULT_MEMBER_ROLE;
@@ -28,26 +27,8 @@ fn member_not_found(id: &str) -> ApiError {
     )
 }
 
-fn organization_not_found(id: &str) -> ApiError {
-    ApiError::not_found(
-        "organization_not_found",
-        format!("no organization with id or slug `{id}`"),
-    )
-}
-
 fn text<'v>(value: &'v Value, name: &str) -> &'v str {
     value.get(name).and_then(Value::as_str).unwrap_or_default()
-}
-
-fn errors_only(problems: Vec<Problem>) -> Result<(), ApiError> {
-    if problems
-        .iter()
-        .any(|p| p.severity == orgpolicy_core::Severity::Error)
-    {
-        Err(ApiError::invalid(problems))
-    } else {
-        Ok(())
-    }
 }
 
 /// A stored member as the API shows it: roles with their sources.
@@ -84,14 +65,6 @@ fn render(member: &Value, organization: &Value) -> Value {
     Value::Object(shown)
 }
 
-async fn organization(state: &AppState, id: &str) -> Result<Value, ApiError> {
-    let lookup = id.to_owned();
-    state
-        .with_store(move |store| Ok(store.organization(&lookup)?))
-        .await?
-        .ok_or_else(|| organization_not_found(id))
-}
-
 fn answer(member: &Value, organization: &Value) -> Json<Value> {
     let mut body = ok("member", render(member, organization));
     if let Value::Object(fields) = &mut body.0 {
@@ -107,8 +80,8 @@ pub async fn create(
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
     let body = read_body(&body)?;
-    errors_only(validate_member_body(&body, Mode::Create, Origin::Backend))?;
-    let organization = organization(&state, &organization_id).await?;
+    reject_errors(validate_member_body(&body, Mode::Create, Origin::Backend))?;
+    let organization = find_organization(&state, &organization_id).await?;
     let organization_id = text(&organization, "organization_id").to_owned();
     let mut member = Map::new();
     member.insert(
@@ -151,7 +124,7 @@ pub async fn get(
     State(state): State<AppState>,
     Path((organization_id, member_id)): Path<(String, String)>,
 ) -> Result<Json<Value>, ApiError> {
-    let organization = organization(&state, &organization_id).await?;
+    let organization = find_organization(&state, &organization_id).await?;
     let (id, lookup) = (
         text(&organization, "organization_id").to_owned(),
         member_id.clone(),
@@ -170,8 +143,8 @@ pub async fn update(
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
     let body = read_body(&body)?;
-    errors_only(validate_member_body(&body, Mode::Update, Origin::Backend))?;
-    let organization = organization(&state, &organization_id).await?;
+    reject_errors(validate_member_body(&body, Mode::Update, Origin::Backend))?;
+    let organization = find_organization(&state, &organization_id).await?;
     let (id, lookup) = (
         text(&organization, "organization_id").to_owned(),
         member_id.clone(),
@@ -186,19 +159,9 @@ pub async fn update(
                 };
                 for (key, value) in body.as_object().into_iter().flatten() {
                     if key == "trusted_metadata" || key == "untrusted_metadata" {
-                        let existing = member
-                            .get(key)
-                            .and_then(Value::as_object)
-                            .cloned()
-                            .unwrap_or_default();
-                        let merged = Value::Object(merge_metadata(
-                            &existing,
-                            &value.as_object().cloned().unwrap_or_default(),
-                        ));
-                        let problems = validate_metadata(&merged, &Pointer::root().key(key));
-                        if !problems.is_empty() {
-                            return Err(ApiError::invalid(problems));
-                        }
+                        let merged =
+                            update_metadata(member.get(key), value, &Pointer::root().key(key))
+                                .map_err(ApiError::invalid)?;
                         member.insert(key.clone(), merged);
                     } else if !value.is_null() {
                         // `roles` replaces the explicit roles.
@@ -218,7 +181,7 @@ pub async fn delete(
     State(state): State<AppState>,
     Path((organization_id, member_id)): Path<(String, String)>,
 ) -> Result<Json<Value>, ApiError> {
-    let organization = organization(&state, &organization_id).await?;
+    let organization = find_organization(&state, &organization_id).await?;
     let (id, lookup) = (
         text(&organization, "organization_id").to_owned(),
         member_id.clone(),

@@ -1,7 +1,7 @@
 //! Organization endpoints: create, get, update, delete, search.
 
 use crate::AppState;
-use crate::error::{ApiError, request_id};
+use crate::error::{ApiError, reject_errors, request_id};
 use crate::search::{page, passes};
 use crate::store::StoreError;
 use axum::Json;
@@ -9,7 +9,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use orgpolicy_core::organization::{
-    ENUM_FIELDS, FilterValue, Mode, Origin, merge_metadata, parse_search_query, validate_metadata,
+    ENUM_FIELDS, FilterValue, Mode, Origin, parse_search_query, update_metadata,
     validate_organization_body,
 };
 use orgpolicy_core::problem::Pointer;
@@ -47,11 +47,16 @@ impl From<StoreError> for ApiError {
     }
 }
 
-fn not_found(id: &str) -> ApiError {
-    ApiError::not_found(
-        "organization_not_found",
-        format!("no organization with id or slug `{id}`"),
-    )
+/// An organization by id or slug, or `organization_not_found`.
+pub(crate) async fn find_organization(
+    state: &AppState,
+    id_or_slug: &str,
+) -> Result<Value, ApiError> {
+    let lookup = id_or_slug.to_owned();
+    state
+        .with_store(move |store| Ok(store.organization(&lookup)?))
+        .await?
+        .ok_or_else(|| ApiError::organization_not_found(id_or_slug))
 }
 
 pub(crate) fn ok(key: &str, value: Value) -> Json<Value> {
@@ -109,12 +114,7 @@ fn field<'v>(organization: &'v Value, name: &str) -> &'v str {
 pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<Json<Value>, ApiError> {
     let body = read_body(&body)?;
     let problems = validate_organization_body(&body, Mode::Create, Origin::Backend);
-    if problems
-        .iter()
-        .any(|p| p.severity == orgpolicy_core::Severity::Error)
-    {
-        return Err(ApiError::invalid(problems));
-    }
+    reject_errors(problems)?;
     let organization = Value::Object(new_organization(
         body.as_object()
             .ok_or_else(|| ApiError::Internal("body".into()))?,
@@ -134,13 +134,7 @@ pub async fn get(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let lookup = id.clone();
-    let organization = state
-        .with_store(move |store| Ok(store.organization(&lookup)?))
-        .await?;
-    organization
-        .map(|organization| ok("organization", organization))
-        .ok_or_else(|| not_found(&id))
+    Ok(ok("organization", find_organization(&state, &id).await?))
 }
 
 pub async fn update(
@@ -150,12 +144,7 @@ pub async fn update(
 ) -> Result<Json<Value>, ApiError> {
     let body = read_body(&body)?;
     let problems = validate_organization_body(&body, Mode::Update, Origin::Backend);
-    if problems
-        .iter()
-        .any(|p| p.severity == orgpolicy_core::Severity::Error)
-    {
-        return Err(ApiError::invalid(problems));
-    }
+    reject_errors(problems)?;
     let lookup = id.clone();
     let updated = state
         .with_store(move |store| {
@@ -167,18 +156,12 @@ pub async fn update(
                 };
                 for (key, value) in body.as_object().into_iter().flatten() {
                     if key == "trusted_metadata" {
-                        let existing = organization
-                            .get(key)
-                            .and_then(Value::as_object)
-                            .cloned()
-                            .unwrap_or_default();
-                        let update = value.as_object().cloned().unwrap_or_default();
-                        let merged = Value::Object(merge_metadata(&existing, &update));
-                        let problems =
-                            validate_metadata(&merged, &Pointer::root().key("trusted_metadata"));
-                        if !problems.is_empty() {
-                            return Err(ApiError::invalid(problems));
-                        }
+                        let merged = update_metadata(
+                            organization.get(key),
+                            value,
+                            &Pointer::root().key(key),
+                        )
+                        .map_err(ApiError::invalid)?;
                         organization.insert(key.clone(), merged);
                     } else if !value.is_null() {
                         organization.insert(key.clone(), value.clone());
@@ -191,7 +174,7 @@ pub async fn update(
         .await?;
     updated
         .map(|organization| ok("organization", organization))
-        .ok_or_else(|| not_found(&id))
+        .ok_or_else(|| ApiError::organization_not_found(&id))
 }
 
 pub async fn delete(
@@ -204,7 +187,7 @@ pub async fn delete(
         .await?;
     deleted
         .map(|organization_id| ok("organization_id", json!(organization_id)))
-        .ok_or_else(|| not_found(&id))
+        .ok_or_else(|| ApiError::organization_not_found(&id))
 }
 
 fn text(organization: &Value, name: &str) -> String {

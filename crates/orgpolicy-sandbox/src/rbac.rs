@@ -3,7 +3,7 @@
 
 use crate::AppState;
 use crate::error::{ApiError, request_id};
-use crate::organizations::read_body;
+use crate::organizations::{find_organization, read_body};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -12,29 +12,6 @@ use serde_json::{Value, json};
 
 pub async fn policy(State(state): State<AppState>) -> Json<Value> {
     Json(json!({"status_code": 200, "request_id": request_id(), "policy": state.policy.as_ref()}))
-}
-
-fn not_found(id: &str) -> ApiError {
-    ApiError::not_found(
-        "organization_not_found",
-        format!("no organization with id or slug `{id}`"),
-    )
-}
-
-/// The organization's id, if it exists (by id or slug).
-async fn organization_id(state: &AppState, id: &str) -> Result<String, ApiError> {
-    let lookup = id.to_owned();
-    let organization = state
-        .with_store(move |store| Ok(store.organization(&lookup)?))
-        .await?;
-    organization
-        .and_then(|organization| {
-            organization
-                .get("organization_id")
-                .and_then(Value::as_str)
-                .map(str::to_owned)
-        })
-        .ok_or_else(|| not_found(id))
 }
 
 pub async fn organization_policy(
@@ -75,4 +52,14 @@ pub async fn set_organization_policy(
     Ok(Json(
         json!({"status_code": 200, "request_id": request_id(), "org_policy": policy}),
     ))
+}
+
+/// The organization's id, if it exists (by id or slug).
+async fn organization_id(state: &AppState, id: &str) -> Result<String, ApiError> {
+    find_organization(state, id)
+        .await?
+        .get("organization_id")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .ok_or_else(|| ApiError::Internal("a stored organization has no id".into()))
 }

@@ -48,6 +48,18 @@ CREATE TABLE IF NOT EXISTS organization_policies (
 );
 ";
 
+/// The JSON document a single-row query selects, if any.
+fn read_document(
+    connection: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> Result<Option<Value>, StoreError> {
+    let text: Option<String> = connection
+        .query_row(sql, params, |row| row.get(0))
+        .optional()?;
+    Ok(text.map(|text| serde_json::from_str(&text)).transpose()?)
+}
+
 fn is_slug_conflict(error: &rusqlite::Error) -> bool {
     matches!(
         error,
@@ -103,15 +115,12 @@ impl Store {
     /// An organization by id, or else by slug.
     pub fn organization(&self, id_or_slug: &str) -> Result<Option<Value>, StoreError> {
         let connection = self.lock()?;
-        let text: Option<String> = connection
-            .query_row(
-                "SELECT document FROM organizations WHERE organization_id = ?1
+        read_document(
+            &connection,
+            "SELECT document FROM organizations WHERE organization_id = ?1
                  UNION ALL SELECT document FROM organizations WHERE organization_slug = ?1 LIMIT 1",
-                params![id_or_slug],
-                |row| row.get(0),
-            )
-            .optional()?;
-        Ok(text.map(|text| serde_json::from_str(&text)).transpose()?)
+            params![id_or_slug],
+        )
     }
 
     /// Reads, changes and writes an organization in one transaction.
@@ -195,14 +204,11 @@ impl Store {
 
     pub fn organization_policy(&self, organization_id: &str) -> Result<Option<Value>, StoreError> {
         let connection = self.lock()?;
-        let text: Option<String> = connection
-            .query_row(
-                "SELECT document FROM organization_policies WHERE organization_id = ?1",
-                params![organization_id],
-                |row| row.get(0),
-            )
-            .optional()?;
-        Ok(text.map(|text| serde_json::from_str(&text)).transpose()?)
+        read_document(
+            &connection,
+            "SELECT document FROM organization_policies WHERE organization_id = ?1",
+            params![organization_id],
+        )
     }
 
     pub fn set_organization_policy(
@@ -252,14 +258,11 @@ impl Store {
         member_id: &str,
     ) -> Result<Option<Value>, StoreError> {
         let connection = self.lock()?;
-        let text: Option<String> = connection
-            .query_row(
-                "SELECT document FROM members WHERE organization_id = ?1 AND member_id = ?2",
-                params![organization_id, member_id],
-                |row| row.get(0),
-            )
-            .optional()?;
-        Ok(text.map(|text| serde_json::from_str(&text)).transpose()?)
+        read_document(
+            &connection,
+            "SELECT document FROM members WHERE organization_id = ?1 AND member_id = ?2",
+            params![organization_id, member_id],
+        )
     }
 
     /// Reads, changes and writes a member in one transaction.
@@ -273,16 +276,15 @@ impl Store {
         let transaction = connection
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(StoreError::from)?;
-        let text: Option<String> = transaction
-            .query_row(
-                "SELECT document FROM members WHERE organization_id = ?1 AND member_id = ?2",
-                params![organization_id, member_id],
-                |row| row.get(0),
-            )
-            .optional()
-            .map_err(StoreError::from)?;
-        let Some(text) = text else { return Ok(None) };
-        let document = change(serde_json::from_str(&text).map_err(StoreError::from)?)?;
+        let Some(stored) = read_document(
+            &transaction,
+            "SELECT document FROM members WHERE organization_id = ?1 AND member_id = ?2",
+            params![organization_id, member_id],
+        )?
+        else {
+            return Ok(None);
+        };
+        let document = change(stored)?;
         let email = document
             .get("email_address")
             .and_then(Value::as_str)

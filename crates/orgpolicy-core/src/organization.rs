@@ -112,6 +112,31 @@ fn expected(at: &Pointer, what: &str, value: &Value) -> Problem {
     )
 }
 
+/// Checks a string field: missing is an error on create and fine on
+/// update, where `null` also means "unchanged"; a present string must pass
+/// `check` (which returns the problem with it, given its pointer).
+fn check_string_field(
+    fields: &Map<String, Value>,
+    name: &str,
+    mode: Mode,
+    problems: &mut Vec<Problem>,
+    check: impl Fn(&str, &Pointer) -> Option<Problem>,
+) {
+    let at = Pointer::root().key(name);
+    match (fields.get(name), mode) {
+        (None, Mode::Create) => {
+            problems.push(Problem::error(
+                ProblemCode::MissingField,
+                "",
+                format!("missing field `{name}`"),
+            ));
+        }
+        (None | Some(Value::Null), Mode::Update) => {}
+        (Some(Value::String(text)), _) => problems.extend(check(text, &at)),
+        (Some(other), _) => problems.push(expected(&at, "a string", other)),
+    }
+}
+
 /// Checks an optional array of strings: each item a string that `check`
 /// accepts (it returns the problem with an item, given the item's pointer).
 fn check_string_list(
@@ -247,52 +272,41 @@ pub fn validate_organization_body(body: &Value, mode: Mode, origin: Origin) -> V
             .filter(|value| !(mode == Mode::Update && value.is_null()))
     };
 
-    match (field("organization_name"), mode) {
-        (None, Mode::Create) => problems.push(Problem::error(
-            ProblemCode::MissingField,
-            "",
-            "missing field `organization_name`",
-        )),
-        (None, Mode::Update) => {}
-        (Some(Value::String(name)), _) => {
+    check_string_field(
+        fields,
+        "organization_name",
+        mode,
+        &mut problems,
+        |name, at| {
             let count = name.chars().count();
-            if name.trim().is_empty() || count > NAME_MAX_CHARS {
-                problems.push(Problem::error(
+            (name.trim().is_empty() || count > NAME_MAX_CHARS).then(|| {
+                Problem::error(
                     ProblemCode::InvalidOrganizationName,
-                    root.key("organization_name"),
+                    at,
                     format!(
                         "organization name must be 1 to {NAME_MAX_CHARS} characters, got {count}"
                     ),
-                ));
-            }
-        }
-        (Some(other), _) => {
-            problems.push(expected(&root.key("organization_name"), "a string", other))
-        }
-    }
-
-    match (field("organization_slug"), mode) {
-        (None, Mode::Create) => problems.push(Problem::error(
-            ProblemCode::MissingField,
-            "",
-            "missing field `organization_slug`",
-        )),
-        (None, Mode::Update) => {}
-        (Some(Value::String(slug)), _) => {
-            if !is_valid_slug(slug) {
-                problems.push(Problem::error(
-                    ProblemCode::InvalidOrganizationSlug,
-                    root.key("organization_slug"),
-                    format!(
-                        "slug `{slug}` must be {SLUG_MIN_CHARS} to {SLUG_MAX_CHARS} letters, digits or `-._~`, with at least one letter or digit"
-                    ),
-                ));
-            }
-        }
-        (Some(other), _) => {
-            problems.push(expected(&root.key("organization_slug"), "a string", other))
-        }
-    }
+                )
+            })
+        },
+    );
+    check_string_field(
+        fields,
+        "organization_slug",
+        mode,
+        &mut problems,
+        |slug, at| {
+            (!is_valid_slug(slug)).then(|| {
+            Problem::error(
+                ProblemCode::InvalidOrganizationSlug,
+                at,
+                format!(
+                    "slug `{slug}` must be {SLUG_MIN_CHARS} to {SLUG_MAX_CHARS} letters, digits or `-._~`, with at least one letter or digit"
+                ),
+            )
+        })
+        },
+    );
 
     for (name, values, _) in ENUM_FIELDS {
         let at = root.key(name);
@@ -434,23 +448,15 @@ pub fn validate_member_body(body: &Value, mode: Mode, origin: Origin) -> Vec<Pro
         return vec![expected(&root, "an object", body)];
     };
     let mut problems = Vec::new();
-    match (fields.get("email_address"), mode) {
-        (None, Mode::Create) => {
-            problems.push(Problem::error(
-                ProblemCode::MissingField,
-                "",
-                "missing field `email_address`",
-            ));
-        }
-        (None | Some(Value::Null), _) => {}
-        (Some(Value::String(email)), _) if is_valid_email(email) => {}
-        (Some(Value::String(email)), _) => problems.push(Problem::error(
-            ProblemCode::InvalidEmailAddress,
-            root.key("email_address"),
-            format!("`{email}` is not an email address"),
-        )),
-        (Some(other), _) => problems.push(expected(&root.key("email_address"), "a string", other)),
-    }
+    check_string_field(fields, "email_address", mode, &mut problems, |email, at| {
+        (!is_valid_email(email)).then(|| {
+            Problem::error(
+                ProblemCode::InvalidEmailAddress,
+                at,
+                format!("`{email}` is not an email address"),
+            )
+        })
+    });
     match fields.get("name") {
         None | Some(Value::Null | Value::String(_)) => {}
         Some(other) => problems.push(expected(&root.key("name"), "a string", other)),

@@ -297,4 +297,29 @@ fn member_bodies() {
         codes(json!({}), Mode::Create, Origin::Backend),
         vec![pair("missing_field", "")]
     );
+    // Null is "unchanged" only on update; a new member needs an address.
+    assert_eq!(
+        codes(
+            json!({"email_address": null}),
+            Mode::Create,
+            Origin::Backend
+        ),
+        vec![pair("invalid_type", "/email_address")]
+    );
+    assert_eq!(
+        codes(
+            json!({"email_address": null}),
+            Mode::Update,
+            Origin::Backend
+        ),
+        vec![]
+    );
+    assert_eq!(
+        errors(
+            &json!({"organization_name": null, "organization_slug": "ok"}),
+            Mode::Create,
+            Origin::Backend
+        ),
+        vec![pair("invalid_type", "/organization_name")]
+    );
 }

@@ -536,6 +536,10 @@ async fn members_carry_their_role_sources_and_follow_their_organization() {
         "invalid_email_address",
     );
     let (status, body) = sandbox
+        .call("POST", &members, Some(json!({"email_address": null})))
+        .await;
+    assert_error(status, &body, StatusCode::BAD_REQUEST, "invalid_type");
+    let (status, body) = sandbox
         .call(
             "POST",
             "/v1/b2b/organizations/nope/members",

@@ -5,7 +5,7 @@
 
 use crate::AppState;
 use crate::error::{ApiError, reject_errors};
-use crate::organizations::{find_organization, ok, read_body};
+use crate::organizations::{field, find_organization, ok, read_body};
 use crate::search::{page, passes};
 use axum::Json;
 use axum::body::Bytes;
@@ -25,10 +25,6 @@ fn member_not_found(id: &str) -> ApiError {
         "member_not_found",
         format!("no member `{id}` in this organization"),
     )
-}
-
-fn text<'v>(value: &'v Value, name: &str) -> &'v str {
-    value.get(name).and_then(Value::as_str).unwrap_or_default()
 }
 
 /// A stored member as the API shows it: roles with their sources.
@@ -52,8 +48,8 @@ fn render(member: &Value, organization: &Value) -> Value {
         .and_then(|value| serde_json::from_value(value).ok())
         .unwrap_or_default();
     let member_roles = MemberRoles {
-        member_id: text(member, "member_id").to_owned(),
-        email_address: text(member, "email_address").to_owned(),
+        member_id: field(member, "member_id").to_owned(),
+        email_address: field(member, "email_address").to_owned(),
         roles,
         sso_role_assignments: Vec::new(),
     };
@@ -68,7 +64,7 @@ fn render(member: &Value, organization: &Value) -> Value {
 fn answer(member: &Value, organization: &Value) -> Json<Value> {
     let mut body = ok("member", render(member, organization));
     if let Value::Object(fields) = &mut body.0 {
-        fields.insert("member_id".into(), json!(text(member, "member_id")));
+        fields.insert("member_id".into(), json!(field(member, "member_id")));
         fields.insert("organization".into(), organization.clone());
     }
     body
@@ -82,7 +78,7 @@ pub async fn create(
     let body = read_body(&body)?;
     reject_errors(validate_member_body(&body, Mode::Create, Origin::Backend))?;
     let organization = find_organization(&state, &organization_id).await?;
-    let organization_id = text(&organization, "organization_id").to_owned();
+    let organization_id = field(&organization, "organization_id").to_owned();
     let mut member = Map::new();
     member.insert(
         "member_id".into(),
@@ -110,8 +106,8 @@ pub async fn create(
             store
                 .insert_member(
                     &organization_id,
-                    text(&stored, "member_id"),
-                    text(&stored, "email_address"),
+                    field(&stored, "member_id"),
+                    field(&stored, "email_address"),
                     &stored,
                 )
                 .map_err(ApiError::from)
@@ -126,7 +122,7 @@ pub async fn get(
 ) -> Result<Json<Value>, ApiError> {
     let organization = find_organization(&state, &organization_id).await?;
     let (id, lookup) = (
-        text(&organization, "organization_id").to_owned(),
+        field(&organization, "organization_id").to_owned(),
         member_id.clone(),
     );
     let member = state
@@ -146,7 +142,7 @@ pub async fn update(
     reject_errors(validate_member_body(&body, Mode::Update, Origin::Backend))?;
     let organization = find_organization(&state, &organization_id).await?;
     let (id, lookup) = (
-        text(&organization, "organization_id").to_owned(),
+        field(&organization, "organization_id").to_owned(),
         member_id.clone(),
     );
     let updated = state
@@ -183,7 +179,7 @@ pub async fn delete(
 ) -> Result<Json<Value>, ApiError> {
     let organization = find_organization(&state, &organization_id).await?;
     let (id, lookup) = (
-        text(&organization, "organization_id").to_owned(),
+        field(&organization, "organization_id").to_owned(),
         member_id.clone(),
     );
     if state
@@ -197,7 +193,7 @@ pub async fn delete(
 }
 
 fn member_matches(member: &Value, name: &str, value: &FilterValue) -> bool {
-    let email = text(member, "email_address").to_lowercase();
+    let email = field(member, "email_address").to_lowercase();
     match (name, value) {
         ("member_emails", FilterValue::Strings(emails)) => {
             emails.iter().any(|e| e.to_lowercase() == email)
@@ -248,17 +244,17 @@ pub async fn search(State(state): State<AppState>, body: Bytes) -> Result<Json<V
             )
         })
         .collect();
-    let page = page(selected, &query, |member| text(member, "member_id"))?;
+    let page = page(selected, &query, |member| field(member, "member_id"))?;
     let by_id: Map<String, Value> = organizations
         .iter()
-        .map(|o| (text(o, "organization_id").to_owned(), o.clone()))
+        .map(|o| (field(o, "organization_id").to_owned(), o.clone()))
         .collect();
     let shown: Vec<Value> = page
         .items
         .into_iter()
         .map(|member| {
             by_id
-                .get(text(member, "organization_id"))
+                .get(field(member, "organization_id"))
                 .map_or_else(|| member.clone(), |o| render(member, o))
         })
         .collect();

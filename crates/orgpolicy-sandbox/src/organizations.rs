@@ -104,7 +104,8 @@ fn new_organization(body: &Map<String, Value>) -> Map<String, Value> {
     organization
 }
 
-fn field<'v>(organization: &'v Value, name: &str) -> &'v str {
+/// A string property of a stored document (empty if absent).
+pub(crate) fn field<'v>(organization: &'v Value, name: &str) -> &'v str {
     organization
         .get(name)
         .and_then(Value::as_str)

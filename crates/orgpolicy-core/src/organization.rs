@@ -112,6 +112,28 @@ fn expected(at: &Pointer, what: &str, value: &Value) -> Problem {
     )
 }
 
+/// `trusted_metadata` is the backend's alone: a frontend may never write
+/// it; a backend's must stay within the limits.
+fn check_trusted_metadata(
+    fields: &Map<String, Value>,
+    origin: Origin,
+    problems: &mut Vec<Problem>,
+) {
+    let Some(metadata) = fields.get("trusted_metadata") else {
+        return;
+    };
+    let at = Pointer::root().key("trusted_metadata");
+    if origin == Origin::Frontend {
+        problems.push(Problem::error(
+            ProblemCode::CannotUpdateTrustedMetadata,
+            at,
+            "trusted_metadata cannot be written from a frontend; write it from your backend",
+        ));
+    } else {
+        problems.extend(validate_metadata(metadata, &at));
+    }
+}
+
 /// Checks a string field: missing is an error on create and fine on
 /// update, where `null` also means "unchanged"; a present string must pass
 /// `check` (which returns the problem with it, given its pointer).
@@ -390,18 +412,7 @@ pub fn validate_organization_body(body: &Value, mode: Mode, origin: Origin) -> V
         Some(other) => problems.push(expected(&assignments_at, "an array", other)),
     }
 
-    if let Some(metadata) = fields.get("trusted_metadata") {
-        let at = root.key("trusted_metadata");
-        if origin == Origin::Frontend {
-            problems.push(Problem::error(
-                ProblemCode::CannotUpdateTrustedMetadata,
-                at,
-                "trusted_metadata cannot be written from a frontend; write it from your backend",
-            ));
-        } else {
-            problems.extend(validate_metadata(metadata, &at));
-        }
-    }
+    check_trusted_metadata(fields, origin, &mut problems);
 
     for name in fields.keys() {
         let known = OTHER_FIELDS.contains(&name.as_str())
@@ -479,18 +490,7 @@ pub fn validate_member_body(body: &Value, mode: Mode, origin: Origin) -> Vec<Pro
             })
         },
     );
-    if let Some(metadata) = fields.get("trusted_metadata") {
-        let at = root.key("trusted_metadata");
-        if origin == Origin::Frontend {
-            problems.push(Problem::error(
-                ProblemCode::CannotUpdateTrustedMetadata,
-                at,
-                "trusted_metadata cannot be written from a frontend; write it from your backend",
-            ));
-        } else {
-            problems.extend(validate_metadata(metadata, &at));
-        }
-    }
+    check_trusted_metadata(fields, origin, &mut problems);
     if let Some(metadata) = fields.get("untrusted_metadata") {
         problems.extend(validate_metadata(metadata, &root.key("untrusted_metadata")));
     }

@@ -48,6 +48,15 @@ CREATE TABLE IF NOT EXISTS organization_policies (
 );
 ";
 
+/// Whether a write broke the uniqueness of `column`.
+fn is_unique_conflict(error: &rusqlite::Error, column: &str) -> bool {
+    matches!(
+        error,
+        rusqlite::Error::SqliteFailure(failure, Some(message))
+            if failure.code == rusqlite::ErrorCode::ConstraintViolation && message.contains(column)
+    )
+}
+
 /// The JSON document a single-row query selects, if any.
 fn read_document(
     connection: &Connection,
@@ -58,14 +67,6 @@ fn read_document(
         .query_row(sql, params, |row| row.get(0))
         .optional()?;
     Ok(text.map(|text| serde_json::from_str(&text)).transpose()?)
-}
-
-fn is_slug_conflict(error: &rusqlite::Error) -> bool {
-    matches!(
-        error,
-        rusqlite::Error::SqliteFailure(failure, Some(message))
-            if failure.code == rusqlite::ErrorCode::ConstraintViolation && message.contains("organization_slug")
-    )
 }
 
 impl Store {
@@ -108,7 +109,7 @@ impl Store {
                 "INSERT INTO organizations (organization_id, organization_slug, document) VALUES (?1, ?2, ?3)",
                 params![id, slug, document.to_string()],
             )
-            .map_err(|error| if is_slug_conflict(&error) { StoreError::SlugTaken(slug.to_owned()) } else { error.into() })?;
+            .map_err(|error| if is_unique_conflict(&error, "organization_slug") { StoreError::SlugTaken(slug.to_owned()) } else { error.into() })?;
         Ok(())
     }
 
@@ -157,7 +158,7 @@ impl Store {
                 "UPDATE organizations SET organization_slug = ?2, document = ?3 WHERE organization_id = ?1",
                 params![id, slug, document.to_string()],
             )
-            .map_err(|error| if is_slug_conflict(&error) { StoreError::SlugTaken(slug.clone()) } else { error.into() })?;
+            .map_err(|error| if is_unique_conflict(&error, "organization_slug") { StoreError::SlugTaken(slug.clone()) } else { error.into() })?;
         transaction.commit().map_err(StoreError::from)?;
         Ok(Some(document))
     }
@@ -226,14 +227,6 @@ impl Store {
     }
 }
 
-fn is_email_conflict(error: &rusqlite::Error) -> bool {
-    matches!(
-        error,
-        rusqlite::Error::SqliteFailure(failure, Some(message))
-            if failure.code == rusqlite::ErrorCode::ConstraintViolation && message.contains("email_address")
-    )
-}
-
 impl Store {
     pub fn insert_member(
         &self,
@@ -248,7 +241,7 @@ impl Store {
                 "INSERT INTO members (member_id, organization_id, email_address, document) VALUES (?1, ?2, ?3, ?4)",
                 params![member_id, organization_id, email, document.to_string()],
             )
-            .map_err(|error| if is_email_conflict(&error) { StoreError::EmailTaken(email.to_owned()) } else { error.into() })?;
+            .map_err(|error| if is_unique_conflict(&error, "email_address") { StoreError::EmailTaken(email.to_owned()) } else { error.into() })?;
         Ok(())
     }
 
@@ -295,7 +288,7 @@ impl Store {
                 "UPDATE members SET email_address = ?3, document = ?4 WHERE organization_id = ?1 AND member_id = ?2",
                 params![organization_id, member_id, email, document.to_string()],
             )
-            .map_err(|error| if is_email_conflict(&error) { StoreError::EmailTaken(email.clone()) } else { error.into() })?;
+            .map_err(|error| if is_unique_conflict(&error, "email_address") { StoreError::EmailTaken(email.clone()) } else { error.into() })?;
         transaction.commit().map_err(StoreError::from)?;
         Ok(Some(document))
     }

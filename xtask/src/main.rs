@@ -22,8 +22,8 @@ struct Cli {
 enum Task {
     /// Install what the build and tests need (idempotent).
     Setup,
-    /// Build what exists of the console and run the gateway over the embedded
-    /// sandbox on 127.0.0.1 (data kept in .orgpolicy/ between runs).
+    /// Build the console and run the gateway over the embedded sandbox on
+    /// 127.0.0.1 (data kept in .orgpolicy/ between runs).
     Serve {
         /// Extra arguments for the gateway (see `orgpolicy-gateway --help`).
         #[arg(trailing_var_arg = true)]
@@ -41,6 +41,8 @@ enum Task {
     Wasm,
     /// Build the npm package and print its sizes; fails past the budget.
     Size,
+    /// Build the console into target/console and print its gzipped transfer.
+    Console,
     /// Run a fuzz target (needs cargo-fuzz; installs it if missing).
     Fuzz {
         /// `parse_evaluate` or `differential`.
@@ -58,7 +60,7 @@ fn main() -> Result<()> {
     std::env::set_current_dir(&root)?;
     match cli.command {
         Task::Setup => setup(),
-        Task::Serve { args } => serve(&args),
+        Task::Serve { args } => serve(&root, &args),
         Task::Test => test(),
         Task::Bench => bench(&root),
         Task::BenchNode => bench_node(&root),
@@ -68,6 +70,7 @@ fn main() -> Result<()> {
         ),
         Task::Wasm => wasm::build(&root).map(|_| ()),
         Task::Size => wasm::size(&root),
+        Task::Console => wasm::console_size(&root),
         Task::Fuzz { target, seconds } => fuzz(&target, seconds),
     }
 }
@@ -467,10 +470,13 @@ fn bench(root: &Path) -> Result<()> {
     Ok(())
 }
 
-fn serve(args: &[String]) -> Result<()> {
-    // The console (web/) is not built yet: the gateway serves a short page
-    // in its place; `--static-dir` points it at built files.
+fn serve(root: &Path, args: &[String]) -> Result<()> {
     let mut command = vec!["run", "--release", "-p", "orgpolicy-gateway", "--"];
+    let console;
+    if !args.iter().any(|arg| arg.starts_with("--static-dir")) {
+        console = wasm::build_console(root)?;
+        command.extend(["--static-dir", console.to_str().context("UTF-8 path")?]);
+    }
     command.extend(args.iter().map(String::as_str));
     run("cargo", &command)
 }

@@ -9,12 +9,13 @@ use crate::{output, run, setup};
 use anyhow::{Context, Result, bail};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// wasm-bindgen-cli must equal the `wasm-bindgen` crate in Cargo.lock.
 const WASM_BINDGEN_VERSION: &str = "0.2.130";
 /// Budget for the shipped `.wasm`, gzipped.
 const GZIP_BUDGET: usize = 60 * 1024;
+/// Target for the console's whole transfer (wasm, JS, CSS, HTML), gzipped.
+const CONSOLE_BUDGET: usize = 350 * 1024;
 /// wasm-bindgen target, package directory, wasm-opt level: browsers pay for
 /// bytes, Node for CPU.
 const TARGETS: [(&str, &str, &str); 3] = [
@@ -85,24 +86,7 @@ pub fn build(root: &Path) -> Result<PathBuf> {
                 path(&input)?,
             ],
         )?;
-        let wasm = out.join("orgpolicy_wasm_bg.wasm");
-        run(
-            &root.join("node_modules/.bin/wasm-opt").to_string_lossy(),
-            &[
-                level,
-                "--strip-debug",
-                "--strip-producers",
-                "--enable-bulk-memory",
-                "--enable-nontrapping-float-to-int",
-                "--enable-sign-ext",
-                "--enable-mutable-globals",
-                "--enable-reference-types",
-                "--enable-multivalue",
-                path(&wasm)?,
-                "-o",
-                path(&wasm)?,
-            ],
-        )?;
+        optimize(root, level, &out.join("orgpolicy_wasm_bg.wasm"))?;
     }
     let source = root.join("crates/orgpolicy-wasm/package");
     for file in ["package.json", "README.md"] {
@@ -113,18 +97,106 @@ pub fn build(root: &Path) -> Result<PathBuf> {
     Ok(package)
 }
 
+/// Runs npm binaryen's wasm-opt in place (never a system wasm-opt: Debian's
+/// corrupts wasm-bindgen output).
+fn optimize(root: &Path, level: &str, wasm: &Path) -> Result<()> {
+    run(
+        &root.join("node_modules/.bin/wasm-opt").to_string_lossy(),
+        &[
+            level,
+            "--strip-debug",
+            "--strip-producers",
+            "--enable-bulk-memory",
+            "--enable-nontrapping-float-to-int",
+            "--enable-sign-ext",
+            "--enable-mutable-globals",
+            "--enable-reference-types",
+            "--enable-multivalue",
+            path(wasm)?,
+            "-o",
+            path(wasm)?,
+        ],
+    )
+}
+
+/// Builds the console (web/) into `target/console`: the wasm module,
+/// wasm-bindgen's loader, `index.html`, `main.js` and `style.css`.
+pub fn build_console(root: &Path) -> Result<PathBuf> {
+    tools()?;
+    run(
+        "cargo",
+        &[
+            "build",
+            "-p",
+            "orgpolicy-console",
+            "--bin",
+            "orgpolicy-console",
+            "--target",
+            crate::WASM_TARGET,
+            "--profile",
+            "wasm-release",
+        ],
+    )?;
+    let input = root.join("target/wasm32-unknown-unknown/wasm-release/orgpolicy-console.wasm");
+    let out = root.join("target/console");
+    if out.exists() {
+        std::fs::remove_dir_all(&out)?;
+    }
+    run(
+        "wasm-bindgen",
+        &[
+            "--target",
+            "web",
+            "--no-typescript",
+            "--out-dir",
+            path(&out)?,
+            path(&input)?,
+        ],
+    )?;
+    optimize(root, "-Oz", &out.join("orgpolicy-console_bg.wasm"))?;
+    for (from, to) in [
+        ("index.html", "index.html"),
+        ("web/main.js", "main.js"),
+        ("web/style.css", "style.css"),
+    ] {
+        std::fs::copy(root.join(from), out.join(to)).with_context(|| format!("copying {from}"))?;
+    }
+    eprintln!("built {}", out.display());
+    Ok(out)
+}
+
+/// The console's transfer, gzipped: every file a first visit downloads.
+pub fn console_size(root: &Path) -> Result<()> {
+    let out = build_console(root)?;
+    let mut total = 0;
+    let mut entries: Vec<_> = std::fs::read_dir(&out)?.collect::<Result<_, _>>()?;
+    entries.sort_by_key(std::fs::DirEntry::file_name);
+    for entry in entries {
+        let bytes = std::fs::read(entry.path())?;
+        let gz = gzip_size(&bytes)?;
+        total += gz;
+        println!(
+            "{}: {} bytes raw, {gz} bytes gzipped",
+            entry.file_name().to_string_lossy(),
+            bytes.len()
+        );
+    }
+    println!("console total: {total} bytes gzipped (target {CONSOLE_BUDGET})");
+    if total > CONSOLE_BUDGET {
+        bail!("the console is {total} bytes gzipped, over the {CONSOLE_BUDGET}-byte target");
+    }
+    Ok(())
+}
+
 fn path(path: &Path) -> Result<&str> {
     path.to_str().context("paths here are UTF-8")
 }
 
+/// The size of `bytes` gzipped at level 9, as a server would send them.
 fn gzip_size(bytes: &[u8]) -> Result<usize> {
-    let mut child = Command::new("gzip")
-        .args(["-9", "-c"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()?;
-    child.stdin.take().context("gzip stdin")?.write_all(bytes)?;
-    Ok(child.wait_with_output()?.stdout.len())
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(bytes)?;
+    Ok(encoder.finish()?.len())
 }
 
 /// Prints the shipped sizes and fails past the budget.

@@ -24,6 +24,7 @@ use serde_json::json;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
+use tower_http::compression::CompressionLayer;
 use tower_http::cors::CorsLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -263,8 +264,19 @@ pub fn app(state: GatewayState) -> Router {
         .route("/v1/{*rest}", any(proxy))
         .route("/v1", any(proxy));
     router = match &config.static_dir {
+        // The console's files: compressed (the wasm module shrinks ~2.6x)
+        // and revalidated on every load (`no-cache` + Last-Modified), so a
+        // rebuilt console is never served stale.
         Some(dir) => router.fallback_service(
-            ServeDir::new(dir).not_found_service(ServeFile::new(dir.join("index.html"))),
+            tower::ServiceBuilder::new()
+                .layer(SetResponseHeaderLayer::overriding(
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("no-cache"),
+                ))
+                .layer(CompressionLayer::new())
+                .service(
+                    ServeDir::new(dir).not_found_service(ServeFile::new(dir.join("index.html"))),
+                ),
         ),
         None => router.fallback(|| async { Html(NO_CONSOLE) }),
     };

@@ -174,7 +174,11 @@ async fn main() -> Result<()> {
         Some(base) => remote_upstream(base)?,
         None => start_sandbox(&args).await?,
     };
-    let port = args.bind.port();
+    // Bind first: with port 0 the Host check needs the port actually given.
+    let listener = tokio::net::TcpListener::bind(args.bind)
+        .await
+        .with_context(|| format!("binding {}", args.bind))?;
+    let port = listener.local_addr()?.port();
     let allowed_hosts = if args.bind.ip().is_loopback() {
         vec![
             format!("127.0.0.1:{port}"),
@@ -199,9 +203,6 @@ async fn main() -> Result<()> {
         body_limit: args.body_limit,
         upstream_timeout: Duration::from_secs(args.timeout_seconds),
     };
-    let listener = tokio::net::TcpListener::bind(args.bind)
-        .await
-        .with_context(|| format!("binding {}", args.bind))?;
     println!(
         "orgpolicy gateway: http://{}/ (upstream: {kind:?})",
         listener.local_addr()?

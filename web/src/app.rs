@@ -1,0 +1,216 @@
+//! The console's shell: gateway settings, the two views and hash routing.
+//!
+//! Routes live in the hash (`#/try/<endpoint id>`, `#/playground`) so a
+//! link can open an endpoint; nothing in the address is ever read for the
+//! gateway.
+
+use crate::gateway::{self, Info, InfoState};
+use crate::playground::Playground;
+use crate::tryit::{DEFAULT_ENDPOINT, TryIt};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use orgpolicy_core::Policy;
+use orgpolicy_core::catalog::Method;
+
+/// State shared by the views. Every piece is public data except the access
+/// token, which lives in memory only and is never written anywhere.
+#[derive(Debug, Clone, Copy)]
+pub struct Console {
+    /// The validated gateway origin.
+    pub gateway: RwSignal<Option<String>>,
+    /// The gateway's access token, for gateways off loopback (memory only).
+    pub token: RwSignal<String>,
+    pub info: RwSignal<InfoState>,
+    /// The project policy, once the playground has it (validates
+    /// organization policy bodies in the Try-it forms too).
+    pub project: RwSignal<Option<Policy>>,
+}
+
+/// Which view the hash asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    Try(String),
+    Playground,
+}
+
+/// Reads a hash (`#/try/members.create`); unknown hashes open the default.
+pub fn route_from_hash(hash: &str) -> Route {
+    let hash = hash.trim_start_matches('#').trim_start_matches('/');
+    if hash == "playground" {
+        return Route::Playground;
+    }
+    match hash.strip_prefix("try/") {
+        Some(id) if crate::tryit::endpoint(id).is_some() => Route::Try(id.to_owned()),
+        _ => Route::Try(DEFAULT_ENDPOINT.to_owned()),
+    }
+}
+
+fn current_hash() -> String {
+    web_sys::window()
+        .and_then(|window| window.location().hash().ok())
+        .unwrap_or_default()
+}
+
+fn load_info(console: Console) {
+    let Some(base) = console.gateway.get_untracked() else {
+        console.info.set(InfoState::Unknown);
+        return;
+    };
+    console.info.set(InfoState::Loading);
+    let token = console.token.get_untracked();
+    spawn_local(async move {
+        let answer = crate::http::fetch_json(&base, &token, Method::Get, "/_gateway/info", None).await;
+        let state = match answer {
+            Ok(text) => match serde_json::from_str::<Info>(&text) {
+                Ok(info) => InfoState::Loaded(info),
+                Err(_) => InfoState::Failed(format!("{base} does not look like an orgpolicy gateway")),
+            },
+            Err(message) => InfoState::Failed(message),
+        };
+        // Only if the gateway did not change meanwhile.
+        if console.gateway.get_untracked().as_deref() == Some(base.as_str()) {
+            console.info.set(state);
+        }
+    });
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    let console = Console {
+        gateway: RwSignal::new(gateway::initial_url()),
+        token: RwSignal::new(String::new()),
+        info: RwSignal::new(InfoState::Unknown),
+        project: RwSignal::new(None),
+    };
+    let route = RwSignal::new(route_from_hash(&current_hash()));
+    let selected = RwSignal::new(match route.get_untracked() {
+        Route::Try(id) => id,
+        Route::Playground => DEFAULT_ENDPOINT.to_owned(),
+    });
+    let handle = window_event_listener(leptos::ev::hashchange, move |_| {
+        let next = route_from_hash(&current_hash());
+        if let Route::Try(id) = &next {
+            selected.set(id.clone());
+        }
+        route.set(next);
+    });
+    on_cleanup(move || handle.remove());
+    load_info(console);
+
+    let is_playground = move || route.get() == Route::Playground;
+    view! {
+        <header class="top">
+            <h1>"orgpolicy console"</h1>
+            <nav aria-label="Views" class="views">
+                <a
+                    href=move || format!("#/try/{}", selected.get())
+                    aria-current=move || (!is_playground()).then_some("page")
+                >
+                    "Try it"
+                </a>
+                <a href="#/playground" aria-current=move || is_playground().then_some("page")>
+                    "Policy playground"
+                </a>
+            </nav>
+            <GatewayPanel console=console />
+        </header>
+        <main>
+            <div id="view-try" hidden=is_playground>
+                <TryIt console=console selected=selected />
+            </div>
+            <div id="view-playground" hidden=move || !is_playground()>
+                <Playground console=console />
+            </div>
+        </main>
+    }
+}
+
+#[component]
+fn GatewayPanel(console: Console) -> impl IntoView {
+    let draft = RwSignal::new(console.gateway.get_untracked().unwrap_or_default());
+    let error = RwSignal::new(None::<String>);
+    let saved_note = RwSignal::new(String::new());
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        match gateway::validate_url(&draft.get_untracked()) {
+            Ok(url) => {
+                error.set(None);
+                let stored = crate::storage::set(crate::storage::GATEWAY_KEY, &url);
+                saved_note.set(if stored {
+                    format!("Saved {url}")
+                } else {
+                    format!("Using {url} (browser storage is unavailable, so it is not kept)")
+                });
+                draft.set(url.clone());
+                console.gateway.set(Some(url));
+                load_info(console);
+            }
+            Err(message) => {
+                saved_note.set(String::new());
+                error.set(Some(message));
+            }
+        }
+    };
+    let badge = move || {
+        console.info.with(|info| match info {
+            InfoState::Unknown => view! { <span class="badge muted">"no gateway"</span> }.into_any(),
+            InfoState::Loading => view! { <span class="badge muted">"checking…"</span> }.into_any(),
+            InfoState::Failed(message) => view! {
+                <span class="badge bad" id="gateway-badge">"unreachable"</span>
+                <span class="gateway-problem">{message.clone()}</span>
+            }
+            .into_any(),
+            InfoState::Loaded(info) => {
+                let kind = gateway::badge(info);
+                let credentials = if info.credentials_configured {
+                    "credentials configured"
+                } else {
+                    "no credentials configured"
+                };
+                view! {
+                    <span class=format!("badge {kind}") id="gateway-badge">{kind}</span>
+                    <span id="gateway-credentials" class=if info.credentials_configured { "ok" } else { "bad" }>
+                        {credentials}
+                    </span>
+                }
+                .into_any()
+            }
+        })
+    };
+    view! {
+        <section class="gateway" aria-labelledby="gateway-title">
+            <h2 id="gateway-title" class="visually-hidden">"Gateway"</h2>
+            <form on:submit=save class="gateway-form">
+                <label for="gateway-url">"Gateway URL"</label>
+                <input
+                    id="gateway-url"
+                    type="url"
+                    autocomplete="url"
+                    spellcheck="false"
+                    aria-invalid=move || error.with(Option::is_some).to_string()
+                    aria-describedby="gateway-error"
+                    prop:value=move || draft.get()
+                    on:input=move |ev| draft.set(event_target_value(&ev))
+                />
+                <button type="submit" id="gateway-save">"Save"</button>
+                <details class="token">
+                    <summary>"Access token"</summary>
+                    <label for="gateway-token">"Gateway access token (kept in memory only)"</label>
+                    <input
+                        id="gateway-token"
+                        type="password"
+                        autocomplete="off"
+                        prop:value=move || console.token.get()
+                        on:input=move |ev| console.token.set(event_target_value(&ev))
+                    />
+                </details>
+            </form>
+            <p id="gateway-error" class="field-error">{move || error.get()}</p>
+            <p class="gateway-status" aria-live="polite">
+                {badge}
+                " "
+                <span class="saved">{move || saved_note.get()}</span>
+            </p>
+        </section>
+    }
+}

@@ -1,0 +1,598 @@
+//! The request form's state and one widget per catalog field type.
+//!
+//! The body is one JSON value; every widget reads its field from it and
+//! writes its field back, and the JSON view reads and writes the whole of
+//! it, so the form and the JSON view never disagree.
+
+use leptos::prelude::*;
+use orgpolicy_core::Problem;
+use orgpolicy_core::catalog::{Field, FieldType, RequestProblems};
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+
+/// One endpoint form: path parameters, body, and the JSON view's text.
+#[derive(Debug, Clone, Copy)]
+pub struct FormState {
+    pub params: RwSignal<BTreeMap<String, String>>,
+    pub body: RwSignal<Value>,
+    /// The JSON view's text; differs from `body` only while it does not parse.
+    pub json_text: RwSignal<String>,
+    pub json_error: RwSignal<Option<String>>,
+    /// Fields the user has edited: a missing required field is flagged once
+    /// touched, or after a send attempt, not on an untouched new form.
+    pub touched: RwSignal<std::collections::BTreeSet<String>>,
+}
+
+impl Default for FormState {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Pretty JSON for the JSON view.
+pub fn pretty(value: &Value) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string())
+}
+
+impl FormState {
+    pub fn new() -> Self {
+        let body = Value::Object(Map::new());
+        Self {
+            params: RwSignal::new(BTreeMap::new()),
+            json_text: RwSignal::new(pretty(&body)),
+            body: RwSignal::new(body),
+            json_error: RwSignal::new(None),
+            touched: RwSignal::new(std::collections::BTreeSet::new()),
+        }
+    }
+
+    /// Replaces the whole body (a replay, an endpoint switch).
+    pub fn set_body(&self, body: Value) {
+        self.touched.update(std::collections::BTreeSet::clear);
+        self.json_text.set(pretty(&body));
+        self.json_error.set(None);
+        self.body.set(body);
+    }
+
+    /// Sets one top-level body field; `None` removes it.
+    pub fn set_field(&self, name: &str, value: Option<Value>) {
+        self.touch(name);
+        self.body.update(|body| {
+            if !body.is_object() {
+                *body = Value::Object(Map::new());
+            }
+            if let Some(object) = body.as_object_mut() {
+                match value {
+                    Some(value) => {
+                        object.insert(name.to_owned(), value);
+                    }
+                    None => {
+                        object.remove(name);
+                    }
+                }
+            }
+        });
+        self.json_text.set(self.body.with_untracked(pretty));
+        self.json_error.set(None);
+    }
+
+    /// One top-level body field (tracked).
+    pub fn field(&self, name: &str) -> Option<Value> {
+        self.body.with(|body| body.get(name).cloned())
+    }
+
+    /// The JSON view was edited: keep the text, take the value if it parses.
+    pub fn set_json_text(&self, text: String) {
+        match serde_json::from_str::<Value>(&text) {
+            Ok(value) => {
+                self.json_error.set(None);
+                self.body.set(value);
+            }
+            Err(error) => self.json_error.set(Some(format!("not valid JSON: {error}"))),
+        }
+        self.json_text.set(text);
+    }
+
+    fn touch(&self, name: &str) {
+        if !self.touched.with_untracked(|touched| touched.contains(name)) {
+            self.touched.update(|touched| {
+                touched.insert(name.to_owned());
+            });
+        }
+    }
+
+    pub fn set_param(&self, name: &str, value: String) {
+        self.touch(name);
+        self.params.update(|params| {
+            if value.is_empty() {
+                params.remove(name);
+            } else {
+                params.insert(name.to_owned(), value);
+            }
+        });
+    }
+}
+
+/// The top-level field a problem is about: the first token of its pointer,
+/// or, for a missing field (whose pointer is the body itself), the field it
+/// names.
+pub fn field_of(problem: &Problem) -> Option<String> {
+    match problem.path.strip_prefix('/') {
+        Some(rest) => Some(
+            rest.split('/')
+                .next()
+                .unwrap_or_default()
+                .replace("~1", "/")
+                .replace("~0", "~"),
+        ),
+        None if problem.code == orgpolicy_core::ProblemCode::MissingField => problem
+            .message
+            .split('`')
+            .nth(1)
+            .map(str::to_owned),
+        None => None,
+    }
+}
+
+/// Problems about the field `name`.
+pub fn problems_at<'p>(problems: &'p [Problem], name: &str) -> Vec<&'p Problem> {
+    problems
+        .iter()
+        .filter(|problem| field_of(problem).as_deref() == Some(name))
+        .collect()
+}
+
+fn describe(problem: &Problem, base: &str) -> String {
+    let inner = problem.path.strip_prefix(base).unwrap_or_default();
+    if inner.is_empty() {
+        problem.message.clone()
+    } else {
+        format!("{} (at {inner})", problem.message)
+    }
+}
+
+/// The message list under a field, with the id the input points at.
+#[component]
+pub fn FieldMessages(
+    id: String,
+    problems: Memo<RequestProblems>,
+    name: &'static str,
+    path_param: bool,
+) -> impl IntoView {
+    let base = format!("/{name}");
+    let messages = move || {
+        problems.with(|all| {
+            let list = if path_param { &all.path } else { &all.body };
+            problems_at(list, name)
+                .into_iter()
+                .map(|problem| (problem.severity, describe(problem, &base)))
+                .collect::<Vec<_>>()
+        })
+    };
+    view! {
+        <div id=id class="field-messages">
+            {move || {
+                messages()
+                    .into_iter()
+                    .map(|(severity, message)| {
+                        let class = match severity {
+                            orgpolicy_core::Severity::Error => "field-error",
+                            orgpolicy_core::Severity::Warning => "field-warning",
+                        };
+                        view! { <p class=class>{message}</p> }
+                    })
+                    .collect_view()
+            }}
+        </div>
+    }
+}
+
+fn text_of(value: Option<&Value>) -> String {
+    match value {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(text)) => text.clone(),
+        Some(other) => other.to_string(),
+    }
+}
+
+/// A path parameter input.
+#[component]
+pub fn ParamInput(
+    name: &'static str,
+    form: FormState,
+    problems: Memo<RequestProblems>,
+) -> impl IntoView {
+    let input_id = format!("p-{name}");
+    let messages_id = format!("pe-{name}");
+    let invalid = move || {
+        problems.with(|all| {
+            (!problems_at(&all.path, name).is_empty())
+                .to_string()
+        })
+    };
+    view! {
+        <div class="field">
+            <label for=input_id.clone()>
+                <code>{name}</code>
+                <span class="required" aria-hidden="true">" *"</span>
+                <span class="visually-hidden">" (required)"</span>
+            </label>
+            <input
+                id=input_id
+                type="text"
+                autocomplete="off"
+                spellcheck="false"
+                required=true
+                aria-invalid=invalid
+                aria-describedby=messages_id.clone()
+                prop:value=move || form.params.with(|p| p.get(name).cloned().unwrap_or_default())
+                on:input=move |ev| form.set_param(name, event_target_value(&ev))
+            />
+            <FieldMessages id=messages_id problems=problems name=name path_param=true />
+        </div>
+    }
+}
+
+/// A body field input, generated from its catalog entry.
+#[component]
+pub fn FieldInput(field: Field, form: FormState, problems: Memo<RequestProblems>) -> impl IntoView {
+    let name = field.name;
+    let input_id = format!("f-{name}");
+    let doc_id = format!("d-{name}");
+    let messages_id = format!("e-{name}");
+    let described = format!("{doc_id} {messages_id}");
+    let invalid = move || {
+        problems.with(|all| {
+            problems_at(&all.body, name)
+                .iter()
+                .any(|p| p.severity == orgpolicy_core::Severity::Error)
+                .to_string()
+        })
+    };
+    let default_note = field
+        .default
+        .map(|default| format!("API default: {}", default.trim_matches('"')));
+    let control = match field.field_type.clone() {
+        FieldType::String => view! {
+            <input
+                id=input_id.clone()
+                type="text"
+                autocomplete="off"
+                spellcheck="false"
+                aria-invalid=invalid
+                aria-describedby=described.clone()
+                prop:value=move || text_of(form.field(name).as_ref())
+                on:input=move |ev| {
+                    let text = event_target_value(&ev);
+                    form.set_field(name, (!text.is_empty()).then_some(Value::String(text)));
+                }
+            />
+        }
+        .into_any(),
+        FieldType::Integer => view! {
+            <input
+                id=input_id.clone()
+                type="text"
+                inputmode="numeric"
+                autocomplete="off"
+                aria-invalid=invalid
+                aria-describedby=described.clone()
+                placeholder=default_note.clone().unwrap_or_default()
+                prop:value=move || text_of(form.field(name).as_ref())
+                on:input=move |ev| {
+                    let text = event_target_value(&ev);
+                    let value = if text.is_empty() {
+                        None
+                    } else {
+                        // Not a number: sent as a string so the API's error path can be tried.
+                        Some(text.trim().parse::<i64>().map_or(Value::String(text), Value::from))
+                    };
+                    form.set_field(name, value);
+                }
+            />
+        }
+        .into_any(),
+        FieldType::Boolean => {
+            let current = move || text_of(form.field(name).as_ref());
+            view! {
+                <select
+                    id=input_id.clone()
+                    aria-invalid=invalid
+                    aria-describedby=described.clone()
+                    on:change=move |ev| {
+                        let value = match event_target_value(&ev).as_str() {
+                            "true" => Some(Value::Bool(true)),
+                            "false" => Some(Value::Bool(false)),
+                            _ => None,
+                        };
+                        form.set_field(name, value);
+                    }
+                >
+                    <option value="" prop:selected=move || current().is_empty()>"(not set)"</option>
+                    <option value="true" prop:selected=move || current() == "true">"true"</option>
+                    <option value="false" prop:selected=move || current() == "false">"false"</option>
+                </select>
+            }
+            .into_any()
+        }
+        FieldType::Enum { values } => {
+            let current = move || text_of(form.field(name).as_ref());
+            let unset = default_note
+                .clone()
+                .map_or_else(|| "(not set)".to_owned(), |note| format!("(not set: {note})"));
+            view! {
+                <select
+                    id=input_id.clone()
+                    aria-invalid=invalid
+                    aria-describedby=described.clone()
+                    on:change=move |ev| {
+                        let text = event_target_value(&ev);
+                        form.set_field(name, (!text.is_empty()).then_some(Value::String(text)));
+                    }
+                >
+                    <option value="" prop:selected=move || current().is_empty()>{unset}</option>
+                    {values
+                        .iter()
+                        .map(|value| {
+                            let value: &'static str = value;
+                            view! {
+                                <option value=value prop:selected=move || current() == value>
+                                    {value}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            }
+            .into_any()
+        }
+        FieldType::EnumList { values } => {
+            let has = move |value: &str| {
+                form.field(name)
+                    .and_then(|list| list.as_array().cloned())
+                    .is_some_and(|list| list.iter().any(|item| item.as_str() == Some(value)))
+            };
+            view! {
+                <fieldset
+                    id=input_id.clone()
+                    class="checks"
+                    aria-invalid=invalid
+                    aria-describedby=described.clone()
+                >
+                    <legend class="visually-hidden">{name}</legend>
+                    {values
+                        .iter()
+                        .map(|value| {
+                            let value: &'static str = value;
+                            let check_id = format!("f-{name}-{value}");
+                                let label_for = check_id.clone();
+                            view! {
+                                <label for=label_for class="check">
+                                    <input
+                                        id=check_id
+                                        type="checkbox"
+                                        prop:checked=move || has(value)
+                                        on:change=move |ev| {
+                                            let on = event_target_checked(&ev);
+                                            let mut list: Vec<Value> = form
+                                                .body
+                                                .with_untracked(|b| b.get(name).and_then(Value::as_array).cloned())
+                                                .unwrap_or_default();
+                                            list.retain(|item| item.as_str() != Some(value));
+                                            if on {
+                                                list.push(Value::String(value.to_owned()));
+                                            }
+                                            form.set_field(name, (!list.is_empty()).then_some(Value::Array(list)));
+                                        }
+                                    />
+                                    {value}
+                                </label>
+                            }
+                        })
+                        .collect_view()}
+                </fieldset>
+            }
+            .into_any()
+        }
+        FieldType::StringList => view! {
+            <ListEditor name=name form=form columns=None described=described.clone() />
+        }
+        .into_any(),
+        FieldType::ObjectList { fields } => view! {
+            <ListEditor name=name form=form columns=Some(fields) described=described.clone() />
+        }
+        .into_any(),
+        FieldType::Object | FieldType::SearchQuery => view! {
+            <JsonFieldEditor name=name form=form input_id=input_id.clone() described=described.clone() />
+        }
+        .into_any(),
+    };
+    view! {
+        <div class="field">
+            <label for=input_id>
+                <code>{name}</code>
+                {field
+                    .required
+                    .then(|| {
+                        view! {
+                            <span class="required" aria-hidden="true">" *"</span>
+                            <span class="visually-hidden">" (required)"</span>
+                        }
+                    })}
+            </label>
+            {control}
+            <p id=doc_id class="doc">{field.doc}</p>
+            <FieldMessages id=messages_id problems=problems name=name path_param=false />
+        </div>
+    }
+}
+
+fn list_of(form: &FormState, name: &str) -> Vec<Value> {
+    form.body
+        .with_untracked(|body| body.get(name).and_then(Value::as_array).cloned())
+        .unwrap_or_default()
+}
+
+/// A list of strings, or of objects with string columns, with add and remove.
+#[component]
+fn ListEditor(
+    name: &'static str,
+    form: FormState,
+    columns: Option<&'static [&'static str]>,
+    described: String,
+) -> impl IntoView {
+    let length = move || {
+        form.field(name)
+            .and_then(|list| list.as_array().map(Vec::len))
+            .unwrap_or(0)
+    };
+    let write = move |list: Vec<Value>| {
+        form.set_field(name, (!list.is_empty()).then_some(Value::Array(list)));
+    };
+    let add = move |_| {
+        let mut list = list_of(&form, name);
+        list.push(match columns {
+            None => Value::String(String::new()),
+            Some(columns) => Value::Object(
+                columns
+                    .iter()
+                    .map(|column| ((*column).to_owned(), Value::String(String::new())))
+                    .collect(),
+            ),
+        });
+        write(list);
+    };
+    let row = move |index: usize| {
+        let remove = move |_| {
+            let mut list = list_of(&form, name);
+            if index < list.len() {
+                list.remove(index);
+            }
+            write(list);
+        };
+        let cell = move |column: Option<&'static str>| {
+            let label = match column {
+                Some(column) => format!("{name} {} {column}", index + 1),
+                None => format!("{name} {}", index + 1),
+            };
+            view! {
+                <input
+                    type="text"
+                    autocomplete="off"
+                    spellcheck="false"
+                    aria-label=label
+                    placeholder=column.unwrap_or_default()
+                    prop:value=move || {
+                        form.body.with(|body| {
+                            let item = body.get(name).and_then(|list| list.get(index));
+                            text_of(match column {
+                                Some(column) => item.and_then(|item| item.get(column)),
+                                None => item,
+                            })
+                        })
+                    }
+                    on:input=move |ev| {
+                        let text = event_target_value(&ev);
+                        let mut list = list_of(&form, name);
+                        if let Some(item) = list.get_mut(index) {
+                            match column {
+                                None => *item = Value::String(text),
+                                Some(column) => {
+                                    if !item.is_object() {
+                                        *item = Value::Object(Map::new());
+                                    }
+                                    if let Some(object) = item.as_object_mut() {
+                                        object.insert(column.to_owned(), Value::String(text));
+                                    }
+                                }
+                            }
+                        }
+                        write(list);
+                    }
+                />
+            }
+        };
+        view! {
+            <li class="list-row">
+                {match columns {
+                    None => cell(None).into_any(),
+                    Some(columns) => columns.iter().map(|c| cell(Some(c))).collect_view().into_any(),
+                }}
+                <button type="button" class="secondary" on:click=remove>
+                    "Remove"
+                    <span class="visually-hidden">{format!(" {name} {}", index + 1)}</span>
+                </button>
+            </li>
+        }
+    };
+    view! {
+        <div class="list-editor" aria-describedby=described>
+            <ul>
+                <For each=move || 0..length() key=|index| *index children=row />
+            </ul>
+            <button type="button" class="secondary" on:click=add>
+                "Add"
+                <span class="visually-hidden">{format!(" to {name}")}</span>
+            </button>
+        </div>
+    }
+}
+
+/// A JSON editor for one object field (metadata, a policy, a search query).
+#[component]
+fn JsonFieldEditor(
+    name: &'static str,
+    form: FormState,
+    input_id: String,
+    described: String,
+) -> impl IntoView {
+    let render = move |value: Option<Value>| value.as_ref().map(pretty).unwrap_or_default();
+    let text = RwSignal::new(render(form.body.with_untracked(|b| b.get(name).cloned())));
+    let error = RwSignal::new(None::<String>);
+    // Follow the body when it changes elsewhere (the JSON view, a replay),
+    // unless this editor's own text already says the same.
+    Effect::new(move |_| {
+        let current = form.field(name);
+        let own = text.with_untracked(|text| {
+            if text.trim().is_empty() {
+                None
+            } else {
+                serde_json::from_str::<Value>(text).ok()
+            }
+        });
+        let unparsed = error.with_untracked(Option::is_some);
+        if own != current && !unparsed {
+            text.set(render(current));
+        }
+    });
+    view! {
+        <textarea
+            id=input_id
+            class="json-field"
+            rows="4"
+            spellcheck="false"
+            aria-describedby=described
+            aria-invalid=move || error.with(Option::is_some).to_string()
+            prop:value=move || text.get()
+            on:input=move |ev| {
+                let value = event_target_value(&ev);
+                if value.trim().is_empty() {
+                    error.set(None);
+                    form.set_field(name, None);
+                } else {
+                    match serde_json::from_str::<Value>(&value) {
+                        Ok(parsed) => {
+                            error.set(None);
+                            text.set(value);
+                            form.set_field(name, Some(parsed));
+                            return;
+                        }
+                        Err(problem) => error.set(Some(format!("not valid JSON: {problem}"))),
+                    }
+                }
+                text.set(value);
+            }
+        ></textarea>
+        {move || error.get().map(|message| view! { <p class="field-error">{message}</p> })}
+    }
+}

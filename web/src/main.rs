@@ -1,0 +1,3 @@
+fn main() {
+    orgpolicy_console::start();
+}

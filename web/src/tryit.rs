@@ -1,0 +1,683 @@
+//! The "Try it" console: endpoint list, generated form with inline
+//! validation, JSON view, live snippets, send, response and history.
+
+use crate::app::Console;
+use crate::fields::{FieldInput, FormState, ParamInput};
+use crate::http::{self, Class, Outcome};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use orgpolicy_core::catalog::{self, Endpoint, Group, Method, RequestProblems};
+use orgpolicy_core::snippet::{self, SnippetRequest, Target};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// The endpoint shown when nothing is chosen.
+pub const DEFAULT_ENDPOINT: &str = "organizations.create";
+const HISTORY_LIMIT: usize = 20;
+
+/// The endpoint with this id.
+pub fn endpoint(id: &str) -> Option<Endpoint> {
+    catalog::catalog().into_iter().find(|endpoint| endpoint.id == id)
+}
+
+fn group_name(group: Group) -> &'static str {
+    match group {
+        Group::Organizations => "Organizations",
+        Group::Members => "Members",
+        Group::Rbac => "RBAC",
+    }
+}
+
+/// The request a form describes, even an invalid one ("send anyway"): a
+/// path parameter that is not a valid value is percent-encoded, so the
+/// gateway sees exactly what was typed and refuses it.
+pub fn request_for(
+    endpoint: &Endpoint,
+    params: &BTreeMap<String, String>,
+    body: &Value,
+) -> SnippetRequest {
+    let path = catalog::build_path(endpoint, params).unwrap_or_else(|| {
+        endpoint
+            .path
+            .split('/')
+            .map(|segment| {
+                match segment
+                    .strip_prefix('{')
+                    .and_then(|rest| rest.strip_suffix('}'))
+                {
+                    Some(name) => params
+                        .get(name)
+                        .map(|value| String::from(js_sys::encode_uri_component(value)))
+                        .unwrap_or_default(),
+                    None => segment.to_owned(),
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("/")
+    });
+    SnippetRequest {
+        method: endpoint.method,
+        path,
+        body: matches!(endpoint.method, Method::Post | Method::Put).then(|| body.clone()),
+    }
+}
+
+/// A request sent from the console, kept for replay.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    pub endpoint: String,
+    pub params: BTreeMap<String, String>,
+    pub body: Value,
+    pub method: String,
+    pub path: String,
+    pub status: u16,
+    pub class: String,
+}
+
+/// The history kept in browser storage (bad or old entries are dropped).
+pub fn load_history() -> Vec<HistoryEntry> {
+    crate::storage::get(crate::storage::HISTORY_KEY)
+        .and_then(|text| serde_json::from_str::<Vec<HistoryEntry>>(&text).ok())
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|entry| endpoint(&entry.endpoint).is_some())
+        .take(HISTORY_LIMIT)
+        .collect()
+}
+
+fn save_history(history: &[HistoryEntry]) {
+    if let Ok(text) = serde_json::to_string(history) {
+        crate::storage::set(crate::storage::HISTORY_KEY, &text);
+    }
+}
+
+/// Which snippet is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Language {
+    Curl,
+    Fetch,
+    Rust,
+}
+
+impl Language {
+    const ALL: [Language; 3] = [Language::Curl, Language::Fetch, Language::Rust];
+
+    fn label(self) -> &'static str {
+        match self {
+            Language::Curl => "curl",
+            Language::Fetch => "JavaScript fetch",
+            Language::Rust => "Rust (reqwest)",
+        }
+    }
+}
+
+/// The base URL direct snippets use, by upstream kind.
+fn direct_base(console: &Console) -> String {
+    let live = console.info.with(|info| {
+        matches!(info, crate::gateway::InfoState::Loaded(info) if info.upstream == "live")
+    });
+    if live {
+        "https://api.stytch.com".to_owned()
+    } else {
+        "https://test.stytch.com".to_owned()
+    }
+}
+
+/// Renders a snippet.
+pub fn render_snippet(request: &SnippetRequest, language: Language, target: &Target) -> String {
+    match language {
+        Language::Curl => snippet::curl(request, target),
+        Language::Fetch => snippet::fetch(request, target),
+        Language::Rust => snippet::reqwest(request, target),
+    }
+}
+
+fn copy_to_clipboard(text: String, status: RwSignal<String>) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let promise = window.navigator().clipboard().write_text(&text);
+    spawn_local(async move {
+        match wasm_bindgen_futures::JsFuture::from(promise).await {
+            Ok(_) => status.set("Copied".to_owned()),
+            Err(_) => status.set("Copy failed: select the text and copy it".to_owned()),
+        }
+    });
+}
+
+#[component]
+pub fn TryIt(console: Console, selected: RwSignal<String>) -> impl IntoView {
+    let form = FormState::new();
+    let history = RwSignal::new(load_history());
+    let response = RwSignal::new(None::<Outcome>);
+    let sending = RwSignal::new(false);
+    let blocked = RwSignal::new(false);
+    let attempted = RwSignal::new(false);
+    let language = RwSignal::new(Language::Curl);
+    let direct = RwSignal::new(false);
+    let copied = RwSignal::new(String::new());
+
+    let current = Memo::new(move |_| {
+        endpoint(&selected.get()).or_else(|| endpoint(DEFAULT_ENDPOINT))
+    });
+    // A new endpoint starts with an empty body; path parameters carry over.
+    let last_endpoint = StoredValue::new(String::new());
+    Effect::new(move |_| {
+        let id = selected.get();
+        if last_endpoint.get_value() != id {
+            if !last_endpoint.get_value().is_empty() {
+                form.set_body(Value::Object(serde_json::Map::new()));
+                response.set(None);
+                attempted.set(false);
+                blocked.set(false);
+            }
+            last_endpoint.set_value(id);
+        }
+    });
+    let problems = Memo::new(move |_| {
+        let Some(endpoint) = current.get() else {
+            return RequestProblems::default();
+        };
+        let project = console.project.read();
+        form.params.with(|params| {
+            form.body
+                .with(|body| catalog::check_request(&endpoint, params, body, project.as_ref()))
+        })
+    });
+    // What the form shows: everything, except a missing required field the
+    // user has not reached yet (until a send attempt).
+    let shown = Memo::new(move |_| {
+        let attempted = attempted.get();
+        let keep = |problem: &orgpolicy_core::Problem| {
+            attempted
+                || problem.code != orgpolicy_core::ProblemCode::MissingField
+                || crate::fields::field_of(problem)
+                    .is_some_and(|field| form.touched.with(|touched| touched.contains(&field)))
+        };
+        problems.with(|all| RequestProblems {
+            path: all.path.iter().filter(|p| keep(p)).cloned().collect(),
+            body: all.body.iter().filter(|p| keep(p)).cloned().collect(),
+        })
+    });
+    let request = Memo::new(move |_| {
+        current.get().map(|endpoint| {
+            form.params
+                .with(|params| form.body.with(|body| request_for(&endpoint, params, body)))
+        })
+    });
+    let snippet_text = Memo::new(move |_| {
+        let Some(request) = request.get() else {
+            return String::new();
+        };
+        let target = if direct.get() {
+            Target::Direct {
+                base: direct_base(&console),
+            }
+        } else {
+            Target::Gateway {
+                base: console
+                    .gateway
+                    .get()
+                    .unwrap_or_else(|| "http://127.0.0.1:8787".to_owned()),
+            }
+        };
+        render_snippet(&request, language.get(), &target)
+    });
+    Effect::new(move |_| {
+        snippet_text.track();
+        copied.set(String::new());
+    });
+
+    let dispatch = move |anyway: bool| {
+        if sending.get_untracked() {
+            return;
+        }
+        attempted.set(true);
+        if problems.with_untracked(RequestProblems::has_errors) && !anyway {
+            blocked.set(true);
+            return;
+        }
+        blocked.set(false);
+        let (Some(request), Some(endpoint)) = (request.get_untracked(), current.get_untracked())
+        else {
+            return;
+        };
+        let Some(base) = console.gateway.get_untracked() else {
+            response.set(Some(Outcome {
+                status: 0,
+                status_text: String::new(),
+                duration_ms: 0.0,
+                size: 0,
+                request_id: None,
+                headers: Vec::new(),
+                body: String::new(),
+                class: Class::Network,
+                hint: Some("Set the gateway URL first.".to_owned()),
+            }));
+            return;
+        };
+        let token = console.token.get_untracked();
+        let params = form.params.get_untracked();
+        let body = form.body.get_untracked();
+        sending.set(true);
+        spawn_local(async move {
+            let text = request.body.as_ref().map(Value::to_string);
+            let outcome =
+                http::send(&base, &token, request.method, &request.path, text.as_deref()).await;
+            let entry = HistoryEntry {
+                endpoint: endpoint.id.to_owned(),
+                params,
+                body,
+                method: request.method.as_str().to_owned(),
+                path: request.path.clone(),
+                status: outcome.status,
+                class: outcome.class.label().to_owned(),
+            };
+            history.update(|history| {
+                history.insert(0, entry);
+                history.truncate(HISTORY_LIMIT);
+                save_history(history);
+            });
+            response.set(Some(outcome));
+            sending.set(false);
+        });
+    };
+
+    let replay = move |entry: HistoryEntry| {
+        selected.set(entry.endpoint.clone());
+        last_endpoint.set_value(entry.endpoint.clone());
+        set_hash(&format!("#/try/{}", entry.endpoint));
+        form.params.set(entry.params);
+        form.set_body(entry.body);
+        dispatch(true);
+    };
+
+    let nav = {
+        let mut groups: Vec<(Group, Vec<Endpoint>)> = Vec::new();
+        for endpoint in catalog::catalog() {
+            match groups.iter_mut().find(|(group, _)| *group == endpoint.group) {
+                Some((_, list)) => list.push(endpoint),
+                None => groups.push((endpoint.group, vec![endpoint])),
+            }
+        }
+        groups
+            .into_iter()
+            .map(|(group, endpoints)| {
+                let heading_id = format!("group-{}", group_name(group).to_lowercase());
+                view! {
+                    <h3 id=heading_id.clone()>{group_name(group)}</h3>
+                    <ul aria-labelledby=heading_id>
+                        {endpoints
+                            .into_iter()
+                            .map(|endpoint| {
+                                let id = endpoint.id;
+                                view! {
+                                    <li>
+                                        <a
+                                            href=format!("#/try/{id}")
+                                            class="endpoint-link"
+                                            aria-current=move || (selected.get() == id).then_some("page")
+                                            on:click=move |_| selected.set(id.to_owned())
+                                        >
+                                            <span class=format!("method {}", endpoint.method.as_str().to_lowercase())>
+                                                {endpoint.method.as_str()}
+                                            </span>
+                                            " "
+                                            {endpoint.summary}
+                                        </a>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                }
+            })
+            .collect_view()
+    };
+
+    let form_view = move || {
+        current.get().map(|endpoint| {
+            let params = endpoint
+                .path_params
+                .iter()
+                .map(|name| view! { <ParamInput name=name form=form problems=shown /> })
+                .collect_view();
+            let fields = endpoint
+                .body
+                .iter()
+                .cloned()
+                .map(|field| view! { <FieldInput field=field form=form problems=shown /> })
+                .collect_view();
+            let has_body = matches!(endpoint.method, Method::Post | Method::Put);
+            view! {
+                <h2 id="endpoint-title">
+                    <span class=format!("method {}", endpoint.method.as_str().to_lowercase())>
+                        {endpoint.method.as_str()}
+                    </span>
+                    " "
+                    <code>{endpoint.path}</code>
+                </h2>
+                <p class="summary">{endpoint.summary}</p>
+                {(!endpoint.path_params.is_empty())
+                    .then(|| view! { <fieldset class="params"><legend>"Path"</legend>{params}</fieldset> })}
+                {has_body
+                    .then(|| {
+                        view! {
+                            <div class="body-columns">
+                                <fieldset class="body-fields">
+                                    <legend>"Body"</legend>
+                                    {fields}
+                                </fieldset>
+                                <div class="json-view">
+                                    <label for="json-body">"JSON body"</label>
+                                    <textarea
+                                        id="json-body"
+                                        spellcheck="false"
+                                        rows="16"
+                                        aria-describedby="json-body-error"
+                                        aria-invalid=move || form.json_error.with(Option::is_some).to_string()
+                                        prop:value=move || form.json_text.get()
+                                        on:input=move |ev| form.set_json_text(event_target_value(&ev))
+                                    ></textarea>
+                                    <p id="json-body-error" class="field-error">
+                                        {move || form.json_error.get()}
+                                    </p>
+                                </div>
+                            </div>
+                        }
+                    })}
+            }
+        })
+    };
+
+    let summary = move || {
+        problems.with(|problems| {
+            let errors = problems
+                .path
+                .iter()
+                .chain(&problems.body)
+                .filter(|p| p.severity == orgpolicy_core::Severity::Error)
+                .count();
+            let warnings = problems.path.len() + problems.body.len() - errors;
+            match (errors, warnings) {
+                (0, 0) => "No problems found.".to_owned(),
+                (0, w) => format!("{w} warning(s); ready to send."),
+                (e, _) => format!("{e} problem(s) to fix before sending."),
+            }
+        })
+    };
+    // Problems the form cannot place next to a field (a body that is not an
+    // object, an unknown field).
+    let unplaced = move || {
+        shown.with(|problems| {
+            let endpoint = current.get();
+            problems
+                .body
+                .iter()
+                .filter(|problem| {
+                    let top = crate::fields::field_of(problem);
+                    !endpoint.as_ref().is_some_and(|e| {
+                        e.body.iter().any(|field| Some(field.name) == top.as_deref())
+                    })
+                })
+                .map(|problem| {
+                    view! {
+                        <li>
+                            <code>{problem.code.as_str()}</code>
+                            " "
+                            {problem.message.clone()}
+                            {(!problem.path.is_empty())
+                                .then(|| format!(" (at {})", problem.path))}
+                        </li>
+                    }
+                })
+                .collect_view()
+        })
+    };
+
+    view! {
+        <div class="tryit">
+            <nav class="endpoints" aria-label="Endpoints">
+                {nav}
+            </nav>
+            <section class="request" aria-labelledby="endpoint-title">
+                <form
+                    id="request-form"
+                    novalidate=true
+                    on:submit=move |ev| ev.prevent_default()
+                    on:keydown=move |ev| {
+                        if (ev.ctrl_key() || ev.meta_key()) && ev.key() == "Enter" {
+                            ev.prevent_default();
+                            dispatch(false);
+                        }
+                    }
+                >
+                    {form_view}
+                    <ul class="unplaced">{unplaced}</ul>
+                    <p id="problem-summary" class="problem-summary" aria-live="polite">{summary}</p>
+                    <div class="actions">
+                        <button
+                            type="button"
+                            id="send"
+                            aria-keyshortcuts="Control+Enter Meta+Enter"
+                            disabled=move || sending.get()
+                            on:click=move |_| dispatch(false)
+                        >
+                            {move || if sending.get() { "Sending…" } else { "Send" }}
+                        </button>
+                        {move || {
+                            (blocked.get() && problems.with(RequestProblems::has_errors))
+                                .then(|| {
+                                    view! {
+                                        <span class="blocked" role="alert">
+                                            "The form has problems. "
+                                            <button
+                                                type="button"
+                                                id="send-anyway"
+                                                class="secondary"
+                                                on:click=move |_| dispatch(true)
+                                            >
+                                                "Send anyway"
+                                            </button>
+                                        </span>
+                                    }
+                                })
+                        }}
+                        <span class="shortcut">"Ctrl+Enter sends"</span>
+                    </div>
+                </form>
+                <Snippets language=language direct=direct text=snippet_text copied=copied />
+            </section>
+            <section class="response-column" aria-labelledby="response-title">
+                <h2 id="response-title">"Response"</h2>
+                <ResponseView response=response sending=sending />
+                <h2 id="history-title">"History"</h2>
+                <ol class="history" aria-labelledby="history-title">
+                    <For
+                        each=move || history.get().into_iter().enumerate()
+                        key=|(index, entry)| (*index, entry.path.clone(), entry.status)
+                        children=move |(index, entry)| {
+                            let replayed = entry.clone();
+                            view! {
+                                <li>
+                                    <span class="method">{entry.method.clone()}</span>
+                                    " "
+                                    <code>{entry.path.clone()}</code>
+                                    " "
+                                    <span class="status">{entry.status.to_string()}</span>
+                                    " "
+                                    <button
+                                        type="button"
+                                        class="secondary replay"
+                                        on:click=move |_| replay(replayed.clone())
+                                    >
+                                        "Replay"
+                                        <span class="visually-hidden">{format!(" request {}", index + 1)}</span>
+                                    </button>
+                                </li>
+                            }
+                        }
+                    />
+                </ol>
+                {move || {
+                    (!history.with(Vec::is_empty))
+                        .then(|| {
+                            view! {
+                                <button
+                                    type="button"
+                                    class="secondary"
+                                    on:click=move |_| {
+                                        history.set(Vec::new());
+                                        crate::storage::remove(crate::storage::HISTORY_KEY);
+                                    }
+                                >
+                                    "Clear history"
+                                </button>
+                            }
+                        })
+                }}
+            </section>
+        </div>
+    }
+}
+
+/// Sets the page's hash without reloading.
+pub fn set_hash(hash: &str) {
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().set_hash(hash);
+    }
+}
+
+#[component]
+fn Snippets(
+    language: RwSignal<Language>,
+    direct: RwSignal<bool>,
+    text: Memo<String>,
+    copied: RwSignal<String>,
+) -> impl IntoView {
+    view! {
+        <section class="snippets" aria-labelledby="snippets-title">
+            <h2 id="snippets-title">"Code"</h2>
+            <div class="tabs" role="group" aria-label="Language">
+                {Language::ALL
+                    .into_iter()
+                    .map(|choice| {
+                        view! {
+                            <button
+                                type="button"
+                                class="tab"
+                                data-language=choice.label()
+                                aria-pressed=move || (language.get() == choice).to_string()
+                                on:click=move |_| language.set(choice)
+                            >
+                                {choice.label()}
+                            </button>
+                        }
+                    })
+                    .collect_view()}
+            </div>
+            <div class="tabs" role="group" aria-label="Target">
+                <button
+                    type="button"
+                    class="tab"
+                    id="target-gateway"
+                    aria-pressed=move || (!direct.get()).to_string()
+                    on:click=move |_| direct.set(false)
+                >
+                    "Through the gateway"
+                </button>
+                <button
+                    type="button"
+                    class="tab"
+                    id="target-direct"
+                    aria-pressed=move || direct.get().to_string()
+                    on:click=move |_| direct.set(true)
+                >
+                    "Direct to the API"
+                </button>
+            </div>
+            <pre class="snippet" tabindex="0" aria-label="Code snippet"><code id="snippet">{move || text.get()}</code></pre>
+            <button
+                type="button"
+                id="copy-snippet"
+                class="secondary"
+                on:click=move |_| copy_to_clipboard(text.get_untracked(), copied)
+            >
+                "Copy"
+            </button>
+            <span class="copied" aria-live="polite">{move || copied.get()}</span>
+        </section>
+    }
+}
+
+fn format_size(bytes: usize) -> String {
+    if bytes < 1024 {
+        format!("{bytes} B")
+    } else {
+        format!("{:.1} KB", bytes as f64 / 1024.0)
+    }
+}
+
+#[component]
+fn ResponseView(response: RwSignal<Option<Outcome>>, sending: RwSignal<bool>) -> impl IntoView {
+    move || {
+        let Some(outcome) = response.get() else {
+            return view! {
+                <p class="muted">
+                    {move || if sending.get() { "Sending…" } else { "Send a request to see the answer here." }}
+                </p>
+            }
+            .into_any();
+        };
+        let header_count = outcome.headers.len();
+        let headers = outcome
+            .headers
+            .iter()
+            .map(|(name, value)| {
+                view! {
+                    <tr>
+                        <th scope="row">{name.clone()}</th>
+                        <td>{value.clone()}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        let status = if outcome.status == 0 {
+            "no answer".to_owned()
+        } else {
+            format!("{} {}", outcome.status, outcome.status_text)
+        };
+        let detail = match &outcome.class {
+            Class::Gateway(code) => Some(code.clone()),
+            Class::Upstream(error_type) => error_type.clone(),
+            _ => None,
+        };
+        view! {
+            <div id="response" class=format!("response {}", outcome.class.css()) aria-live="polite">
+                <p class="status-line">
+                    <span id="response-status" class="status">{status}</span>
+                    <span class="class-label">{outcome.class.label()}</span>
+                    {detail.map(|detail| view! { <code class="error-type">{detail}</code> })}
+                </p>
+                <dl class="facts">
+                    <dt>"Time"</dt>
+                    <dd id="response-duration">{format!("{:.0} ms", outcome.duration_ms)}</dd>
+                    <dt>"Size"</dt>
+                    <dd id="response-size">{format_size(outcome.size)}</dd>
+                    <dt>"Request id"</dt>
+                    <dd id="response-request-id">{outcome.request_id.clone().unwrap_or_else(|| "—".to_owned())}</dd>
+                </dl>
+                {outcome.hint.clone().map(|hint| view! { <p class="hint">{hint}</p> })}
+                <details>
+                    <summary>{format!("Headers ({header_count})")}</summary>
+                    <table class="headers">
+                        <tbody>{headers}</tbody>
+                    </table>
+                </details>
+                <pre class="response-body" tabindex="0" aria-label="Response body"><code id="response-body">{outcome.body.clone()}</code></pre>
+            </div>
+        }
+        .into_any()
+    }
+}

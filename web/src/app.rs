@@ -59,11 +59,14 @@ fn load_info(console: Console) {
     console.info.set(InfoState::Loading);
     let token = console.token.get_untracked();
     spawn_local(async move {
-        let answer = crate::http::fetch_json(&base, &token, Method::Get, "/_gateway/info", None).await;
+        let answer =
+            crate::http::fetch_json(&base, &token, Method::Get, "/_gateway/info", None).await;
         let state = match answer {
             Ok(text) => match serde_json::from_str::<Info>(&text) {
                 Ok(info) => InfoState::Loaded(info),
-                Err(_) => InfoState::Failed(format!("{base} does not look like an orgpolicy gateway")),
+                Err(_) => {
+                    InfoState::Failed(format!("{base} does not look like an orgpolicy gateway"))
+                }
             },
             Err(message) => InfoState::Failed(message),
         };

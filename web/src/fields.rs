@@ -88,13 +88,18 @@ impl FormState {
                 self.json_error.set(None);
                 self.body.set(value);
             }
-            Err(error) => self.json_error.set(Some(format!("not valid JSON: {error}"))),
+            Err(error) => self
+                .json_error
+                .set(Some(format!("not valid JSON: {error}"))),
         }
         self.json_text.set(text);
     }
 
     fn touch(&self, name: &str) {
-        if !self.touched.with_untracked(|touched| touched.contains(name)) {
+        if !self
+            .touched
+            .with_untracked(|touched| touched.contains(name))
+        {
             self.touched.update(|touched| {
                 touched.insert(name.to_owned());
             });
@@ -125,11 +130,9 @@ pub fn field_of(problem: &Problem) -> Option<String> {
                 .replace("~1", "/")
                 .replace("~0", "~"),
         ),
-        None if problem.code == orgpolicy_core::ProblemCode::MissingField => problem
-            .message
-            .split('`')
-            .nth(1)
-            .map(str::to_owned),
+        None if problem.code == orgpolicy_core::ProblemCode::MissingField => {
+            problem.message.split('`').nth(1).map(str::to_owned)
+        }
         None => None,
     }
 }
@@ -204,12 +207,8 @@ pub fn ParamInput(
 ) -> impl IntoView {
     let input_id = format!("p-{name}");
     let messages_id = format!("pe-{name}");
-    let invalid = move || {
-        problems.with(|all| {
-            (!problems_at(&all.path, name).is_empty())
-                .to_string()
-        })
-    };
+    let invalid =
+        move || problems.with(|all| (!problems_at(&all.path, name).is_empty()).to_string());
     view! {
         <div class="field">
             <label for=input_id.clone()>

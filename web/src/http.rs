@@ -74,7 +74,11 @@ pub fn pretty_json(text: &str) -> Option<String> {
 }
 
 /// Classifies an HTTP answer and finds a hint for it.
-pub fn classify(status: u16, gateway_error: Option<&str>, body: Option<&Value>) -> (Class, Option<String>) {
+pub fn classify(
+    status: u16,
+    gateway_error: Option<&str>,
+    body: Option<&Value>,
+) -> (Class, Option<String>) {
     if let Some(code) = gateway_error {
         let hint = match code {
             "access_token_required" => {
@@ -90,7 +94,9 @@ pub fn classify(status: u16, gateway_error: Option<&str>, body: Option<&Value>) 
             "upstream_unreachable" => {
                 "The gateway could not reach the API: is the upstream running and reachable from the gateway?"
             }
-            "upstream_redirect" => "The API answered with a redirect, which the gateway does not follow.",
+            "upstream_redirect" => {
+                "The API answered with a redirect, which the gateway does not follow."
+            }
             _ => "The gateway refused the request.",
         };
         return (Class::Gateway(code.to_owned()), Some(hint.to_owned()));
@@ -104,7 +110,9 @@ pub fn classify(status: u16, gateway_error: Option<&str>, body: Option<&Value>) 
         .map(str::to_owned);
     let hint = match status {
         400 => "The API refused the body: the fields marked in the form say why.",
-        401 | 403 => "The gateway's credentials were refused: check the project id and secret it was started with.",
+        401 | 403 => {
+            "The gateway's credentials were refused: check the project id and secret it was started with."
+        }
         404 => "Nothing has that id: search for it first.",
         409 => "Something with that unique value (slug, email) exists already.",
         413 => "The body is larger than the gateway accepts.",

@@ -309,7 +309,8 @@ pub fn Playground(console: Console) -> impl IntoView {
         spawn_local(async move {
             let path = format!("/v1/b2b/rbac/organizations/{id}");
             let policy = fetch_json(&base, &token, Method::Get, &path, None).await;
-            let search = serde_json::json!({"organization_ids": [id.clone()], "limit": 1000}).to_string();
+            let search =
+                serde_json::json!({"organization_ids": [id.clone()], "limit": 1000}).to_string();
             let found = fetch_json(
                 &base,
                 &token,
@@ -325,18 +326,29 @@ pub fn Playground(console: Console) -> impl IntoView {
                     saved.set(Some(document.policy));
                     status.set(format!("Loaded the policy of {id}."));
                 }
-                Ok((Err(error), _)) => status.set(format!("The answer is not an organization policy: {}", error.problem)),
-                Err(message) => status.set(format!("Could not load the organization policy: {message}")),
+                Ok((Err(error), _)) => status.set(format!(
+                    "The answer is not an organization policy: {}",
+                    error.problem
+                )),
+                Err(message) => {
+                    status.set(format!("Could not load the organization policy: {message}"))
+                }
             }
             match found {
                 Ok(text) => {
                     let list = serde_json::from_str::<Value>(&text)
                         .map(|answer| members_of(&answer))
                         .unwrap_or_default();
-                    member_choice.set(list.first().map(|m| m.member_id.clone()).unwrap_or_default());
+                    member_choice.set(
+                        list.first()
+                            .map(|m| m.member_id.clone())
+                            .unwrap_or_default(),
+                    );
                     members.set(list);
                 }
-                Err(message) => status.update(|status| status.push_str(&format!(" Members: {message}"))),
+                Err(message) => {
+                    status.update(|status| status.push_str(&format!(" Members: {message}")))
+                }
             }
             busy.set(false);
         });
@@ -469,7 +481,10 @@ pub fn Playground(console: Console) -> impl IntoView {
     let diff_view = move || {
         let diff = diff.get()?;
         if diff.is_empty() {
-            return Some(view! { <p id="diff" class="muted">"No change from the saved policy."</p> }.into_any());
+            return Some(
+                view! { <p id="diff" class="muted">"No change from the saved policy."</p> }
+                    .into_any(),
+            );
         }
         let pairs = |pairs: &[orgpolicy_core::diff::PermissionPair]| {
             pairs
@@ -500,7 +515,9 @@ pub fn Playground(console: Console) -> impl IntoView {
         let escalations = diff
             .escalations
             .iter()
-            .map(|escalation| view! { <li class="escalation">"⚠ "{escalation.message.clone()}</li> })
+            .map(
+                |escalation| view! { <li class="escalation">"⚠ "{escalation.message.clone()}</li> },
+            )
             .collect_view();
         let impacts = diff
             .members

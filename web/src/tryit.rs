@@ -18,7 +18,9 @@ const HISTORY_LIMIT: usize = 20;
 
 /// The endpoint with this id.
 pub fn endpoint(id: &str) -> Option<Endpoint> {
-    catalog::catalog().into_iter().find(|endpoint| endpoint.id == id)
+    catalog::catalog()
+        .into_iter()
+        .find(|endpoint| endpoint.id == id)
 }
 
 fn group_name(group: Group) -> &'static str {
@@ -114,9 +116,9 @@ impl Language {
 
 /// The base URL direct snippets use, by upstream kind.
 fn direct_base(console: &Console) -> String {
-    let live = console.info.with(|info| {
-        matches!(info, crate::gateway::InfoState::Loaded(info) if info.upstream == "live")
-    });
+    let live = console.info.with(
+        |info| matches!(info, crate::gateway::InfoState::Loaded(info) if info.upstream == "live"),
+    );
     if live {
         "https://api.stytch.com".to_owned()
     } else {
@@ -158,9 +160,8 @@ pub fn TryIt(console: Console, selected: RwSignal<String>) -> impl IntoView {
     let direct = RwSignal::new(false);
     let copied = RwSignal::new(String::new());
 
-    let current = Memo::new(move |_| {
-        endpoint(&selected.get()).or_else(|| endpoint(DEFAULT_ENDPOINT))
-    });
+    let current =
+        Memo::new(move |_| endpoint(&selected.get()).or_else(|| endpoint(DEFAULT_ENDPOINT)));
     // A new endpoint starts with an empty body; path parameters carry over.
     let last_endpoint = StoredValue::new(String::new());
     Effect::new(move |_| {
@@ -263,8 +264,14 @@ pub fn TryIt(console: Console, selected: RwSignal<String>) -> impl IntoView {
         sending.set(true);
         spawn_local(async move {
             let text = request.body.as_ref().map(Value::to_string);
-            let outcome =
-                http::send(&base, &token, request.method, &request.path, text.as_deref()).await;
+            let outcome = http::send(
+                &base,
+                &token,
+                request.method,
+                &request.path,
+                text.as_deref(),
+            )
+            .await;
             let entry = HistoryEntry {
                 endpoint: endpoint.id.to_owned(),
                 params,
@@ -296,7 +303,10 @@ pub fn TryIt(console: Console, selected: RwSignal<String>) -> impl IntoView {
     let nav = {
         let mut groups: Vec<(Group, Vec<Endpoint>)> = Vec::new();
         for endpoint in catalog::catalog() {
-            match groups.iter_mut().find(|(group, _)| *group == endpoint.group) {
+            match groups
+                .iter_mut()
+                .find(|(group, _)| *group == endpoint.group)
+            {
                 Some((_, list)) => list.push(endpoint),
                 None => groups.push((endpoint.group, vec![endpoint])),
             }
@@ -418,7 +428,9 @@ pub fn TryIt(console: Console, selected: RwSignal<String>) -> impl IntoView {
                 .filter(|problem| {
                     let top = crate::fields::field_of(problem);
                     !endpoint.as_ref().is_some_and(|e| {
-                        e.body.iter().any(|field| Some(field.name) == top.as_deref())
+                        e.body
+                            .iter()
+                            .any(|field| Some(field.name) == top.as_deref())
                     })
                 })
                 .map(|problem| {

@@ -1,4 +1,5 @@
-//! Headless Chromium for browser tests: Debian's package, installed if absent.
+//! Headless Chromium for browser tests: Debian's package, installed if absent
+//! (with curl, which the console's end-to-end tests run snippets with).
 
 use crate::run;
 use anyhow::{Result, bail};
@@ -16,7 +17,8 @@ fn find(program: &str) -> Option<String> {
 /// The path of a working Chromium, installing Debian's chromium and
 /// chromium-driver first if there is none.
 pub fn chromium() -> Result<String> {
-    if let (Some(path), Some(_)) = (find("chromium"), find("chromedriver")) {
+    // curl runs the console's snippets in the end-to-end tests.
+    if let (Some(path), Some(_), Some(_)) = (find("chromium"), find("chromedriver"), find("curl")) {
         eprintln!("setup: chromium at {path}");
         return Ok(path);
     }
@@ -30,6 +32,7 @@ pub fn chromium() -> Result<String> {
             "--no-install-recommends",
             "chromium",
             "chromium-driver",
+            "curl",
         ],
     )?;
     match find("chromium") {

@@ -104,6 +104,8 @@ pub(crate) fn output(program: &str, args: &[&str]) -> Result<String> {
 }
 
 pub(crate) const WASM_TARGET: &str = "wasm32-unknown-unknown";
+/// The console crate (web/): wasm-only, built and tested for the browser.
+const CONSOLE_CRATE: &str = "orgpolicy-console";
 
 pub(crate) fn setup() -> Result<()> {
     let installed = output("rustup", &["target", "list", "--installed"])?;
@@ -293,6 +295,8 @@ fn test() -> Result<()> {
             &[
                 "clippy",
                 "--workspace",
+                "--exclude",
+                CONSOLE_CRATE,
                 "--all-targets",
                 "--",
                 "-D",
@@ -311,8 +315,28 @@ fn test() -> Result<()> {
                 "orgpolicy-core",
                 "-p",
                 "orgpolicy-wasm",
+                "-p",
+                CONSOLE_CRATE,
                 "--target",
                 WASM_TARGET,
+                "--",
+                "-D",
+                "warnings",
+            ],
+        ),
+    );
+    note(
+        &mut failed_steps,
+        "clippy (console tests, wasm32)",
+        run(
+            "cargo",
+            &[
+                "clippy",
+                "-p",
+                CONSOLE_CRATE,
+                "--target",
+                WASM_TARGET,
+                "--tests",
                 "--",
                 "-D",
                 "warnings",
@@ -336,12 +360,21 @@ fn test() -> Result<()> {
     // Test runners: their own counts go into the tally.
     let mut tally = Tally::default();
     let mut failed_runners: Vec<&str> = Vec::new();
-    if !run_tests(&mut tally, "cargo", &["test", "--workspace"])? {
+    // The console is wasm-only: its tests run in Chromium below.
+    if !run_tests(
+        &mut tally,
+        "cargo",
+        &["test", "--workspace", "--exclude", CONSOLE_CRATE],
+    )? {
         failed_runners.push("cargo test");
     }
     // The npm package, built, then the corpus and hostile input in Node and
     // in headless Chromium.
-    match wasm::build(&root).and_then(|_| browser::chromium()) {
+    let built = wasm::build(&root)
+        .and_then(|_| wasm::build_console(&root))
+        .and_then(|_| run("cargo", &["build", "-p", "orgpolicy-gateway"]))
+        .and_then(|()| browser::chromium());
+    match built {
         Ok(chromium) => {
             note(
                 &mut failed_steps,
@@ -354,6 +387,7 @@ fn test() -> Result<()> {
                 "tests/node/",
                 "tests/browser/",
                 "tests/package/",
+                "tests/e2e/",
             ];
             if !run_tests_env(
                 &mut tally,
@@ -400,8 +434,31 @@ fn test() -> Result<()> {
             )? {
                 failed_runners.push("wasm-bindgen-test (Chromium)");
             }
+            // The console's component tests: `run_in_browser`, Chromium only.
+            let args = [
+                "test",
+                "--target",
+                WASM_TARGET,
+                "-p",
+                CONSOLE_CRATE,
+                "--test",
+                "components",
+            ];
+            if !run_tests_insisting(
+                &mut tally,
+                "cargo",
+                &args,
+                &env,
+                "Running headless tests in Chrome",
+            )? {
+                failed_runners.push("console components (Chromium)");
+            }
         }
-        Err(error) => note(&mut failed_steps, "npm package build", Err(error)),
+        Err(error) => note(
+            &mut failed_steps,
+            "npm package, console or gateway build",
+            Err(error),
+        ),
     }
 
     tally.failed += failed_steps.len() as u64;

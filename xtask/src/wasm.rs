@@ -44,6 +44,7 @@ pub fn tools() -> Result<()> {
     }
     if Path::new("node_modules/.bin/wasm-opt").exists()
         && Path::new("node_modules/.bin/tsc").exists()
+        && Path::new("node_modules/axe-core/axe.min.js").exists()
     {
         eprintln!("setup: node_modules present");
     } else {

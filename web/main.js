@@ -6,7 +6,8 @@ import init from './orgpolicy-console.js';
 const started = performance.now();
 init({ module_or_path: new URL('./orgpolicy-console_bg.wasm', import.meta.url) })
   .then(() => {
-    performance.measure('orgpolicy:first-render', { start: started });
+    performance.mark('orgpolicy:ready');
+    performance.measure('orgpolicy:start', { start: started });
     document.documentElement.dataset.ready = 'true';
   })
   .catch((error) => {

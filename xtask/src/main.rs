@@ -37,6 +37,8 @@ enum Task {
     BenchNode,
     /// Organization gets through the gateway against straight to the sandbox.
     BenchGateway,
+    /// The console in headless Chromium: transfer, first render, keystroke to snippet.
+    BenchConsole,
     /// Build the npm package into target/npm/orgpolicy (web, bundler, nodejs).
     Wasm,
     /// Build the npm package and print its sizes; fails past the budget.
@@ -68,6 +70,7 @@ fn main() -> Result<()> {
             "cargo",
             &["bench", "-p", "orgpolicy-gateway", "--bench", "gateway"],
         ),
+        Task::BenchConsole => bench_console(&root),
         Task::Wasm => wasm::build(&root).map(|_| ()),
         Task::Size => wasm::size(&root),
         Task::Console => wasm::console_size(&root),
@@ -553,6 +556,23 @@ fn bench_node(root: &Path) -> Result<()> {
         ],
     )?;
     run("node", &["bench/node.mjs"])
+}
+
+fn bench_console(root: &Path) -> Result<()> {
+    wasm::build_console(root)?;
+    run("cargo", &["build", "--release", "-p", "orgpolicy-gateway"])?;
+    let chromium = browser::chromium()?;
+    let gateway = root.join("target/release/orgpolicy-gateway");
+    eprintln!("$ node bench/console.mjs");
+    let status = Command::new("node")
+        .arg("bench/console.mjs")
+        .env("CHROMIUM", chromium)
+        .env("ORGPOLICY_GATEWAY_BIN", gateway)
+        .status()?;
+    if !status.success() {
+        bail!("bench/console.mjs failed");
+    }
+    Ok(())
 }
 
 fn fuzz(target: &str, seconds: u64) -> Result<()> {

@@ -292,6 +292,12 @@ pub fn app(state: GatewayState) -> Router {
                 .allow_headers([
                     header::CONTENT_TYPE,
                     HeaderName::from_static(ACCESS_TOKEN_HEADER),
+                ])
+                // A console on another origin tells gateway refusals apart
+                // and shows request ids.
+                .expose_headers([
+                    HeaderName::from_static(GATEWAY_ERROR_HEADER),
+                    HeaderName::from_static("x-request-id"),
                 ]),
         );
     }

@@ -437,6 +437,27 @@ async fn cors_answers_only_configured_origins() {
             .get("access-control-allow-origin")
             .is_none()
     );
+    // A real request from the allowed origin may read the gateway's headers.
+    let get = router
+        .clone()
+        .oneshot(
+            Request::builder()
+                .uri("/v1/b2b/rbac/policy")
+                .header("origin", "https://console.example")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let exposed = get
+        .headers()
+        .get("access-control-expose-headers")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(exposed.contains("x-orgpolicy-gateway-error"), "{exposed}");
+    assert!(exposed.contains("x-request-id"), "{exposed}");
     // Without configured origins, no CORS headers at all.
     let (upstream, _) = sandbox().await;
     let plain = gateway(config(upstream))
@@ -444,4 +465,41 @@ async fn cors_answers_only_configured_origins() {
         .await
         .unwrap();
     assert!(plain.headers().get("access-control-allow-origin").is_none());
+}
+
+#[tokio::test]
+async fn the_console_is_served_compressed_and_revalidated_the_api_never_cached() {
+    let dir = std::env::temp_dir().join(format!("orgpolicy-static-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let module = "x".repeat(64 * 1024);
+    std::fs::write(dir.join("index.html"), "<!doctype html><title>console</title>").unwrap();
+    std::fs::write(dir.join("app_bg.wasm"), &module).unwrap();
+    let (upstream, _) = sandbox().await;
+    let mut with_console = config(upstream);
+    with_console.static_dir = Some(dir.clone());
+    let router = gateway(with_console);
+    let get = |uri: &'static str| {
+        Request::builder()
+            .uri(uri)
+            .header("accept-encoding", "gzip")
+            .body(Body::empty())
+            .unwrap()
+    };
+    let wasm = router.clone().oneshot(get("/app_bg.wasm")).await.unwrap();
+    assert_eq!(wasm.status(), StatusCode::OK);
+    assert_eq!(wasm.headers()["content-encoding"], "gzip");
+    assert_eq!(wasm.headers()["cache-control"], "no-cache");
+    assert!(wasm.headers().contains_key("last-modified"));
+    assert!(wasm.headers().contains_key("content-security-policy"));
+    let compressed = wasm.into_body().collect().await.unwrap().to_bytes();
+    assert!(compressed.len() < module.len() / 10, "{}", compressed.len());
+    // Unknown paths answer 404 with the console's page (routes live in the hash).
+    let page = router.clone().oneshot(get("/somewhere")).await.unwrap();
+    assert_eq!(page.status(), StatusCode::NOT_FOUND);
+    assert!(page.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    let api = router.clone().oneshot(get("/v1/b2b/rbac/policy")).await.unwrap();
+    assert_eq!(api.headers()["cache-control"], "no-store");
+    let refused = router.oneshot(get("/v1/b2b/nothing")).await.unwrap();
+    assert_eq!(refused.status(), StatusCode::NOT_FOUND);
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -257,6 +257,35 @@ test("gateway refusals and network failures are told apart", async () => {
   assert.match(await page.textContent("#response"), /not_in_catalog/);
 });
 
+let memberId;
+
+test("the keyboard alone opens an endpoint, fills a list and sends", async () => {
+  // Tab back to the members.create link and open it with Enter.
+  await page.locator('a.endpoint-link[href="#/try/members.get"]').focus();
+  await page.keyboard.press("Shift+Tab");
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => location.hash === "#/try/members.create");
+  // Path parameters carry over between endpoints: replace what is there.
+  await page.locator("#p-organization_id").focus();
+  await page.keyboard.press("Control+A");
+  await page.keyboard.type(organizationId);
+  await page.keyboard.press("Tab");
+  await page.keyboard.type("pat@example.com");
+  assert.equal(await page.evaluate(() => document.activeElement.id), "f-email_address");
+  // "Add" to roles, then type the role into the new row.
+  await page.locator('#request-form .field:has(#d-roles) button:has-text("Add")').focus();
+  await page.keyboard.press("Enter");
+  await page.locator('input[aria-label="roles 1"]').focus();
+  await page.keyboard.type("auditor");
+  assert.deepEqual(JSON.parse(await page.inputValue("#json-body")), { email_address: "pat@example.com", roles: ["auditor"] });
+  const count = await historyCount();
+  await page.keyboard.press("Control+Enter");
+  const { status, body } = await responseJson(count);
+  assert.match(status, /^200/);
+  memberId = body.member.member_id;
+  assert.ok(memberId);
+});
+
 test("the playground matrix agrees with the core, and a policy edit shows its diff before saving", async () => {
   await page.click('a[href="#/playground"]');
   await page.click("#load-project");
@@ -273,6 +302,13 @@ test("the playground matrix agrees with the core, and a policy edit shows its di
   const diffText = await page.textContent("#diff");
   assert.match(diffText, /auditor/);
   assert.match(diffText, /added/);
+  // The member holding `auditor` (undefined until now) gains its grants.
+  assert.ok(diffText.includes(`${memberId} gains billing:read`), diffText);
+  // The matrix follows the chosen member, then typed roles.
+  assert.equal(await page.inputValue("#member-select"), memberId);
+  const memberCell = page.locator('#matrix button[data-resource="billing"][data-action="read"]');
+  assert.equal(await memberCell.getAttribute("data-allowed"), "true");
+  await page.selectOption("#member-select", "");
   await page.fill("#typed-roles", "stytch_member, auditor, ghost_role");
   await page.click("#save-policy");
   await page.waitForFunction(() => /Saved the policy/.test(document.querySelector("#playground-status").textContent));

@@ -472,7 +472,11 @@ async fn the_console_is_served_compressed_and_revalidated_the_api_never_cached()
     let dir = std::env::temp_dir().join(format!("orgpolicy-static-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let module = "x".repeat(64 * 1024);
-    std::fs::write(dir.join("index.html"), "<!doctype html><title>console</title>").unwrap();
+    std::fs::write(
+        dir.join("index.html"),
+        "<!doctype html><title>console</title>",
+    )
+    .unwrap();
     std::fs::write(dir.join("app_bg.wasm"), &module).unwrap();
     let (upstream, _) = sandbox().await;
     let mut with_console = config(upstream);
@@ -496,8 +500,17 @@ async fn the_console_is_served_compressed_and_revalidated_the_api_never_cached()
     // Unknown paths answer 404 with the console's page (routes live in the hash).
     let page = router.clone().oneshot(get("/somewhere")).await.unwrap();
     assert_eq!(page.status(), StatusCode::NOT_FOUND);
-    assert!(page.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
-    let api = router.clone().oneshot(get("/v1/b2b/rbac/policy")).await.unwrap();
+    assert!(
+        page.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let api = router
+        .clone()
+        .oneshot(get("/v1/b2b/rbac/policy"))
+        .await
+        .unwrap();
     assert_eq!(api.headers()["cache-control"], "no-store");
     let refused = router.oneshot(get("/v1/b2b/nothing")).await.unwrap();
     assert_eq!(refused.status(), StatusCode::NOT_FOUND);

@@ -4,6 +4,7 @@
 //! link can open an endpoint; nothing in the address is ever read for the
 //! gateway.
 
+use crate::fields::BoundInput;
 use crate::gateway::{self, Info, InfoState};
 use crate::playground::Playground;
 use crate::tryit::{DEFAULT_ENDPOINT, TryIt};
@@ -185,27 +186,19 @@ fn GatewayPanel(console: Console) -> impl IntoView {
             <h2 id="gateway-title" class="visually-hidden">"Gateway"</h2>
             <form on:submit=save class="gateway-form">
                 <label for="gateway-url">"Gateway URL"</label>
-                <input
+                <BoundInput
                     id="gateway-url"
-                    type="url"
+                    value=draft
+                    kind="url"
                     autocomplete="url"
-                    spellcheck="false"
-                    aria-invalid=move || error.with(Option::is_some).to_string()
-                    aria-describedby="gateway-error"
-                    prop:value=move || draft.get()
-                    on:input=move |ev| draft.set(event_target_value(&ev))
+                    invalid=Signal::derive(move || error.with(Option::is_some))
+                    described_by="gateway-error"
                 />
                 <button type="submit" id="gateway-save">"Save"</button>
                 <details class="token">
                     <summary>"Access token"</summary>
                     <label for="gateway-token">"Gateway access token (kept in memory only)"</label>
-                    <input
-                        id="gateway-token"
-                        type="password"
-                        autocomplete="off"
-                        prop:value=move || console.token.get()
-                        on:input=move |ev| console.token.set(event_target_value(&ev))
-                    />
+                    <BoundInput id="gateway-token" value=console.token kind="password" />
                 </details>
             </form>
             <p id="gateway-error" class="field-error">{move || error.get()}</p>

@@ -252,45 +252,34 @@ pub fn FieldInput(field: Field, form: FormState, problems: Memo<RequestProblems>
         .default
         .map(|default| format!("API default: {}", default.trim_matches('"')));
     let control = match field.field_type.clone() {
-        FieldType::String => view! {
-            <input
-                id=input_id.clone()
-                type="text"
-                autocomplete="off"
-                spellcheck="false"
-                aria-invalid=invalid
-                aria-describedby=described.clone()
-                prop:value=move || text_of(form.field(name).as_ref())
-                on:input=move |ev| {
-                    let text = event_target_value(&ev);
-                    form.set_field(name, (!text.is_empty()).then_some(Value::String(text)));
-                }
-            />
+        FieldType::String | FieldType::Integer => {
+            let numeric = field.field_type == FieldType::Integer;
+            view! {
+                <input
+                    id=input_id.clone()
+                    type="text"
+                    inputmode=numeric.then_some("numeric")
+                    autocomplete="off"
+                    spellcheck="false"
+                    aria-invalid=invalid
+                    aria-describedby=described.clone()
+                    placeholder=default_note.clone()
+                    prop:value=move || text_of(form.field(name).as_ref())
+                    on:input=move |ev| {
+                        let text = event_target_value(&ev);
+                        let value = match text.trim().parse::<i64>() {
+                            _ if text.is_empty() => None,
+                            Ok(number) if numeric => Some(Value::from(number)),
+                            // Not a number: sent as a string, so the API's
+                            // error path can be tried.
+                            _ => Some(Value::String(text)),
+                        };
+                        form.set_field(name, value);
+                    }
+                />
+            }
+            .into_any()
         }
-        .into_any(),
-        FieldType::Integer => view! {
-            <input
-                id=input_id.clone()
-                type="text"
-                inputmode="numeric"
-                autocomplete="off"
-                aria-invalid=invalid
-                aria-describedby=described.clone()
-                placeholder=default_note.clone().unwrap_or_default()
-                prop:value=move || text_of(form.field(name).as_ref())
-                on:input=move |ev| {
-                    let text = event_target_value(&ev);
-                    let value = if text.is_empty() {
-                        None
-                    } else {
-                        // Not a number: sent as a string so the API's error path can be tried.
-                        Some(text.trim().parse::<i64>().map_or(Value::String(text), Value::from))
-                    };
-                    form.set_field(name, value);
-                }
-            />
-        }
-        .into_any(),
         FieldType::Boolean => {
             let current = move || text_of(form.field(name).as_ref());
             view! {
@@ -593,5 +582,53 @@ fn JsonFieldEditor(
             }
         ></textarea>
         {move || error.get().map(|message| view! { <p class="field-error">{message}</p> })}
+    }
+}
+
+/// A text input bound to a string signal (settings, ids, roles).
+#[component]
+pub fn BoundInput(
+    id: &'static str,
+    value: RwSignal<String>,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(default = "off")] autocomplete: &'static str,
+    #[prop(optional, into)] disabled: Signal<bool>,
+    #[prop(optional, into)] invalid: Signal<bool>,
+    #[prop(optional)] described_by: Option<&'static str>,
+) -> impl IntoView {
+    view! {
+        <input
+            id=id
+            type=kind
+            autocomplete=autocomplete
+            spellcheck="false"
+            disabled=move || disabled.get()
+            aria-invalid=move || invalid.get().to_string()
+            aria-describedby=described_by
+            prop:value=move || value.get()
+            on:input=move |ev| value.set(event_target_value(&ev))
+        />
+    }
+}
+
+/// A monospace text area bound to a string signal (JSON documents).
+#[component]
+pub fn BoundTextArea(
+    id: &'static str,
+    value: RwSignal<String>,
+    rows: u32,
+    described_by: &'static str,
+    #[prop(optional, into)] invalid: Signal<bool>,
+) -> impl IntoView {
+    view! {
+        <textarea
+            id=id
+            rows=rows.to_string()
+            spellcheck="false"
+            aria-describedby=described_by
+            aria-invalid=move || invalid.get().to_string()
+            prop:value=move || value.get()
+            on:input=move |ev| value.set(event_target_value(&ev))
+        ></textarea>
     }
 }

@@ -5,7 +5,7 @@
 //! and the save itself.
 
 use crate::app::Console;
-use crate::fields::pretty;
+use crate::fields::{BoundInput, BoundTextArea, pretty};
 use crate::http::fetch_json;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -560,27 +560,13 @@ pub fn Playground(console: Console) -> impl IntoView {
                     </button>
                 </div>
                 <label for="project-policy">"Project policy (JSON, as loaded or pasted)"</label>
-                <textarea
-                    id="project-policy"
-                    rows="8"
-                    spellcheck="false"
-                    aria-describedby="project-problems"
-                    prop:value=move || project_text.get()
-                    on:input=move |ev| project_text.set(event_target_value(&ev))
-                ></textarea>
+                <BoundTextArea id="project-policy" value=project_text rows=8 described_by="project-problems" />
                 <ul id="project-problems">
                     {move || project.with(|p| p.as_ref().err().cloned()).map(problem_list)}
                 </ul>
                 <div class="row">
                     <label for="organization-id">"Organization id"</label>
-                    <input
-                        id="organization-id"
-                        type="text"
-                        autocomplete="off"
-                        spellcheck="false"
-                        prop:value=move || organization_id.get()
-                        on:input=move |ev| organization_id.set(event_target_value(&ev))
-                    />
+                    <BoundInput id="organization-id" value=organization_id />
                     <button type="button" id="load-organization" disabled=move || busy.get() on:click=load_organization>
                         "Load organization"
                     </button>
@@ -607,14 +593,10 @@ pub fn Playground(console: Console) -> impl IntoView {
                     />
                 </select>
                 <label for="typed-roles">"Roles (comma-separated)"</label>
-                <input
+                <BoundInput
                     id="typed-roles"
-                    type="text"
-                    autocomplete="off"
-                    spellcheck="false"
-                    disabled=move || !member_choice.get().is_empty()
-                    prop:value=move || typed_roles.get()
-                    on:input=move |ev| typed_roles.set(event_target_value(&ev))
+                    value=typed_roles
+                    disabled=Signal::derive(move || !member_choice.get().is_empty())
                 />
             </section>
             <section class="matrix-section" aria-labelledby="matrix-title">
@@ -625,15 +607,13 @@ pub fn Playground(console: Console) -> impl IntoView {
             <section class="editor" aria-labelledby="editor-title">
                 <h2 id="editor-title">"Organization policy"</h2>
                 <label for="organization-policy">"Custom roles of the organization (JSON)"</label>
-                <textarea
+                <BoundTextArea
                     id="organization-policy"
-                    rows="12"
-                    spellcheck="false"
-                    aria-describedby="draft-problems"
-                    aria-invalid=move || draft.with(Result::is_err).to_string()
-                    prop:value=move || draft_text.get()
-                    on:input=move |ev| draft_text.set(event_target_value(&ev))
-                ></textarea>
+                    value=draft_text
+                    rows=12
+                    described_by="draft-problems"
+                    invalid=Signal::derive(move || draft.with(Result::is_err))
+                />
                 <ul id="draft-problems" aria-live="polite">
                     {move || {
                         draft.with(|draft| match draft {

@@ -427,18 +427,10 @@ fn test() -> Result<()> {
             if !run_tests_insisting(&mut tally, "cargo", &args, &env, "running 5 tests")? {
                 failed_runners.push("wasm-bindgen-test (Node)");
             }
+            // The same shims in Chromium, then the console's component
+            // tests (`run_in_browser`, Chromium only).
             env.push(("WASM_BINDGEN_USE_BROWSER", "1"));
-            if !run_tests_insisting(
-                &mut tally,
-                "cargo",
-                &args,
-                &env,
-                "Running headless tests in Chrome",
-            )? {
-                failed_runners.push("wasm-bindgen-test (Chromium)");
-            }
-            // The console's component tests: `run_in_browser`, Chromium only.
-            let args = [
+            let console_args = [
                 "test",
                 "--target",
                 WASM_TARGET,
@@ -447,14 +439,19 @@ fn test() -> Result<()> {
                 "--test",
                 "components",
             ];
-            if !run_tests_insisting(
-                &mut tally,
-                "cargo",
-                &args,
-                &env,
-                "Running headless tests in Chrome",
-            )? {
-                failed_runners.push("console components (Chromium)");
+            for (args, name) in [
+                (args, "wasm-bindgen-test (Chromium)"),
+                (console_args, "console components (Chromium)"),
+            ] {
+                if !run_tests_insisting(
+                    &mut tally,
+                    "cargo",
+                    &args,
+                    &env,
+                    "Running headless tests in Chrome",
+                )? {
+                    failed_runners.push(name);
+                }
             }
         }
         Err(error) => note(

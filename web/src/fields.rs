@@ -280,30 +280,12 @@ pub fn FieldInput(field: Field, form: FormState, problems: Memo<RequestProblems>
             }
             .into_any()
         }
-        FieldType::Boolean => {
-            let current = move || text_of(form.field(name).as_ref());
-            view! {
-                <select
-                    id=input_id.clone()
-                    aria-invalid=invalid
-                    aria-describedby=described.clone()
-                    on:change=move |ev| {
-                        let value = match event_target_value(&ev).as_str() {
-                            "true" => Some(Value::Bool(true)),
-                            "false" => Some(Value::Bool(false)),
-                            _ => None,
-                        };
-                        form.set_field(name, value);
-                    }
-                >
-                    <option value="" prop:selected=move || current().is_empty()>"(not set)"</option>
-                    <option value="true" prop:selected=move || current() == "true">"true"</option>
-                    <option value="false" prop:selected=move || current() == "false">"false"</option>
-                </select>
-            }
-            .into_any()
-        }
-        FieldType::Enum { values } => {
+        FieldType::Boolean | FieldType::Enum { .. } => {
+            let boolean = field.field_type == FieldType::Boolean;
+            let values: &'static [&'static str] = match field.field_type {
+                FieldType::Enum { values } => values,
+                _ => &["true", "false"],
+            };
             let current = move || text_of(form.field(name).as_ref());
             let unset = default_note
                 .clone()
@@ -315,7 +297,13 @@ pub fn FieldInput(field: Field, form: FormState, problems: Memo<RequestProblems>
                     aria-describedby=described.clone()
                     on:change=move |ev| {
                         let text = event_target_value(&ev);
-                        form.set_field(name, (!text.is_empty()).then_some(Value::String(text)));
+                        let value = match text.as_str() {
+                            "" => None,
+                            "true" if boolean => Some(Value::Bool(true)),
+                            "false" if boolean => Some(Value::Bool(false)),
+                            _ => Some(Value::String(text)),
+                        };
+                        form.set_field(name, value);
                     }
                 >
                     <option value="" prop:selected=move || current().is_empty()>{unset}</option>

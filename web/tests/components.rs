@@ -287,3 +287,44 @@ async fn send_with_problems_offers_send_anyway() {
     assert!(text("response-title").contains("Response"));
     assert!(document().get_element_by_id("response-status").is_none());
 }
+
+#[wasm_bindgen_test]
+async fn selects_write_booleans_and_enum_strings() {
+    let _app = mount();
+    settle().await;
+    let open = |id: &str| {
+        document()
+            .query_selector(&format!(r##"a[href="#/try/{id}"]"##))
+            .unwrap()
+            .unwrap()
+            .unchecked_into::<web_sys::HtmlElement>()
+            .click();
+    };
+    let body = || -> serde_json::Value {
+        serde_json::from_str(&by_id::<web_sys::HtmlTextAreaElement>("json-body").value()).unwrap()
+    };
+    open("members.create");
+    settle().await;
+    let change = |id: &str, value: &str| {
+        let select = by_id::<web_sys::HtmlSelectElement>(id);
+        select.set_value(value);
+        let init = web_sys::EventInit::new();
+        init.set_bubbles(true);
+        let event = web_sys::Event::new_with_event_init_dict("change", &init).unwrap();
+        select.dispatch_event(&event).unwrap();
+    };
+    change("f-is_breakglass", "true");
+    settle().await;
+    assert_eq!(body()["is_breakglass"], json!(true));
+    change("f-is_breakglass", "false");
+    settle().await;
+    assert_eq!(body()["is_breakglass"], json!(false));
+    change("f-is_breakglass", "");
+    settle().await;
+    assert!(body().get("is_breakglass").is_none());
+    open("organizations.create");
+    settle().await;
+    change("f-mfa_policy", "REQUIRED_FOR_ALL");
+    settle().await;
+    assert_eq!(body()["mfa_policy"], json!("REQUIRED_FOR_ALL"));
+}

@@ -125,11 +125,22 @@ pub fn classify(
 
 /// The hint for a request that got no HTTP answer.
 pub fn network_hint(gateway: &str, detail: &str) -> String {
-    format!(
-        "No answer from {gateway} ({detail}). Is the gateway running at that address? \
-         A gateway on another origin must list this page's origin with --allowed-origin, \
-         and this page's content security policy may block other origins."
-    )
+    let page = web_sys::window()
+        .and_then(|window| window.location().origin().ok())
+        .unwrap_or_default();
+    if !page.is_empty() && page != gateway.trim_end_matches('/') {
+        format!(
+            "No answer from {gateway} ({detail}). It is on another origin than this page \
+             ({page}): the page's content security policy may block it, and the gateway must \
+             list this origin with --allowed-origin. Open the console the gateway serves, \
+             or check that it is running."
+        )
+    } else {
+        format!(
+            "No answer from {gateway} ({detail}). Is the gateway running at that address? \
+             Start it with `cargo xtask serve`."
+        )
+    }
 }
 
 fn now_ms() -> f64 {

@@ -609,7 +609,7 @@ fn Snippets(
                     "Direct to the API"
                 </button>
             </div>
-            <pre class="snippet" tabindex="0" aria-label="Code snippet"><code id="snippet">{move || text.get()}</code></pre>
+            <pre class="snippet" tabindex="0" role="region" aria-label="Code snippet"><code id="snippet">{move || text.get()}</code></pre>
             <button
                 type="button"
                 id="copy-snippet"
@@ -687,7 +687,7 @@ fn ResponseView(response: RwSignal<Option<Outcome>>, sending: RwSignal<bool>) ->
                         <tbody>{headers}</tbody>
                     </table>
                 </details>
-                <pre class="response-body" tabindex="0" aria-label="Response body"><code id="response-body">{outcome.body.clone()}</code></pre>
+                <pre class="response-body" tabindex="0" role="region" aria-label="Response body"><code id="response-body">{outcome.body.clone()}</code></pre>
             </div>
         }
         .into_any()

@@ -50,22 +50,25 @@ fn text(id: &str) -> String {
         .unwrap_or_default()
 }
 
+/// Fires a bubbling event, as a user's edit would (Leptos delegates events
+/// to the document).
+fn fire(target: &web_sys::EventTarget, kind: &str) {
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let event = web_sys::Event::new_with_event_init_dict(kind, &init).unwrap();
+    target.dispatch_event(&event).unwrap();
+}
+
 fn type_into(id: &str, value: &str) {
     let input = by_id::<web_sys::HtmlInputElement>(id);
     input.set_value(value);
-    let init = web_sys::EventInit::new();
-    init.set_bubbles(true);
-    let event = web_sys::Event::new_with_event_init_dict("input", &init).unwrap();
-    input.dispatch_event(&event).unwrap();
+    fire(&input, "input");
 }
 
 fn type_into_textarea(id: &str, value: &str) {
     let area = by_id::<web_sys::HtmlTextAreaElement>(id);
     area.set_value(value);
-    let init = web_sys::EventInit::new();
-    init.set_bubbles(true);
-    let event = web_sys::Event::new_with_event_init_dict("input", &init).unwrap();
-    area.dispatch_event(&event).unwrap();
+    fire(&area, "input");
 }
 
 /// Mounts the whole console in a fresh container; unmounted when dropped.
@@ -308,10 +311,7 @@ async fn selects_write_booleans_and_enum_strings() {
     let change = |id: &str, value: &str| {
         let select = by_id::<web_sys::HtmlSelectElement>(id);
         select.set_value(value);
-        let init = web_sys::EventInit::new();
-        init.set_bubbles(true);
-        let event = web_sys::Event::new_with_event_init_dict("change", &init).unwrap();
-        select.dispatch_event(&event).unwrap();
+        fire(&select, "change");
     };
     change("f-is_breakglass", "true");
     settle().await;

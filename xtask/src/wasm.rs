@@ -56,19 +56,7 @@ pub fn tools() -> Result<()> {
 /// Builds the package; returns its directory.
 pub fn build(root: &Path) -> Result<PathBuf> {
     tools()?;
-    run(
-        "cargo",
-        &[
-            "build",
-            "-p",
-            "orgpolicy-wasm",
-            "--target",
-            crate::WASM_TARGET,
-            "--profile",
-            "wasm-release",
-        ],
-    )?;
-    let input = root.join("target/wasm32-unknown-unknown/wasm-release/orgpolicy_wasm.wasm");
+    let input = build_wasm(root, &["-p", "orgpolicy-wasm"], "orgpolicy_wasm")?;
     let package = root.join("target/npm/orgpolicy");
     if package.exists() {
         std::fs::remove_dir_all(&package)?;
@@ -98,6 +86,18 @@ pub fn build(root: &Path) -> Result<PathBuf> {
     Ok(package)
 }
 
+/// Builds a crate for wasm32 with the one wasm profile; returns the module.
+fn build_wasm(root: &Path, selection: &[&str], artifact: &str) -> Result<PathBuf> {
+    let mut args = vec!["build"];
+    args.extend_from_slice(selection);
+    args.extend(["--target", crate::WASM_TARGET, "--profile", "wasm-release"]);
+    run("cargo", &args)?;
+    Ok(root.join(format!(
+        "target/{}/wasm-release/{artifact}.wasm",
+        crate::WASM_TARGET
+    )))
+}
+
 /// Runs npm binaryen's wasm-opt in place (never a system wasm-opt: Debian's
 /// corrupts wasm-bindgen output).
 fn optimize(root: &Path, level: &str, wasm: &Path) -> Result<()> {
@@ -124,21 +124,11 @@ fn optimize(root: &Path, level: &str, wasm: &Path) -> Result<()> {
 /// wasm-bindgen's loader, `index.html`, `main.js` and `style.css`.
 pub fn build_console(root: &Path) -> Result<PathBuf> {
     tools()?;
-    run(
-        "cargo",
-        &[
-            "build",
-            "-p",
-            "orgpolicy-console",
-            "--bin",
-            "orgpolicy-console",
-            "--target",
-            crate::WASM_TARGET,
-            "--profile",
-            "wasm-release",
-        ],
+    let input = build_wasm(
+        root,
+        &["-p", "orgpolicy-console", "--bin", "orgpolicy-console"],
+        "orgpolicy-console",
     )?;
-    let input = root.join("target/wasm32-unknown-unknown/wasm-release/orgpolicy-console.wasm");
     let out = root.join("target/console");
     if out.exists() {
         std::fs::remove_dir_all(&out)?;

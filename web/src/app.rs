@@ -27,6 +27,18 @@ pub struct Console {
     pub project: RwSignal<Option<Policy>>,
 }
 
+/// What a request needs before a gateway is set.
+pub const NO_GATEWAY: &str = "Set the gateway URL first.";
+
+impl Console {
+    /// Where requests go now: the gateway's origin and the access token
+    /// (empty when none); `None` until a gateway is set.
+    pub fn target(&self) -> Option<(String, String)> {
+        let base = self.gateway.get_untracked()?;
+        Some((base, self.token.get_untracked()))
+    }
+}
+
 /// Which view the hash asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
@@ -53,12 +65,11 @@ fn current_hash() -> String {
 }
 
 fn load_info(console: Console) {
-    let Some(base) = console.gateway.get_untracked() else {
+    let Some((base, token)) = console.target() else {
         console.info.set(InfoState::Unknown);
         return;
     };
     console.info.set(InfoState::Loading);
-    let token = console.token.get_untracked();
     spawn_local(async move {
         let answer =
             crate::http::fetch_json(&base, &token, Method::Get, "/_gateway/info", None).await;

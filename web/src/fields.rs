@@ -350,10 +350,7 @@ pub fn FieldInput(field: Field, form: FormState, problems: Memo<RequestProblems>
                                         prop:checked=move || has(value)
                                         on:change=move |ev| {
                                             let on = event_target_checked(&ev);
-                                            let mut list: Vec<Value> = form
-                                                .body
-                                                .with_untracked(|b| b.get(name).and_then(Value::as_array).cloned())
-                                                .unwrap_or_default();
+                                            let mut list = list_of(&form, name);
                                             list.retain(|item| item.as_str() != Some(value));
                                             if on {
                                                 list.push(Value::String(value.to_owned()));

@@ -4,7 +4,7 @@
 //! for the organization policy with live validation, a diff before saving
 //! and the save itself.
 
-use crate::app::Console;
+use crate::app::{Console, NO_GATEWAY};
 use crate::fields::{BoundInput, BoundTextArea, pretty};
 use crate::http::fetch_json;
 use leptos::prelude::*;
@@ -78,14 +78,15 @@ pub fn check_draft(
     project: Option<&Policy>,
     text: &str,
 ) -> Result<(OrganizationPolicy, Vec<Problem>), Vec<Problem>> {
-    let document = orgpolicy_core::parse_organization_policy(text).map_err(|e| vec![e.problem])?;
     let Some(project) = project else {
-        return Ok((document.policy, Vec::new()));
+        return orgpolicy_core::parse_organization_policy(text)
+            .map(|document| (document.policy, Vec::new()))
+            .map_err(|error| vec![error.problem]);
     };
-    let report = orgpolicy_core::validate_organization_policy(project, &document.policy)
-        .rebased(&document.base);
+    let (policy, report) =
+        orgpolicy_core::check_organization_policy_text(project, text).map_err(|p| vec![p])?;
     if report.errors.is_empty() {
-        Ok((document.policy, report.warnings))
+        Ok((policy, report.warnings))
     } else {
         Err(report.errors.into_iter().chain(report.warnings).collect())
     }
@@ -273,11 +274,10 @@ pub fn Playground(console: Console) -> impl IntoView {
     });
 
     let load_project = move |_| {
-        let Some(base) = console.gateway.get_untracked() else {
-            status.set("Set the gateway URL first.".to_owned());
+        let Some((base, token)) = console.target() else {
+            status.set(NO_GATEWAY.to_owned());
             return;
         };
-        let token = console.token.get_untracked();
         busy.set(true);
         spawn_local(async move {
             match fetch_json(&base, &token, Method::Get, "/v1/b2b/rbac/policy", None).await {
@@ -291,20 +291,15 @@ pub fn Playground(console: Console) -> impl IntoView {
         });
     };
     let load_organization = move |_| {
-        let Some(base) = console.gateway.get_untracked() else {
-            status.set("Set the gateway URL first.".to_owned());
+        let Some((base, token)) = console.target() else {
+            status.set(NO_GATEWAY.to_owned());
             return;
         };
         let id = organization_id.get_untracked().trim().to_owned();
-        let valid = !id.is_empty()
-            && id
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b));
-        if !valid {
+        if !orgpolicy_core::catalog::is_parameter_value(&id) {
             status.set("Enter an organization id (letters, digits and -._~).".to_owned());
             return;
         }
-        let token = console.token.get_untracked();
         busy.set(true);
         spawn_local(async move {
             let path = format!("/v1/b2b/rbac/organizations/{id}");
@@ -319,14 +314,14 @@ pub fn Playground(console: Console) -> impl IntoView {
                 Some(&search),
             )
             .await;
-            match policy.map(|text| (orgpolicy_core::parse_organization_policy(&text), text)) {
-                Ok((Ok(document), _)) => {
+            match policy.map(|text| orgpolicy_core::parse_organization_policy(&text)) {
+                Ok(Ok(document)) => {
                     let value = serde_json::to_value(&document.policy).unwrap_or_default();
                     draft_text.set(pretty(&value));
                     saved.set(Some(document.policy));
                     status.set(format!("Loaded the policy of {id}."));
                 }
-                Ok((Err(error), _)) => status.set(format!(
+                Ok(Err(error)) => status.set(format!(
                     "The answer is not an organization policy: {}",
                     error.problem
                 )),
@@ -354,15 +349,14 @@ pub fn Playground(console: Console) -> impl IntoView {
         });
     };
     let save = move |_| {
-        let Some(base) = console.gateway.get_untracked() else {
-            status.set("Set the gateway URL first.".to_owned());
+        let Some((base, token)) = console.target() else {
+            status.set(NO_GATEWAY.to_owned());
             return;
         };
         let Some(policy) = draft.with_untracked(|d| d.as_ref().ok().map(|(p, _)| p.clone())) else {
             return;
         };
         let id = organization_id.get_untracked().trim().to_owned();
-        let token = console.token.get_untracked();
         let body = serde_json::json!({"org_policy": policy}).to_string();
         busy.set(true);
         spawn_local(async move {

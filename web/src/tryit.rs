@@ -39,25 +39,14 @@ pub fn request_for(
     params: &BTreeMap<String, String>,
     body: &Value,
 ) -> SnippetRequest {
-    let path = catalog::build_path(endpoint, params).unwrap_or_else(|| {
-        endpoint
-            .path
-            .split('/')
-            .map(|segment| {
-                match segment
-                    .strip_prefix('{')
-                    .and_then(|rest| rest.strip_suffix('}'))
-                {
-                    Some(name) => params
-                        .get(name)
-                        .map(|value| String::from(js_sys::encode_uri_component(value)))
-                        .unwrap_or_default(),
-                    None => segment.to_owned(),
-                }
+    let path = catalog::build_path(endpoint, params)
+        .or_else(|| {
+            catalog::fill_path(endpoint, |name| {
+                let value = params.get(name).map(String::as_str).unwrap_or_default();
+                Some(js_sys::encode_uri_component(value).into())
             })
-            .collect::<Vec<_>>()
-            .join("/")
-    });
+        })
+        .unwrap_or_default();
     SnippetRequest {
         method: endpoint.method,
         path,
@@ -244,7 +233,7 @@ pub fn TryIt(console: Console, selected: RwSignal<String>) -> impl IntoView {
         else {
             return;
         };
-        let Some(base) = console.gateway.get_untracked() else {
+        let Some((base, token)) = console.target() else {
             response.set(Some(Outcome {
                 status: 0,
                 status_text: String::new(),
@@ -254,11 +243,10 @@ pub fn TryIt(console: Console, selected: RwSignal<String>) -> impl IntoView {
                 headers: Vec::new(),
                 body: String::new(),
                 class: Class::Network,
-                hint: Some("Set the gateway URL first.".to_owned()),
+                hint: Some(crate::app::NO_GATEWAY.to_owned()),
             }));
             return;
         };
-        let token = console.token.get_untracked();
         let params = form.params.get_untracked();
         let body = form.body.get_untracked();
         sending.set(true);

@@ -448,7 +448,9 @@ pub struct Matched {
     pub params: BTreeMap<&'static str, String>,
 }
 
-fn is_parameter_value(segment: &str) -> bool {
+/// Whether `segment` may stand for a path parameter: one or more
+/// unreserved characters (letters, digits, `-._~`), never `.` or `..`.
+pub fn is_parameter_value(segment: &str) -> bool {
     !segment.is_empty()
         && segment != "."
         && segment != ".."
@@ -501,6 +503,20 @@ pub fn match_request(method: &str, path: &str) -> Option<Matched> {
 /// Fills a path template with parameters; `None` if one is missing or not a
 /// valid parameter value.
 pub fn build_path(endpoint: &Endpoint, params: &BTreeMap<String, String>) -> Option<String> {
+    fill_path(endpoint, |name| {
+        params
+            .get(name)
+            .filter(|value| is_parameter_value(value))
+            .cloned()
+    })
+}
+
+/// Fills a path template, asking `value` for each parameter by name; `None`
+/// if it has no value for one. The caller decides what a value may be.
+pub fn fill_path(
+    endpoint: &Endpoint,
+    mut value: impl FnMut(&str) -> Option<String>,
+) -> Option<String> {
     let mut path = String::new();
     for segment in endpoint.path.trim_start_matches('/').split('/') {
         path.push('/');
@@ -508,10 +524,7 @@ pub fn build_path(endpoint: &Endpoint, params: &BTreeMap<String, String>) -> Opt
             .strip_prefix('{')
             .and_then(|rest| rest.strip_suffix('}'))
         {
-            Some(name) => {
-                let value = params.get(name).filter(|value| is_parameter_value(value))?;
-                path.push_str(value);
-            }
+            Some(name) => path.push_str(&value(name)?),
             None => path.push_str(segment),
         }
     }
@@ -593,16 +606,16 @@ pub fn check_request(
             found
         }
         "rbac.organization_policy.set" => {
-            match crate::parse::parse_organization_policy(&body.to_string()) {
-                Err(error) => vec![error.problem],
-                Ok(document) => match project {
-                    Some(project) => {
-                        let report = crate::validate_organization_policy(project, &document.policy)
-                            .rebased(&document.base);
-                        report.errors.into_iter().chain(report.warnings).collect()
-                    }
-                    None => Vec::new(),
+            let text = body.to_string();
+            match project {
+                Some(project) => match crate::check_organization_policy_text(project, &text) {
+                    Err(problem) => vec![problem],
+                    Ok((_, report)) => report.errors.into_iter().chain(report.warnings).collect(),
                 },
+                None => crate::parse::parse_organization_policy(&text)
+                    .err()
+                    .map(|error| vec![error.problem])
+                    .unwrap_or_default(),
             }
         }
         _ => Vec::new(),

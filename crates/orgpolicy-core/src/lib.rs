@@ -64,4 +64,6 @@ pub use parse::{
     OrganizationPolicyDocument, ParseError, PolicyDocument, parse_organization_policy, parse_policy,
 };
 pub use problem::{Problem, ProblemCode, Severity};
-pub use validate::{ValidationReport, validate_organization_policy, validate_policy};
+pub use validate::{
+    ValidationReport, check_organization_policy_text, validate_organization_policy, validate_policy,
+};

@@ -225,6 +225,19 @@ pub fn validate_policy(policy: &Policy) -> ValidationReport {
     report
 }
 
+/// Reads an organization policy document (bare `{roles}` or the API's
+/// `{org_policy}`) and validates it against the project policy. The report's
+/// pointers point into the document; a document that does not read gives its
+/// one problem.
+pub fn check_organization_policy_text(
+    project: &Policy,
+    text: &str,
+) -> Result<(OrganizationPolicy, ValidationReport), Problem> {
+    let document = crate::parse::parse_organization_policy(text).map_err(|error| error.problem)?;
+    let report = validate_organization_policy(project, &document.policy).rebased(&document.base);
+    Ok((document.policy, report))
+}
+
 /// Validates one organization's custom roles against the project policy,
 /// reporting problems in the order the API checks them: duplicate role ids,
 /// role ids the project already defines, unknown resources, empty action

@@ -7,7 +7,7 @@ use crate::organizations::{find_organization, read_body};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use orgpolicy_core::{parse_organization_policy, validate_organization_policy};
+use orgpolicy_core::check_organization_policy_text;
 use serde_json::{Value, json};
 
 pub async fn policy(State(state): State<AppState>) -> Json<Value> {
@@ -35,15 +35,13 @@ pub async fn set_organization_policy(
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
     let text = read_body(&body)?.to_string();
-    let document =
-        parse_organization_policy(&text).map_err(|error| ApiError::invalid(vec![error.problem]))?;
-    let report =
-        validate_organization_policy(&state.policy, &document.policy).rebased(&document.base);
+    let (organization_policy, report) = check_organization_policy_text(&state.policy, &text)
+        .map_err(|problem| ApiError::invalid(vec![problem]))?;
     if !report.is_valid() {
         return Err(ApiError::invalid(report.errors));
     }
     let organization_id = organization_id(&state, &id).await?;
-    let policy = serde_json::to_value(&document.policy)
+    let policy = serde_json::to_value(&organization_policy)
         .map_err(|error| ApiError::Internal(error.to_string()))?;
     let stored = policy.clone();
     state

@@ -8,7 +8,7 @@ import { performance } from "node:perf_hooks";
 import { JsChecker } from "./checker.mjs";
 import { packageDir, root } from "../tests/node/corpus.mjs";
 
-const api = createRequire(import.meta.url)(join(packageDir, "node", "orgpolicy_wasm.js"));
+const api = createRequire(import.meta.url)(join(packageDir, "node", "orgpolicy.js"));
 const dir = join(root, "target", "workload");
 const policyText = readFileSync(join(dir, "policy.json"), "utf8");
 const organizationsText = JSON.stringify(Object.fromEntries(JSON.parse(readFileSync(join(dir, "organizations.json"), "utf8"))));

@@ -21,10 +21,14 @@ page.on("console", (message) => {
 });
 await page.goto(origin + "/");
 const { userAgent, results } = await page.evaluate(async (corpus) => {
-  const api = await import("/pkg/web/orgpolicy_wasm.js");
-  await api.default({ module_or_path: "/pkg/web/orgpolicy_wasm_bg.wasm" });
+  const runtime = await import("/pkg/web/orgpolicy.js");
+  await runtime.default({ module_or_path: "/pkg/web/orgpolicy_bg.wasm" });
+  const tools = await import("/pkg/web/orgpolicy_tools.js");
+  await tools.default({ module_or_path: "/pkg/web/orgpolicy_tools_bg.wasm" });
   const { runScenarios } = await import("/js/scenarios.mjs");
-  return { userAgent: navigator.userAgent, results: runScenarios(api, corpus) };
+  const { default: _runtimeInit, ...runtimeExports } = runtime;
+  const { default: _toolsInit, ...toolsExports } = tools;
+  return { userAgent: navigator.userAgent, results: runScenarios({ ...runtimeExports, ...toolsExports }, corpus) };
 }, corpus);
 
 test("the whole corpus ran in Chromium", () => {

@@ -14,7 +14,7 @@ import { artifactsDir, startGateway } from "./harness.mjs";
 
 const run = promisify(execFile);
 const require = createRequire(import.meta.url);
-const { Engine } = require(join(packageDir, "node", "orgpolicy_wasm.js"));
+const { Engine } = require(join(packageDir, "node", "orgpolicy.js"));
 const axeSource = await readFile(require.resolve("axe-core/axe.min.js"), "utf8");
 
 // A project policy with a resource of our own next to Stytch's defaults.

@@ -1,6 +1,7 @@
 // Runs the scenario corpus (tests/scenarios/*.json) through the npm
 // package's JS API. Environment-neutral: Node and the browser both call
-// runScenarios(api, scenarios) with the package's exports.
+// runScenarios(api, scenarios) with the exports of both of the package's
+// modules (`orgpolicy` and `orgpolicy/tools`) in one object.
 //
 // For `check` cases every evaluation path the package has (isAuthorized,
 // authorize, explain, the resolved-handle fast path, checkMany) must agree.
@@ -85,12 +86,19 @@ function runCase(api, engine, scenario, c) {
     case "validate_organization_policy":
       return success(api.validateOrganizationPolicy(scenario.policy ?? {}, c.input));
     case "parse_policy": {
+      // Both modules read documents; they must read them alike.
       const answer = api.Engine.load(c.text);
+      const validated = api.validatePolicy(c.text);
+      const read = answer.type === "success" ? null : answer.errors[0];
+      const readByTools = validated.type === "success" ? null : validated.errors[0];
+      if (JSON.stringify(read) !== JSON.stringify(readByTools)) {
+        throw new Error(`the modules read differently: ${JSON.stringify(read)} vs ${JSON.stringify(readByTools)}`);
+      }
       if (answer.type === "success") {
         answer.engine.free();
         return { ok: true };
       }
-      return { ok: false, error: answer.errors[0] };
+      return { ok: false, error: read };
     }
     case "effective_roles":
       return success(api.effectiveRoles(c.member, c.implicit ?? []));

@@ -3,11 +3,9 @@
 // inside wasm would poison it for every later call).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createRequire } from "node:module";
-import { join } from "node:path";
-import { packageDir } from "./corpus.mjs";
+import { loadPackage } from "./corpus.mjs";
 
-const api = createRequire(import.meta.url)(join(packageDir, "node", "orgpolicy_wasm.js"));
+const api = loadPackage();
 
 const policy = {
   resources: [{ resource_id: "docs", actions: ["read", "write"] }],

@@ -1,12 +1,10 @@
 // The scenario corpus through the npm package in Node (the `nodejs` build).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createRequire } from "node:module";
-import { join } from "node:path";
 import { runScenarios } from "../js/scenarios.mjs";
-import { countCases, loadCorpus, packageDir } from "./corpus.mjs";
+import { countCases, loadCorpus, loadPackage } from "./corpus.mjs";
 
-const api = createRequire(import.meta.url)(join(packageDir, "node", "orgpolicy_wasm.js"));
+const api = loadPackage();
 const corpus = loadCorpus();
 const results = runScenarios(api, corpus);
 

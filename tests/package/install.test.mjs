@@ -28,33 +28,40 @@ const USE = `
   const result = [
     engine.isAuthorized(subject, { organization_id: "org-1", resource_id: "documents", action: "read" }),
     engine.authorize(subject, { organization_id: "org-2", resource_id: "documents", action: "read" }).errorType,
+    validatePolicy({ roles: [{ role_id: "" }] }).errors[0].code,
   ];
 `;
+const EXPECTED = '[true,"tenancy_mismatch","empty_rbac_role_id"]';
 
-test("the tarball ships the three builds and nothing else", () => {
+test("the tarball ships both modules in the three builds and nothing else", () => {
   const listing = execFileSync("tar", ["-tzf", tarball], { encoding: "utf8" }).split("\n").filter(Boolean).sort();
   for (const dir of ["web", "bundler", "node"]) {
-    assert.ok(listing.includes(`package/${dir}/orgpolicy_wasm_bg.wasm`), `${dir} build in ${listing}`);
-    assert.ok(listing.includes(`package/${dir}/orgpolicy_wasm.d.ts`), `${dir} types`);
+    for (const module of ["orgpolicy", "orgpolicy_tools"]) {
+      assert.ok(listing.includes(`package/${dir}/${module}_bg.wasm`), `${dir}/${module} in ${listing}`);
+      assert.ok(listing.includes(`package/${dir}/${module}.d.ts`), `${dir}/${module} types`);
+    }
+    assert.ok(listing.some((path) => path.startsWith(`package/${dir}/snippets/`) && path.endsWith("/js/orgpolicy.js")), `${dir} snippet`);
   }
   assert.ok(listing.every((path) => /^package\/(web|bundler|node)\/|^package\/(package\.json|README\.md)$/.test(path)), listing.join("\n"));
 });
 
 test("ESM import in Node", () => {
-  writeFileSync(join(project, "esm.mjs"), `import { Engine } from "orgpolicy";\n${USE}\nconsole.log(JSON.stringify(result));`);
-  assert.equal(execFileSync("node", ["esm.mjs"], { cwd: project, encoding: "utf8" }).trim(), '[true,"tenancy_mismatch"]');
+  writeFileSync(join(project, "esm.mjs"), `import { Engine } from "orgpolicy";\nimport { validatePolicy } from "orgpolicy/tools";\n${USE}\nconsole.log(JSON.stringify(result));`);
+  assert.equal(execFileSync("node", ["esm.mjs"], { cwd: project, encoding: "utf8" }).trim(), EXPECTED);
 });
 
 test("CommonJS require in Node", () => {
-  writeFileSync(join(project, "cjs.cjs"), `const { Engine } = require("orgpolicy");\n${USE}\nconsole.log(JSON.stringify(result));`);
-  assert.equal(execFileSync("node", ["cjs.cjs"], { cwd: project, encoding: "utf8" }).trim(), '[true,"tenancy_mismatch"]');
+  writeFileSync(join(project, "cjs.cjs"), `const { Engine } = require("orgpolicy");\nconst { validatePolicy } = require("orgpolicy/tools");\n${USE}\nconsole.log(JSON.stringify(result));`);
+  assert.equal(execFileSync("node", ["cjs.cjs"], { cwd: project, encoding: "utf8" }).trim(), EXPECTED);
 });
 
 test("the web build from a page in Chromium", async () => {
   const installed = join(project, "node_modules", "orgpolicy");
   const page = `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>consumer</title></head><body><script type="module">
-    import init, { Engine } from "/orgpolicy/web/orgpolicy_wasm.js";
+    import init, { Engine } from "/orgpolicy/web/orgpolicy.js";
+    import initTools, { validatePolicy } from "/orgpolicy/web/orgpolicy_tools.js";
     await init();
+    await initTools();
     ${USE}
     document.body.dataset.result = JSON.stringify(result);
   </script></body></html>`;
@@ -78,7 +85,7 @@ test("the web build from a page in Chromium", async () => {
     tab.on("pageerror", (error) => errors.push(String(error)));
     await tab.goto(`http://127.0.0.1:${server.address().port}/`);
     await tab.waitForFunction(() => document.body.dataset.result !== undefined, null, { timeout: 30_000 });
-    assert.equal(await tab.evaluate(() => document.body.dataset.result), '[true,"tenancy_mismatch"]');
+    assert.equal(await tab.evaluate(() => document.body.dataset.result), EXPECTED);
     assert.deepEqual(errors, []);
   } finally {
     await browser.close();

@@ -3,10 +3,6 @@
 import {
   Engine,
   Session,
-  diffOrganizationPolicies,
-  effectiveRoles,
-  m2mAuthorize,
-  validatePolicy,
   type AuthorizationCheck,
   type Decision,
   type Explanation,
@@ -14,6 +10,7 @@ import {
   type ProjectPolicy,
   type Subject,
 } from "orgpolicy";
+import { diffOrganizationPolicies, effectiveRoles, m2mAuthorize, validatePolicy } from "orgpolicy/tools";
 
 const policy: ProjectPolicy = {
   resources: [{ resource_id: "documents", actions: ["read", "write"] }],

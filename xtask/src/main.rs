@@ -320,6 +320,9 @@ fn test() -> Result<()> {
                 "orgpolicy-wasm",
                 "-p",
                 CONSOLE_CRATE,
+                // Both of the package's modules.
+                "--features",
+                "orgpolicy-wasm/tools",
                 "--target",
                 WASM_TARGET,
                 "--",
@@ -421,6 +424,8 @@ fn test() -> Result<()> {
                 WASM_TARGET,
                 "-p",
                 "orgpolicy-wasm",
+                "--features",
+                "tools",
                 "--test",
                 "shims",
             ];
@@ -440,13 +445,13 @@ fn test() -> Result<()> {
                 "components",
             ];
             for (args, name) in [
-                (args, "wasm-bindgen-test (Chromium)"),
-                (console_args, "console components (Chromium)"),
+                (&args[..], "wasm-bindgen-test (Chromium)"),
+                (&console_args[..], "console components (Chromium)"),
             ] {
                 if !run_tests_insisting(
                     &mut tally,
                     "cargo",
-                    &args,
+                    args,
                     &env,
                     "Running headless tests in Chrome",
                 )? {

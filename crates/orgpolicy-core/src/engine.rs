@@ -597,6 +597,19 @@ impl Engine {
         }
     }
 
+    /// [`Engine::check`] in the subject's own organization, for callers that
+    /// have already found the check's organization to be the subject's.
+    #[inline]
+    pub fn is_allowed_in_own_organization(
+        &self,
+        subject: SubjectHandle,
+        permission: PermissionHandle,
+    ) -> bool {
+        self.set_arena.organization(subject.0).is_some()
+            && (self.set_arena.contains(subject.0, permission.action_bit)
+                || self.set_arena.contains(subject.0, permission.wildcard_bit))
+    }
+
     /// [`Engine::check`] as a boolean.
     #[inline]
     pub fn is_allowed(

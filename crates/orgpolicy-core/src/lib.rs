@@ -8,6 +8,8 @@
 //! # Pieces
 //! - [`model`]: the API's documents, field names verbatim.
 //! - [`parse`]: reading them, with errors that carry a JSON pointer.
+//! - [`flat`]: reading them from a flattened value (the npm package's
+//!   input), answering exactly as [`parse`] does.
 //! - [`validate`]: every problem at once, with Stytch's error codes.
 //! - [`Engine`]: the compiled evaluator. Checks through resolved integer
 //!   handles or string ids; a deny is a value ([`DenyCode`]), never an error.
@@ -35,6 +37,7 @@ pub mod decision;
 pub mod diff;
 pub mod engine;
 pub mod explain;
+pub mod flat;
 pub mod m2m;
 pub mod members;
 pub mod model;

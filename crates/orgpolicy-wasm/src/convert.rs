@@ -2,68 +2,90 @@
 //! writing as plain objects, and the tagged answers
 //! `{type: "success", ...} | {type: "failure", errors}`.
 //!
-//! Values cross as JSON text: a JS object is turned into text by the
-//! engine's own `JSON.stringify` and read by `serde_json` here; answers are
-//! written by `serde_json` and turned into objects by `JSON.parse`. One
-//! deserializer instead of two (one for text, one walking JS objects field
-//! by field) halves the code serde generates for every document type, errors
-//! point into the document exactly as natively, and a large policy crosses as
-//! one string copy rather than a boundary call per field.
+//! Reading: `js/orgpolicy.js` flattens a JS value (or JSON text) in JS, in
+//! one walk, into one string and one `Uint32Array`; `orgpolicy_core::flat`
+//! reads that with the same codes, pointers and messages as the native
+//! parser. No serde deserializer is linked into the module, which is most of
+//! what keeps it small, and a 4 MB policy crosses as two copies rather than a
+//! boundary call per field.
+//!
+//! Writing: serde-wasm-bindgen builds the answer objects directly.
+#![cfg_attr(
+    not(all(feature = "runtime", feature = "tools")),
+    allow(dead_code, reason = "each module uses its part; the combined build lints all of it")
+)]
 
-use orgpolicy_core::parse::parse_json;
+use orgpolicy_core::flat::{Flat, FromFlat};
 use orgpolicy_core::{
-    OrganizationPolicyDocument, PolicyDocument, Problem, ProblemCode, parse_organization_policy,
-    parse_policy,
+    OrganizationPolicy, OrganizationPolicyDocument, PolicyDocument, Problem, ProblemCode,
 };
 use serde::Serialize;
-use serde::de::DeserializeOwned;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::prelude::*;
 
 pub type Errors = Vec<Problem>;
 
-/// The JSON text of an argument: itself if a string, else `JSON.stringify`.
-fn text_of(value: &JsValue) -> Result<String, Errors> {
-    if let Some(text) = value.as_string() {
-        return Ok(text);
+#[wasm_bindgen(module = "/js/orgpolicy.js")]
+extern "C" {
+    /// `{words, text}` or `{code, message}`; never throws.
+    pub type Flattened;
+    #[wasm_bindgen(catch, js_name = flatten)]
+    fn flatten_js(value: &JsValue) -> Result<Flattened, JsValue>;
+    #[wasm_bindgen(method, getter)]
+    fn words(this: &Flattened) -> Option<Vec<u32>>;
+    #[wasm_bindgen(method, getter)]
+    fn text(this: &Flattened) -> Option<String>;
+    #[wasm_bindgen(method, getter)]
+    fn code(this: &Flattened) -> Option<String>;
+    #[wasm_bindgen(method, getter)]
+    fn message(this: &Flattened) -> Option<String>;
+}
+
+/// A value flattened by `js/orgpolicy.js`, owned on the Rust side.
+struct Owned {
+    words: Vec<u32>,
+    text: String,
+}
+
+impl Owned {
+    fn flat(&self) -> Flat<'_> {
+        Flat::new(&self.words, &self.text)
     }
-    if value.is_undefined() {
-        return Err(vec![Problem::error(
-            ProblemCode::InvalidType,
-            "",
-            "expected an object or JSON text, got `undefined`",
-        )]);
-    }
-    match js_sys::JSON::stringify(value) {
-        Ok(text) => text.as_string().ok_or_else(|| {
-            vec![Problem::error(
-                ProblemCode::InvalidType,
-                "",
-                "expected an object or JSON text, got a value JSON cannot hold",
-            )]
-        }),
-        Err(error) => {
-            let message = js_sys::Error::from(error)
-                .message()
-                .as_string()
-                .unwrap_or_default();
-            // One line, as every message here: V8 explains cycles over several.
-            let reason = message.lines().next().unwrap_or_default();
-            Err(vec![Problem::error(
-                ProblemCode::InvalidFormat,
-                "",
-                format!("the value cannot be read as JSON: {reason}"),
-            )])
+}
+
+fn flatten(value: &JsValue) -> Result<Owned, Errors> {
+    let flattened = flatten_js(value).map_err(|_| {
+        one(
+            ProblemCode::InvalidFormat,
+            "the value cannot be read as JSON".to_owned(),
+        )
+    })?;
+    match (flattened.words(), flattened.text()) {
+        (Some(words), Some(text)) => Ok(Owned { words, text }),
+        _ => {
+            let code = match flattened.code().as_deref() {
+                Some("invalid_json") => ProblemCode::InvalidJson,
+                Some("invalid_type") => ProblemCode::InvalidType,
+                _ => ProblemCode::InvalidFormat,
+            };
+            Err(one(code, flattened.message().unwrap_or_default()))
         }
     }
 }
 
+fn one(code: ProblemCode, message: String) -> Errors {
+    vec![Problem::error(code, "", message)]
+}
+
 /// Reads a value: JSON text, or a JS value of the right shape.
-pub fn read<T: DeserializeOwned>(value: JsValue) -> Result<T, Errors> {
-    parse_json(&text_of(&value)?).map_err(|error| vec![error.problem])
+pub fn read<T: FromFlat>(value: &JsValue) -> Result<T, Errors> {
+    flatten(value)?
+        .flat()
+        .read()
+        .map_err(|error| vec![error.problem])
 }
 
 /// Reads an optional value: `undefined` and `null` are `None`.
-pub fn read_optional<T: DeserializeOwned>(value: JsValue) -> Result<Option<T>, Errors> {
+pub fn read_optional<T: FromFlat>(value: &JsValue) -> Result<Option<T>, Errors> {
     if value.is_undefined() || value.is_null() {
         Ok(None)
     } else {
@@ -71,22 +93,36 @@ pub fn read_optional<T: DeserializeOwned>(value: JsValue) -> Result<Option<T>, E
     }
 }
 
-pub fn read_policy(value: JsValue) -> Result<PolicyDocument, Errors> {
-    parse_policy(&text_of(&value)?).map_err(|error| vec![error.problem])
+pub fn read_policy(value: &JsValue) -> Result<PolicyDocument, Errors> {
+    flatten(value)?
+        .flat()
+        .policy()
+        .map_err(|error| vec![error.problem])
 }
 
-pub fn read_organization_policy(value: JsValue) -> Result<OrganizationPolicyDocument, Errors> {
-    parse_organization_policy(&text_of(&value)?).map_err(|error| vec![error.problem])
+pub fn read_organization_policy(value: &JsValue) -> Result<OrganizationPolicyDocument, Errors> {
+    flatten(value)?
+        .flat()
+        .organization_policy()
+        .map_err(|error| vec![error.problem])
+}
+
+pub fn read_organization_policies(
+    value: &JsValue,
+) -> Result<Vec<(String, OrganizationPolicy)>, Errors> {
+    flatten(value)?
+        .flat()
+        .organization_policies()
+        .map_err(|error| vec![error.problem])
 }
 
 /// Reads a string argument.
 pub fn read_string(value: &JsValue, name: &str) -> Result<String, Errors> {
     value.as_string().ok_or_else(|| {
-        vec![Problem::error(
+        one(
             ProblemCode::InvalidType,
-            "",
             format!("`{name}` must be a string"),
-        )]
+        )
     })
 }
 
@@ -101,27 +137,26 @@ pub fn read_optional_string(value: &JsValue, name: &str) -> Result<Option<String
 
 /// Writes a value as a plain object (`None` as `null`).
 pub fn write<T: Serialize + ?Sized>(value: &T) -> JsValue {
-    serde_json::to_string(value)
-        .ok()
-        .and_then(|text| js_sys::JSON::parse(&text).ok())
-        .unwrap_or_else(|| internal_failure("an answer could not be written"))
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .unwrap_or_else(|_| internal_failure("an answer could not be written"))
+}
+
+fn set(object: &JsValue, key: &str, value: &JsValue) -> bool {
+    js_sys::Reflect::set(object, &key.into(), value).unwrap_or(false)
 }
 
 /// A failure answer built without serde, for when writing itself failed.
 fn internal_failure(message: &str) -> JsValue {
-    let error = js_sys::Object::new();
-    let errors = js_sys::Array::of1(&error);
-    let object = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&error, &"code".into(), &"invalid_format".into());
-    let _ = js_sys::Reflect::set(
-        &error,
-        &"message".into(),
-        &format!("internal error: {message}").into(),
-    );
-    let _ = js_sys::Reflect::set(&error, &"path".into(), &"".into());
-    let _ = js_sys::Reflect::set(&object, &"type".into(), &"failure".into());
-    let _ = js_sys::Reflect::set(&object, &"errors".into(), &errors);
-    object.into()
+    let error: JsValue = js_sys::Object::new().into();
+    set(&error, "code", &"invalid_format".into());
+    set(&error, "message", &format!("internal error: {message}").into());
+    set(&error, "path", &"".into());
+    set(&error, "severity", &"error".into());
+    let object: JsValue = js_sys::Object::new().into();
+    set(&object, "type", &"failure".into());
+    set(&object, "errors", &js_sys::Array::of1(&error));
+    object
 }
 
 #[derive(Serialize)]
@@ -136,6 +171,13 @@ pub fn success<T: Serialize>(value: &T) -> JsValue {
     write(&Tagged::Success(value))
 }
 
+/// `{type: "success"}`.
+pub fn success_empty() -> JsValue {
+    let object: JsValue = js_sys::Object::new().into();
+    set(&object, "type", &"success".into());
+    object
+}
+
 /// `{type: "failure", errors}`.
 pub fn failure(errors: Errors) -> JsValue {
     let tagged: Tagged<'_, ()> = Tagged::Failure { errors: &errors };
@@ -145,12 +187,11 @@ pub fn failure(errors: Errors) -> JsValue {
 /// `{type: "success", [key]: value}` for a value serde cannot make (a class
 /// instance).
 pub fn success_with(key: &str, value: JsValue) -> JsValue {
-    let object = js_sys::Object::new();
-    let set = js_sys::Reflect::set(&object, &"type".into(), &"success".into())
-        .and_then(|_| js_sys::Reflect::set(&object, &key.into(), &value));
-    match set {
-        Ok(_) => object.into(),
-        Err(_) => internal_failure("could not build the answer"),
+    let object = success_empty();
+    if set(&object, key, &value) {
+        object
+    } else {
+        internal_failure("could not build the answer")
     }
 }
 
@@ -160,9 +201,8 @@ pub fn answer(result: Result<JsValue, Errors>) -> JsValue {
 }
 
 pub fn busy() -> Errors {
-    vec![Problem::error(
+    one(
         ProblemCode::InvalidFormat,
-        "",
-        "the engine is in use by another call (a callback re-entered it)",
-    )]
+        "the engine is in use by another call (a callback re-entered it)".to_owned(),
+    )
 }

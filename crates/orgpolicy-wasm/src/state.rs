@@ -90,6 +90,18 @@ impl EngineState {
             .is_allowed(SubjectHandle(subject), organization, permission)
     }
 
+    /// A check in the subject's own organization (the caller has found the
+    /// check's organization to be the subject's). Unknown integers deny.
+    #[inline]
+    pub fn check_own_organization(&self, subject: u32, permission: u32) -> bool {
+        self.permissions
+            .get(permission as usize)
+            .is_some_and(|&permission| {
+                self.engine
+                    .is_allowed_in_own_organization(SubjectHandle(subject), permission)
+            })
+    }
+
     /// Checks `(subject, organization, permission)` triples; writes 1 or 0 per
     /// triple. A trailing partial triple is ignored.
     pub fn check_many(&self, triples: &[u32], out: &mut Vec<u8>) {
@@ -133,6 +145,10 @@ mod tests {
         assert!(!state.check(reader, NO_ORGANIZATION, read), "tenancy");
         assert!(!state.check(reader, org, 999), "unknown permission integer");
         assert!(!state.check(999, org, read), "unknown subject integer");
+        assert!(state.check_own_organization(reader, read));
+        assert!(!state.check_own_organization(reader, write));
+        assert!(!state.check_own_organization(999, read), "unknown subject integer");
+        assert!(!state.check_own_organization(reader, 999), "unknown permission integer");
         let mut out = Vec::new();
         state.check_many(
             &[

@@ -28,7 +28,7 @@ fn json(text: &str) -> JsValue {
 }
 
 fn engine() -> Engine {
-    Engine::from_policy_text(POLICY).unwrap()
+    Engine::from_policy(orgpolicy_core::parse_policy(POLICY).unwrap().policy)
 }
 
 #[wasm_bindgen_test]
@@ -96,9 +96,7 @@ fn sessions_say_when_the_policy_is_not_loaded() {
     let session_answer =
         Session::create(json(r#"{"organization_id": "org-1", "roles": ["reader"]}"#));
     assert_eq!(kind(&session_answer), "success");
-    let mut session =
-        Session::from_member_session_text(r#"{"organization_id": "org-1", "roles": ["reader"]}"#)
-            .unwrap();
+    let mut session = Session::for_member("org-1".to_owned(), vec!["reader".to_owned()]);
     assert_eq!(session.state(), "policy_not_loaded");
     assert!(!session.is_authorized_sync("docs".into(), "read".into()));
     assert_eq!(

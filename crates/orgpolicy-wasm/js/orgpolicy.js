@@ -1,0 +1,231 @@
+// The JS half of the npm package, imported by the wasm module (wasm-bindgen
+// copies it into every build):
+//
+// - `flatten` turns any JS value (or JSON text) into the flat form the core
+//   reads (`orgpolicy_core::flat`): one walk, one string, one Uint32Array.
+//   It follows JSON.stringify's rules (toJSON, boxed primitives, skipped
+//   undefined/function/symbol members, non-finite numbers as null), so an
+//   object reads exactly as its JSON text would.
+// - `lookup` / `remember`: the string API's cache of resolved handles, so a
+//   repeated `isAuthorized` costs a few Map lookups and one integer check.
+//
+// Nothing here throws into the wasm module: every failure is a value.
+
+const NULL = 0;
+const FALSE = 1;
+const TRUE = 2;
+const NUMBER = 3;
+const STRING = 4;
+const ARRAY = 5;
+const OBJECT = 6;
+
+/** Deeper than this is refused (it also stops cycles). */
+const MAX_DEPTH = 1000;
+
+class Refused extends Error {}
+
+class Flattener {
+  constructor() {
+    this.words = new Uint32Array(1024);
+    this.length = 0;
+    this.strings = [];
+  }
+
+  push(word) {
+    if (this.length === this.words.length) {
+      const grown = new Uint32Array(this.words.length * 2);
+      grown.set(this.words);
+      this.words = grown;
+    }
+    this.words[this.length++] = word;
+  }
+
+  string(text) {
+    // NULs inside a string are rare; count them only when there is one.
+    this.push(text.indexOf("\u0000") === -1 ? 0 : text.split("\u0000").length - 1);
+    this.strings.push(text);
+  }
+
+  /** JSON.stringify's SerializeJSONProperty: the value to write, or undefined to skip. */
+  static prepare(value, key) {
+    if (value !== null && (typeof value === "object" || typeof value === "bigint")) {
+      const toJSON = value.toJSON;
+      if (typeof toJSON === "function") value = toJSON.call(value, key);
+    }
+    if (value !== null && typeof value === "object") {
+      if (value instanceof Number) return Number(value);
+      if (value instanceof String) return String(value);
+      if (value instanceof Boolean) return value.valueOf();
+    }
+    if (value === undefined || typeof value === "function" || typeof value === "symbol") return undefined;
+    return value;
+  }
+
+  value(value, depth) {
+    switch (typeof value) {
+      case "string":
+        this.push(STRING);
+        this.string(value);
+        return;
+      case "number":
+        if (Number.isFinite(value)) {
+          this.push(NUMBER);
+          this.string(String(value));
+        } else {
+          this.push(NULL);
+        }
+        return;
+      case "boolean":
+        this.push(value ? TRUE : FALSE);
+        return;
+      case "bigint":
+        throw new Refused("a BigInt cannot be read as JSON");
+    }
+    if (value === null) {
+      this.push(NULL);
+      return;
+    }
+    if (depth >= MAX_DEPTH) throw new Refused(`nesting deeper than ${MAX_DEPTH} levels (or a cycle)`);
+    if (Array.isArray(value)) {
+      const length = value.length;
+      this.push(ARRAY);
+      this.push(length);
+      for (let index = 0; index < length; index++) {
+        const item = Flattener.prepare(value[index], String(index));
+        this.value(item === undefined ? null : item, depth + 1);
+      }
+      return;
+    }
+    this.push(OBJECT);
+    const count = this.length;
+    this.push(0);
+    let entries = 0;
+    for (const key of Object.keys(value)) {
+      const item = Flattener.prepare(value[key], key);
+      if (item === undefined) continue;
+      this.string(key);
+      this.value(item, depth + 1);
+      entries++;
+    }
+    this.words[count] = entries;
+  }
+}
+
+/**
+ * `{words, text}` for a value, or `{code, message}` if it cannot be read
+ * as JSON. A string is JSON text.
+ */
+export function flatten(input) {
+  try {
+    let value = input;
+    if (typeof input === "string") {
+      try {
+        value = JSON.parse(input);
+      } catch (error) {
+        return { code: "invalid_json", message: `the text is not JSON: ${error.message}` };
+      }
+    }
+    value = Flattener.prepare(value, "");
+    if (value === undefined) {
+      return {
+        code: "invalid_type",
+        message: `expected an object or JSON text, got ${input === undefined ? "`undefined`" : "a value JSON cannot hold"}`,
+      };
+    }
+    const flat = new Flattener();
+    flat.value(value, 0);
+    const text = flat.strings.length === 0 ? "" : flat.strings.join("\u0000") + "\u0000";
+    return { words: flat.words.subarray(0, flat.length), text };
+  } catch (error) {
+    // Refusals, throwing getters and toJSON methods, stack exhaustion.
+    const message = error instanceof Error ? error.message : String(error);
+    return { code: "invalid_format", message: `the value cannot be read as JSON: ${message.split("\n")[0]}` };
+  }
+}
+
+// The string API's cache. Subjects: a trie of Maps from the organization
+// (null for a consumer subject) through each role to a handle stored under
+// END. Permissions: resource -> action -> handle. Handles never go stale:
+// the engine keeps them right across organization policy changes.
+
+const END = Symbol("subject");
+/** `lookup`'s answers besides a packed pair of handles. */
+const TENANCY = -1;
+const MISS = -2;
+const UNUSUAL = -3;
+
+export function newCache() {
+  return { subjects: new Map(), permissions: new Map() };
+}
+
+function organizationOf(value) {
+  if (value === undefined || value === null) return null;
+  return typeof value === "string" ? value : undefined;
+}
+
+/**
+ * For `isAuthorized(subject, check)`: `subject * 2^32 + permission` from the
+ * cache, TENANCY when the organizations differ, MISS for plain input not yet
+ * cached, UNUSUAL for anything else (read it the slow way).
+ */
+export function lookup(cache, subject, check) {
+  try {
+    if (typeof subject !== "object" || subject === null || typeof check !== "object" || check === null) return UNUSUAL;
+    const subjectOrganization = organizationOf(subject.organization_id);
+    const checkOrganization = organizationOf(check.organization_id);
+    const roles = subject.roles;
+    const resource = check.resource_id;
+    const action = check.action;
+    if (subjectOrganization === undefined || checkOrganization === undefined) return UNUSUAL;
+    if (!(roles === undefined || Array.isArray(roles)) || typeof resource !== "string" || typeof action !== "string") {
+      return UNUSUAL;
+    }
+    let node = cache.subjects.get(subjectOrganization);
+    let known = node !== undefined;
+    const count = roles === undefined ? 0 : roles.length;
+    for (let index = 0; index < count; index++) {
+      const role = roles[index];
+      if (typeof role !== "string") return UNUSUAL;
+      if (known) {
+        node = node.get(role);
+        known = node !== undefined;
+      }
+    }
+    if (subjectOrganization !== checkOrganization) return TENANCY;
+    const subjectHandle = known ? node.get(END) : undefined;
+    const permission = cache.permissions.get(resource)?.get(action);
+    if (subjectHandle === undefined || permission === undefined) return MISS;
+    return subjectHandle * 4294967296 + permission;
+  } catch {
+    return UNUSUAL;
+  }
+}
+
+/** Caches the handles of a subject and a check `lookup` called a MISS. */
+export function remember(cache, subject, check, subjectHandle, permission) {
+  try {
+    const organization = organizationOf(subject.organization_id);
+    let node = cache.subjects.get(organization);
+    if (node === undefined) {
+      node = new Map();
+      cache.subjects.set(organization, node);
+    }
+    for (const role of subject.roles ?? []) {
+      let next = node.get(role);
+      if (next === undefined) {
+        next = new Map();
+        node.set(role, next);
+      }
+      node = next;
+    }
+    node.set(END, subjectHandle);
+    let actions = cache.permissions.get(check.resource_id);
+    if (actions === undefined) {
+      actions = new Map();
+      cache.permissions.set(check.resource_id, actions);
+    }
+    actions.set(check.action, permission);
+  } catch {
+    // A getter that throws the second time: the answer stands, uncached.
+  }
+}

@@ -1,0 +1,673 @@
+//! `Engine` and `Session`: the runtime module, the package's main entry.
+
+use crate::convert::{
+    Errors, answer, busy, read, read_optional, read_optional_string, read_organization_policies,
+    read_organization_policy, read_policy, read_string, success, success_empty, success_with,
+    write,
+};
+use crate::state::{EngineState, NO_ORGANIZATION};
+use orgpolicy_core::flat::{FromFlat, Reader, required};
+use orgpolicy_core::{
+    AuthorizationCheck, DenyCode, OrganizationPolicy, Role, ScopeSubject, Subject, explain,
+};
+use serde::Serialize;
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+
+type Shared = Rc<RefCell<EngineState>>;
+
+#[wasm_bindgen(module = "/js/orgpolicy.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = newCache)]
+    fn new_cache() -> JsValue;
+    /// Never throws; see `js/orgpolicy.js`.
+    fn lookup(cache: &JsValue, subject: &JsValue, check: &JsValue) -> f64;
+    fn remember(
+        cache: &JsValue,
+        subject: &JsValue,
+        check: &JsValue,
+        subject_handle: u32,
+        permission: u32,
+    );
+}
+
+/// `lookup`'s answers besides a packed pair of handles.
+const TENANCY: f64 = -1.0;
+const MISS: f64 = -2.0;
+/// Distinct subjects and permissions the string API caches per engine
+/// (each one also interns its strings in the engine): enough for any real
+/// page, a bound for a caller feeding it random strings.
+const CACHE_LIMIT: u32 = 1 << 16;
+/// Subject handles the packing leaves room for (`subject * 2^32 +
+/// permission` must stay exact in an f64).
+const PACKABLE_SUBJECTS: u32 = 1 << 21;
+
+/// Compiled project policy and organization policies.
+#[wasm_bindgen]
+pub struct Engine {
+    state: Shared,
+    /// The string API's cache of resolved handles (a JS object).
+    cache: JsValue,
+    cached: Cell<u32>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Permissions<'a> {
+    permissions: &'a BTreeMap<String, BTreeMap<String, bool>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Handle {
+    handle: u32,
+}
+
+fn scope_decision(result: Result<(), DenyCode>, organization_id: Option<&str>) -> JsValue {
+    #[derive(Serialize)]
+    #[serde(
+        tag = "type",
+        rename_all = "snake_case",
+        rename_all_fields = "camelCase"
+    )]
+    enum ScopeDecision {
+        Allow,
+        Deny {
+            error_type: DenyCode,
+            message: &'static str,
+        },
+    }
+    write(&match result {
+        Ok(()) => ScopeDecision::Allow,
+        Err(code) => ScopeDecision::Deny {
+            error_type: code,
+            message: orgpolicy_core::Engine::deny_message(code, organization_id),
+        },
+    })
+}
+
+impl Engine {
+    /// An engine for a project policy (for Rust callers: tests, embedders).
+    pub fn from_policy(policy: orgpolicy_core::Policy) -> Engine {
+        Engine::new(EngineState::new(policy))
+    }
+
+    fn new(state: EngineState) -> Engine {
+        Engine {
+            state: Rc::new(RefCell::new(state)),
+            cache: new_cache(),
+            cached: Cell::new(0),
+        }
+    }
+
+    fn with<T>(&self, f: impl FnOnce(&EngineState) -> T) -> Result<T, Errors> {
+        self.state
+            .try_borrow()
+            .map(|state| f(&state))
+            .map_err(|_| busy())
+    }
+
+    fn with_mut<T>(&self, f: impl FnOnce(&mut EngineState) -> T) -> Result<T, Errors> {
+        self.state
+            .try_borrow_mut()
+            .map(|mut state| f(&mut state))
+            .map_err(|_| busy())
+    }
+}
+
+#[wasm_bindgen]
+impl Engine {
+    /// Compiles a project policy (an object or JSON text, bare or in the
+    /// API's `{status_code, request_id, policy}` wrapper).
+    /// Answers `{type: "success", engine}` or `{type: "failure", errors}`.
+    #[wasm_bindgen(unchecked_return_type = "Answer<{ engine: Engine }>")]
+    pub fn load(
+        #[wasm_bindgen(unchecked_param_type = "ProjectPolicyInput")] policy: JsValue,
+    ) -> JsValue {
+        answer(read_policy(&policy).map(|document| {
+            success_with("engine", Engine::new(EngineState::new(document.policy)).into())
+        }))
+    }
+
+    /// Sets or replaces an organization's custom roles (`{roles}` or the
+    /// API's `{org_policy}` wrapper), taken as the SDKs take them; validate
+    /// first with `validateOrganizationPolicy` where that matters.
+    #[wasm_bindgen(js_name = setOrganizationPolicy)]
+    #[wasm_bindgen(unchecked_return_type = "Answer<{}>")]
+    pub fn set_organization_policy(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] organization_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "OrganizationPolicyInput")] policy: JsValue,
+    ) -> JsValue {
+        answer((|| {
+            let organization_id = read_string(&organization_id, "organizationId")?;
+            let document = read_organization_policy(&policy)?;
+            self.with_mut(|state| {
+                state.set_organization_policy(&organization_id, document.policy)
+            })?;
+            Ok(success_empty())
+        })())
+    }
+
+    /// Sets many organizations' custom roles at once, from
+    /// `{organizationId: {roles}}` (an object or JSON text): one crossing and
+    /// one parse for all of them. Answers `{type: "success", count}`.
+    #[wasm_bindgen(js_name = setOrganizationPolicies, unchecked_return_type = "Answer<{ count: number }>")]
+    pub fn set_organization_policies(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Record<string, OrganizationPolicy> | string")]
+        policies: JsValue,
+    ) -> JsValue {
+        #[derive(Serialize)]
+        struct Count {
+            count: usize,
+        }
+        answer((|| {
+            let policies = read_organization_policies(&policies)?;
+            let count = policies.len();
+            self.with_mut(|state| {
+                for (organization_id, policy) in policies {
+                    state.set_organization_policy(&organization_id, policy);
+                }
+            })?;
+            Ok(success(&Count { count }))
+        })())
+    }
+
+    /// Removes an organization's custom roles; true if it had any.
+    #[wasm_bindgen(js_name = removeOrganizationPolicy)]
+    pub fn remove_organization_policy(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] organization_id: JsValue,
+    ) -> bool {
+        let Some(organization_id) = organization_id.as_string() else {
+            return false;
+        };
+        self.with_mut(|state| state.remove_organization_policy(&organization_id))
+            .unwrap_or(false)
+    }
+
+    /// Bumped whenever an organization policy changes.
+    #[wasm_bindgen(getter)]
+    pub fn generation(&self) -> u32 {
+        self.with(EngineState::generation).unwrap_or(0)
+    }
+
+    /// The SDKs' `isAuthorized`: true iff `authorize` answers `allow`.
+    /// Unreadable input is `false`; `authorize` says why.
+    ///
+    /// A subject and check seen before cost a few JS Map lookups and one
+    /// integer check; the first time, they are read and resolved once.
+    #[wasm_bindgen(js_name = isAuthorized)]
+    pub fn is_authorized(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Subject")] subject: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "AuthorizationCheck")] check: JsValue,
+    ) -> bool {
+        let packed = lookup(&self.cache, &subject, &check);
+        if packed >= 0.0 {
+            // Exact: both halves are integers below 2^32 and 2^21.
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            let packed = packed as u64;
+            let (subject, permission) = ((packed >> 32) as u32, packed as u32);
+            return self
+                .with(|state| state.check_own_organization(subject, permission))
+                .unwrap_or(false);
+        }
+        if packed == TENANCY {
+            return false;
+        }
+        let (Ok(subject_value), Ok(check_value)) =
+            (read::<Subject>(&subject), read::<AuthorizationCheck>(&check))
+        else {
+            return false;
+        };
+        if packed == MISS && self.cached.get() < CACHE_LIMIT {
+            let handles = self.with_mut(|state| {
+                (
+                    state.resolve_subject(
+                        subject_value.organization_id.as_deref(),
+                        &subject_value.roles,
+                    ),
+                    state.resolve_permission(&check_value.resource_id, &check_value.action),
+                )
+            });
+            if let Ok((subject_handle, permission)) = handles
+                && subject_handle < PACKABLE_SUBJECTS
+            {
+                remember(&self.cache, &subject, &check, subject_handle, permission);
+                self.cached.set(self.cached.get() + 1);
+            }
+        }
+        self.with(|state| state.engine().is_authorized(&subject_value, &check_value))
+            .unwrap_or(false)
+    }
+
+    /// `{type: "allow", grants} | {type: "deny", errorType, message, reason}`,
+    /// or `{type: "failure", errors}` for unreadable input.
+    #[wasm_bindgen(unchecked_return_type = "Decision | Failure")]
+    pub fn authorize(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Subject")] subject: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "AuthorizationCheck")] check: JsValue,
+    ) -> JsValue {
+        answer((|| {
+            let subject: Subject = read(&subject)?;
+            let check: AuthorizationCheck = read(&check)?;
+            let explanation = self.explanation(&subject, &check)?;
+            Ok(write(&explanation.decision))
+        })())
+    }
+
+    /// `{type: "success", decision, candidateRoles, unknownRoles,
+    /// resourceDeclared, actionDeclared, summary}`.
+    #[wasm_bindgen(unchecked_return_type = "Answer<Explanation>")]
+    pub fn explain(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Subject")] subject: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "AuthorizationCheck")] check: JsValue,
+    ) -> JsValue {
+        answer((|| {
+            let subject: Subject = read(&subject)?;
+            let check: AuthorizationCheck = read(&check)?;
+            Ok(success(&self.explanation(&subject, &check)?))
+        })())
+    }
+
+    /// `{type: "success", permissions: {resourceId: {action: boolean}}}`.
+    #[wasm_bindgen(js_name = allPermissions)]
+    #[wasm_bindgen(unchecked_return_type = "Answer<{ permissions: PermissionMap }>")]
+    pub fn all_permissions(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Subject")] subject: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "string | null")] organization_id: Option<
+            JsValue,
+        >,
+    ) -> JsValue {
+        answer((|| {
+            let subject: Subject = read(&subject)?;
+            let organization_id = read_optional_string(
+                &organization_id.unwrap_or(JsValue::UNDEFINED),
+                "organizationId",
+            )?;
+            let permissions = self.with(|state| {
+                state
+                    .engine()
+                    .all_permissions(&subject, organization_id.as_deref())
+            })?;
+            Ok(success(&Permissions {
+                permissions: &permissions,
+            }))
+        })())
+    }
+
+    /// A scope check (connected apps, M2M tokens): `subject` is
+    /// `{organization_id?, scopes?: string[], scope?: string}`.
+    /// `{type: "allow"} | {type: "deny", errorType, message} | failure`.
+    #[wasm_bindgen(js_name = authorizeScopes)]
+    #[wasm_bindgen(unchecked_return_type = "ScopeDecision | Failure")]
+    pub fn authorize_scopes(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ScopeSubject")] subject: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "AuthorizationCheck")] check: JsValue,
+    ) -> JsValue {
+        answer((|| {
+            let subject: ScopeSubject = read(&subject)?;
+            let check: AuthorizationCheck = read(&check)?;
+            let result = self.with(|state| {
+                state.engine().authorize_scopes(
+                    subject.organization_id.as_deref(),
+                    subject.token_scopes(),
+                    &check,
+                )
+            })?;
+            Ok(scope_decision(result, check.organization_id.as_deref()))
+        })())
+    }
+
+    /// Resolves a subject `{organization_id?, roles}` to an integer handle
+    /// for `check`: `{type: "success", handle} | failure`.
+    #[wasm_bindgen(js_name = resolveSubject)]
+    #[wasm_bindgen(unchecked_return_type = "Answer<{ handle: number }>")]
+    pub fn resolve_subject(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Subject")] subject: JsValue,
+    ) -> JsValue {
+        answer((|| {
+            let subject: Subject = read(&subject)?;
+            let handle = self.with_mut(|state| {
+                state.resolve_subject(subject.organization_id.as_deref(), &subject.roles)
+            })?;
+            Ok(success(&Handle { handle }))
+        })())
+    }
+
+    /// Resolves an organization id to an integer for `check` (-1 if the
+    /// argument is not a string; `check` reads -1 as "no organization").
+    #[wasm_bindgen(js_name = resolveOrganization)]
+    pub fn resolve_organization(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] organization_id: JsValue,
+    ) -> u32 {
+        let Some(organization_id) = organization_id.as_string() else {
+            return NO_ORGANIZATION;
+        };
+        self.with_mut(|state| state.resolve_organization(&organization_id))
+            .unwrap_or(NO_ORGANIZATION)
+    }
+
+    /// Resolves a resource and action to an integer for `check` (-1 if either
+    /// argument is not a string; `check` denies -1).
+    #[wasm_bindgen(js_name = resolvePermission)]
+    pub fn resolve_permission(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] resource_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] action: JsValue,
+    ) -> u32 {
+        let (Some(resource_id), Some(action)) = (resource_id.as_string(), action.as_string())
+        else {
+            return u32::MAX;
+        };
+        self.with_mut(|state| state.resolve_permission(&resource_id, &action))
+            .unwrap_or(u32::MAX)
+    }
+
+    /// The hot path: three integers from `resolve*` (organization -1 for a
+    /// consumer check). Unknown integers deny.
+    pub fn check(&self, subject: u32, organization: u32, permission: u32) -> bool {
+        self.with(|state| state.check(subject, organization, permission))
+            .unwrap_or(false)
+    }
+
+    /// Checks `[subject, organization, permission, ...]` triples at once;
+    /// one byte (1 allowed, 0 denied) per triple.
+    #[wasm_bindgen(js_name = checkMany)]
+    pub fn check_many(&self, triples: &[u32]) -> Vec<u8> {
+        let mut out = Vec::with_capacity(triples.len() / 3);
+        let _ = self.with(|state| state.check_many(triples, &mut out));
+        out
+    }
+
+    /// A session bound to this engine (see `Session`).
+    #[wasm_bindgen(unchecked_return_type = "Answer<{ session: Session }>")]
+    pub fn session(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "MemberSession")] member_session: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "FrontendOrganization | null")] organization: Option<JsValue>,
+    ) -> JsValue {
+        answer((|| {
+            let mut session = Session::from_member_session(member_session)?;
+            session.bind(
+                self.state.clone(),
+                organization.unwrap_or(JsValue::UNDEFINED),
+            )?;
+            Ok(success_with("session", session.into()))
+        })())
+    }
+}
+
+impl Engine {
+    fn explanation(
+        &self,
+        subject: &Subject,
+        check: &AuthorizationCheck,
+    ) -> Result<orgpolicy_core::Explanation, Errors> {
+        self.with(|state| {
+            let engine = state.engine();
+            let organization = check
+                .organization_id
+                .as_deref()
+                .and_then(|id| engine.organization_policy(id));
+            explain(engine.policy(), organization, subject, check)
+        })
+    }
+}
+
+/// A member session: `{organization_id, roles}` as Stytch's frontend SDK
+/// holds it (roles taken verbatim).
+#[derive(Debug, Clone)]
+struct MemberSession {
+    organization_id: String,
+    roles: Vec<String>,
+}
+
+impl FromFlat for MemberSession {
+    fn read(reader: &mut Reader<'_>) -> Result<Self, orgpolicy_core::flat::Failure> {
+        let mut organization_id = None;
+        let mut roles = Vec::new();
+        reader.object("an object", &mut |reader, key| {
+            match key {
+                "organization_id" => organization_id = Some(reader.string()?),
+                "roles" => roles = FromFlat::read(reader)?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        })?;
+        Ok(Self {
+            organization_id: required(organization_id, "organization_id")?,
+            roles,
+        })
+    }
+}
+
+/// An organization as a frontend holds it; its `custom_roles`, when given,
+/// become the organization's policy.
+#[derive(Debug, Clone)]
+struct FrontendOrganization {
+    organization_id: String,
+    custom_roles: Option<Vec<Role>>,
+}
+
+impl FromFlat for FrontendOrganization {
+    fn read(reader: &mut Reader<'_>) -> Result<Self, orgpolicy_core::flat::Failure> {
+        let mut organization_id = None;
+        let mut custom_roles = None;
+        reader.object("an object", &mut |reader, key| {
+            match key {
+                "organization_id" => organization_id = Some(reader.string()?),
+                "custom_roles" => custom_roles = FromFlat::read(reader)?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        })?;
+        Ok(Self {
+            organization_id: required(organization_id, "organization_id")?,
+            custom_roles,
+        })
+    }
+}
+
+/// Mirrors the frontend SDK: checks for one member session, with an explicit
+/// `"policy_not_loaded"` state instead of a silent `false`.
+#[wasm_bindgen]
+pub struct Session {
+    engine: Option<Shared>,
+    member: MemberSession,
+}
+
+#[derive(Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+enum NotLoaded {
+    PolicyNotLoaded { message: &'static str },
+}
+
+const NOT_LOADED: NotLoaded = NotLoaded::PolicyNotLoaded {
+    message: "the RBAC policy is not loaded yet: attach an engine to this session",
+};
+
+impl Session {
+    /// A session with no policy yet (for Rust callers).
+    pub fn for_member(organization_id: String, roles: Vec<String>) -> Session {
+        Session {
+            engine: None,
+            member: MemberSession {
+                organization_id,
+                roles,
+            },
+        }
+    }
+
+    fn from_member_session(member_session: JsValue) -> Result<Session, Errors> {
+        Ok(Session {
+            engine: None,
+            member: read(&member_session)?,
+        })
+    }
+
+    fn bind(&mut self, engine: Shared, organization: JsValue) -> Result<(), Errors> {
+        if let Some(organization) = read_optional::<FrontendOrganization>(&organization)? {
+            if organization.organization_id != self.member.organization_id {
+                return Err(vec![orgpolicy_core::Problem::error(
+                    orgpolicy_core::ProblemCode::InvalidFormat,
+                    "/organization_id",
+                    format!(
+                        "organization `{}` is not the session's organization `{}`",
+                        organization.organization_id, self.member.organization_id
+                    ),
+                )]);
+            }
+            if let Some(roles) = organization.custom_roles {
+                engine
+                    .try_borrow_mut()
+                    .map_err(|_| busy())?
+                    .set_organization_policy(
+                        &organization.organization_id,
+                        OrganizationPolicy { roles },
+                    );
+            }
+        }
+        self.engine = Some(engine);
+        Ok(())
+    }
+
+    fn subject(&self) -> Subject {
+        Subject {
+            organization_id: Some(self.member.organization_id.clone()),
+            roles: self.member.roles.clone(),
+        }
+    }
+}
+
+#[wasm_bindgen]
+impl Session {
+    /// A session with no policy yet: `{type: "success", session} | failure`.
+    #[wasm_bindgen(unchecked_return_type = "Answer<{ session: Session }>")]
+    pub fn create(
+        #[wasm_bindgen(unchecked_param_type = "MemberSession")] member_session: JsValue,
+    ) -> JsValue {
+        answer(
+            Session::from_member_session(member_session)
+                .map(|session| success_with("session", session.into())),
+        )
+    }
+
+    /// Binds the session to an engine (and, if `organization.custom_roles`
+    /// is given, sets them as the organization's policy).
+    #[wasm_bindgen(unchecked_return_type = "Answer<{}>")]
+    pub fn attach(
+        &mut self,
+        engine: &Engine,
+        #[wasm_bindgen(unchecked_optional_param_type = "FrontendOrganization | null")] organization: Option<JsValue>,
+    ) -> JsValue {
+        answer(
+            self.bind(
+                engine.state.clone(),
+                organization.unwrap_or(JsValue::UNDEFINED),
+            )
+            .map(|()| success_empty()),
+        )
+    }
+
+    /// `"ready"` or `"policy_not_loaded"`.
+    #[wasm_bindgen(getter, unchecked_return_type = "\"ready\" | \"policy_not_loaded\"")]
+    pub fn state(&self) -> String {
+        if self.engine.is_some() {
+            "ready"
+        } else {
+            "policy_not_loaded"
+        }
+        .to_owned()
+    }
+
+    /// The frontend SDK's `isAuthorizedSync`: false until a policy is loaded
+    /// (read `state` or use `authorize` to tell "not loaded" from "denied").
+    #[wasm_bindgen(js_name = isAuthorizedSync)]
+    pub fn is_authorized_sync(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] resource_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] action: JsValue,
+    ) -> bool {
+        let (Some(engine), Some(resource_id), Some(action)) =
+            (&self.engine, resource_id.as_string(), action.as_string())
+        else {
+            return false;
+        };
+        let organization = Some(self.member.organization_id.as_str());
+        engine
+            .try_borrow()
+            .map(|state| {
+                state
+                    .engine()
+                    .authorize_parts(
+                        organization,
+                        &self.member.roles,
+                        organization,
+                        &resource_id,
+                        &action,
+                    )
+                    .is_ok()
+            })
+            .unwrap_or(false)
+    }
+
+    /// `{type: "allow", grants} | {type: "deny", ...} | {type:
+    /// "policy_not_loaded", message} | failure`, in the session's organization.
+    #[wasm_bindgen(unchecked_return_type = "Decision | PolicyNotLoaded | Failure")]
+    pub fn authorize(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] resource_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] action: JsValue,
+    ) -> JsValue {
+        answer((|| {
+            let resource_id = read_string(&resource_id, "resourceId")?;
+            let action = read_string(&action, "action")?;
+            let Some(engine) = &self.engine else {
+                return Ok(write(&NOT_LOADED));
+            };
+            let state = engine.try_borrow().map_err(|_| busy())?;
+            let check = AuthorizationCheck {
+                organization_id: Some(self.member.organization_id.clone()),
+                resource_id,
+                action,
+            };
+            let engine = state.engine();
+            let organization = engine.organization_policy(&self.member.organization_id);
+            Ok(write(
+                &explain(engine.policy(), organization, &self.subject(), &check).decision,
+            ))
+        })())
+    }
+
+    /// `{type: "success", permissions} | {type: "policy_not_loaded", message}`.
+    #[wasm_bindgen(js_name = allPermissions)]
+    #[wasm_bindgen(
+        unchecked_return_type = "Answer<{ permissions: PermissionMap }> | PolicyNotLoaded"
+    )]
+    pub fn all_permissions(&self) -> JsValue {
+        answer((|| {
+            let Some(engine) = &self.engine else {
+                return Ok(write(&NOT_LOADED));
+            };
+            let state = engine.try_borrow().map_err(|_| busy())?;
+            let permissions = state
+                .engine()
+                .all_permissions(&self.subject(), Some(&self.member.organization_id));
+            Ok(success(&Permissions {
+                permissions: &permissions,
+            }))
+        })())
+    }
+}
+

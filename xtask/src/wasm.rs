@@ -88,6 +88,15 @@ pub fn build(root: &Path) -> Result<PathBuf> {
             optimize(root, level, &out.join(format!("{name}_bg.wasm")))?;
         }
     }
+    // `js/orgpolicy.js` is an ES module; say so, so Node loads it as one
+    // (the `nodejs` build requires it) instead of trying CommonJS first.
+    for (_, dir, _) in TARGETS {
+        std::fs::write(
+            package.join(dir).join("snippets/package.json"),
+            "{ \"type\": \"module\" }\n",
+        )
+        .context("writing snippets/package.json")?;
+    }
     let source = root.join("crates/orgpolicy-wasm/package");
     for file in ["package.json", "README.md"] {
         std::fs::copy(source.join(file), package.join(file))

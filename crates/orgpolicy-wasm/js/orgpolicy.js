@@ -24,9 +24,27 @@ const MAX_DEPTH = 1000;
 
 class Refused extends Error {}
 
+/** A value JSON.stringify would write in place of `value` (toJSON, boxed primitives). */
+function converted(value, key) {
+  const toJSON = value.toJSON;
+  if (typeof toJSON === "function") {
+    value = toJSON.call(value, String(key));
+    if (value === null || (typeof value !== "object" && typeof value !== "bigint")) return value;
+  }
+  if (value instanceof Number) return Number(value);
+  if (value instanceof String) return String(value);
+  if (value instanceof Boolean) return value.valueOf();
+  return value;
+}
+
+/** JSON.stringify's rule for members: undefined, functions and symbols are left out. */
+function skipped(value) {
+  return value === undefined || typeof value === "function" || typeof value === "symbol";
+}
+
 class Flattener {
   constructor() {
-    this.words = new Uint32Array(1024);
+    this.words = new Uint32Array(4096);
     this.length = 0;
     this.strings = [];
   }
@@ -44,21 +62,6 @@ class Flattener {
     // NULs inside a string are rare; count them only when there is one.
     this.push(text.indexOf("\u0000") === -1 ? 0 : text.split("\u0000").length - 1);
     this.strings.push(text);
-  }
-
-  /** JSON.stringify's SerializeJSONProperty: the value to write, or undefined to skip. */
-  static prepare(value, key) {
-    if (value !== null && (typeof value === "object" || typeof value === "bigint")) {
-      const toJSON = value.toJSON;
-      if (typeof toJSON === "function") value = toJSON.call(value, key);
-    }
-    if (value !== null && typeof value === "object") {
-      if (value instanceof Number) return Number(value);
-      if (value instanceof String) return String(value);
-      if (value instanceof Boolean) return value.valueOf();
-    }
-    if (value === undefined || typeof value === "function" || typeof value === "symbol") return undefined;
-    return value;
   }
 
   value(value, depth) {
@@ -91,8 +94,9 @@ class Flattener {
       this.push(ARRAY);
       this.push(length);
       for (let index = 0; index < length; index++) {
-        const item = Flattener.prepare(value[index], String(index));
-        this.value(item === undefined ? null : item, depth + 1);
+        let item = value[index];
+        if (item !== null && (typeof item === "object" || typeof item === "bigint")) item = converted(item, index);
+        this.value(skipped(item) ? null : item, depth + 1);
       }
       return;
     }
@@ -100,9 +104,12 @@ class Flattener {
     const count = this.length;
     this.push(0);
     let entries = 0;
-    for (const key of Object.keys(value)) {
-      const item = Flattener.prepare(value[key], key);
-      if (item === undefined) continue;
+    // for-in allocates no key array; own keys only, as JSON.stringify reads.
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) continue;
+      let item = value[key];
+      if (item !== null && (typeof item === "object" || typeof item === "bigint")) item = converted(item, key);
+      if (skipped(item)) continue;
       this.string(key);
       this.value(item, depth + 1);
       entries++;
@@ -125,8 +132,8 @@ export function flatten(input) {
         return { code: "invalid_json", message: `the text is not JSON: ${error.message}` };
       }
     }
-    value = Flattener.prepare(value, "");
-    if (value === undefined) {
+    if (value !== null && (typeof value === "object" || typeof value === "bigint")) value = converted(value, "");
+    if (skipped(value)) {
       return {
         code: "invalid_type",
         message: `expected an object or JSON text, got ${input === undefined ? "`undefined`" : "a value JSON cannot hold"}`,
@@ -134,6 +141,7 @@ export function flatten(input) {
     }
     const flat = new Flattener();
     flat.value(value, 0);
+    // Every string NUL-terminated (see `orgpolicy_core::flat`).
     const text = flat.strings.length === 0 ? "" : flat.strings.join("\u0000") + "\u0000";
     return { words: flat.words.subarray(0, flat.length), text };
   } catch (error) {

@@ -19,7 +19,10 @@ const GZIP_BUDGET: usize = 60 * 1024;
 /// `orgpolicy/tools` (validation, diffs, effective roles, M2M).
 const MODULES: [(&[&str], &str); 2] = [
     (&[], "orgpolicy"),
-    (&["--no-default-features", "--features", "tools"], "orgpolicy_tools"),
+    (
+        &["--no-default-features", "--features", "tools"],
+        "orgpolicy_tools",
+    ),
 ];
 /// Target for the console's whole transfer (wasm, JS, CSS, HTML), gzipped.
 const CONSOLE_BUDGET: usize = 350 * 1024;
@@ -228,7 +231,9 @@ pub fn size(root: &Path) -> Result<()> {
     }
     println!("main entry .wasm: {main_gz} bytes gzipped (budget {GZIP_BUDGET})");
     if main_gz > GZIP_BUDGET {
-        bail!("the main entry's .wasm is {main_gz} bytes gzipped, over the {GZIP_BUDGET}-byte budget");
+        bail!(
+            "the main entry's .wasm is {main_gz} bytes gzipped, over the {GZIP_BUDGET}-byte budget"
+        );
     }
     Ok(())
 }

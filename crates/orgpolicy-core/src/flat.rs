@@ -66,7 +66,8 @@ impl<'a> Flat<'a> {
 
     /// A project policy, bare or in the API's `{policy}` wrapper.
     pub fn policy(self) -> Result<PolicyDocument, ParseError> {
-        self.read::<PolicyDocumentReader>().map(|document| document.0)
+        self.read::<PolicyDocumentReader>()
+            .map(|document| document.0)
     }
 
     /// An organization policy, bare or in the API's `{org_policy}` wrapper.
@@ -77,7 +78,8 @@ impl<'a> Flat<'a> {
 
     /// `{organizationId: {roles}}`, in document order.
     pub fn organization_policies(self) -> Result<Vec<(String, OrganizationPolicy)>, ParseError> {
-        self.read::<OrganizationPolicies>().map(|policies| policies.0)
+        self.read::<OrganizationPolicies>()
+            .map(|policies| policies.0)
     }
 }
 
@@ -163,7 +165,10 @@ impl<'a> Reader<'a> {
 
     /// The next string of the text, holding `nuls` NUL characters.
     fn text_of(&mut self, nuls: u32) -> Read<Cow<'a, str>> {
-        let rest = self.text.get(self.offset..).ok_or_else(Failure::malformed)?;
+        let rest = self
+            .text
+            .get(self.offset..)
+            .ok_or_else(Failure::malformed)?;
         let mut end = 0;
         for _ in 0..=nuls {
             end += rest
@@ -316,8 +321,8 @@ impl<'a> Reader<'a> {
         for _ in 0..entries {
             let nuls = self.word()?;
             let key = self.text_of(nuls)?;
-            let known = field(self, &key)
-                .map_err(|failure| failure.within(escape_pointer_token(&key)))?;
+            let known =
+                field(self, &key).map_err(|failure| failure.within(escape_pointer_token(&key)))?;
             if !known {
                 self.skip()?;
             }

@@ -12,7 +12,10 @@
 //! Writing: serde-wasm-bindgen builds the answer objects directly.
 #![cfg_attr(
     not(all(feature = "runtime", feature = "tools")),
-    allow(dead_code, reason = "each module uses its part; the combined build lints all of it")
+    allow(
+        dead_code,
+        reason = "each module uses its part; the combined build lints all of it"
+    )
 )]
 
 use orgpolicy_core::flat::{Flat, FromFlat};
@@ -150,7 +153,11 @@ fn set(object: &JsValue, key: &str, value: &JsValue) -> bool {
 fn internal_failure(message: &str) -> JsValue {
     let error: JsValue = js_sys::Object::new().into();
     set(&error, "code", &"invalid_format".into());
-    set(&error, "message", &format!("internal error: {message}").into());
+    set(
+        &error,
+        "message",
+        &format!("internal error: {message}").into(),
+    );
     set(&error, "path", &"".into());
     set(&error, "severity", &"error".into());
     let object: JsValue = js_sys::Object::new().into();

@@ -127,7 +127,10 @@ impl Engine {
         #[wasm_bindgen(unchecked_param_type = "ProjectPolicyInput")] policy: JsValue,
     ) -> JsValue {
         answer(read_policy(&policy).map(|document| {
-            success_with("engine", Engine::new(EngineState::new(document.policy)).into())
+            success_with(
+                "engine",
+                Engine::new(EngineState::new(document.policy)).into(),
+            )
         }))
     }
 
@@ -219,9 +222,10 @@ impl Engine {
         if packed == TENANCY {
             return false;
         }
-        let (Ok(subject_value), Ok(check_value)) =
-            (read::<Subject>(&subject), read::<AuthorizationCheck>(&check))
-        else {
+        let (Ok(subject_value), Ok(check_value)) = (
+            read::<Subject>(&subject),
+            read::<AuthorizationCheck>(&check),
+        ) else {
             return false;
         };
         if packed == MISS && self.cached.get() < CACHE_LIMIT {
@@ -670,4 +674,3 @@ impl Session {
         })())
     }
 }
-

@@ -147,8 +147,14 @@ mod tests {
         assert!(!state.check(999, org, read), "unknown subject integer");
         assert!(state.check_own_organization(reader, read));
         assert!(!state.check_own_organization(reader, write));
-        assert!(!state.check_own_organization(999, read), "unknown subject integer");
-        assert!(!state.check_own_organization(reader, 999), "unknown permission integer");
+        assert!(
+            !state.check_own_organization(999, read),
+            "unknown subject integer"
+        );
+        assert!(
+            !state.check_own_organization(reader, 999),
+            "unknown permission integer"
+        );
         let mut out = Vec::new();
         state.check_many(
             &[

@@ -1,7 +1,9 @@
 //! Validation, diffs, effective roles and M2M scope strings: the tools
 //! module (`orgpolicy/tools`).
 
-use crate::convert::{answer, read, read_optional, read_organization_policy, read_policy, success, write};
+use crate::convert::{
+    answer, read, read_optional, read_organization_policy, read_policy, success, write,
+};
 use orgpolicy_core::{
     EmailImplicitRoleAssignment, MemberRoles, Policy, diff_organization_policies, diff_policies,
     effective_roles, m2m, validate_organization_policy, validate_policy,

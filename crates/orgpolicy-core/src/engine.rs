@@ -588,13 +588,18 @@ impl Engine {
         if set_organization != check_organization {
             return Err(DenyCode::TenancyMismatch);
         }
-        if self.set_arena.contains(subject.0, permission.action_bit)
-            || self.set_arena.contains(subject.0, permission.wildcard_bit)
-        {
+        if self.set_grants(subject, permission) {
             Ok(())
         } else {
             Err(DenyCode::InvalidPermissions)
         }
+    }
+
+    /// Whether a resolved role set holds the permission's action or `*` bit.
+    #[inline]
+    fn set_grants(&self, subject: SubjectHandle, permission: PermissionHandle) -> bool {
+        self.set_arena.contains(subject.0, permission.action_bit)
+            || self.set_arena.contains(subject.0, permission.wildcard_bit)
     }
 
     /// [`Engine::check`] in the subject's own organization, for callers that
@@ -605,9 +610,7 @@ impl Engine {
         subject: SubjectHandle,
         permission: PermissionHandle,
     ) -> bool {
-        self.set_arena.organization(subject.0).is_some()
-            && (self.set_arena.contains(subject.0, permission.action_bit)
-                || self.set_arena.contains(subject.0, permission.wildcard_bit))
+        self.set_arena.organization(subject.0).is_some() && self.set_grants(subject, permission)
     }
 
     /// [`Engine::check`] as a boolean.

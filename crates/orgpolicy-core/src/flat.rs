@@ -66,14 +66,12 @@ impl<'a> Flat<'a> {
 
     /// A project policy, bare or in the API's `{policy}` wrapper.
     pub fn policy(self) -> Result<PolicyDocument, ParseError> {
-        self.read::<PolicyDocumentReader>()
-            .map(|document| document.0)
+        self.read()
     }
 
     /// An organization policy, bare or in the API's `{org_policy}` wrapper.
     pub fn organization_policy(self) -> Result<OrganizationPolicyDocument, ParseError> {
-        self.read::<OrganizationPolicyDocumentReader>()
-            .map(|document| document.0)
+        self.read()
     }
 
     /// `{organizationId: {roles}}`, in document order.
@@ -356,14 +354,19 @@ pub fn required<T>(value: Option<T>, name: &str) -> Read<T> {
 /// Implements [`FromFlat`] for an object type: `required` fields must be
 /// present; `defaulted` ones default when absent. `null_as_empty` fields read
 /// `null` as an empty string. A field read twice keeps the last value.
+/// The type must implement `Default`.
+#[macro_export]
 macro_rules! object_reader {
     ($ty:ident {
         $(required: $($required:ident),*;)?
         $(defaulted: $($defaulted:ident),*;)?
         $(null_as_empty: $($nullable:ident),*;)?
     }) => {
-        impl FromFlat for $ty {
-            fn read(reader: &mut Reader<'_>) -> Read<Self> {
+        impl $crate::flat::FromFlat for $ty {
+            fn read(
+                reader: &mut $crate::flat::Reader<'_>,
+            ) -> ::std::result::Result<Self, $crate::flat::Failure> {
+                use $crate::flat::FromFlat;
                 $($(let mut $required = None;)*)?
                 let mut value = $ty::default();
                 reader.object("an object", &mut |reader, key| {
@@ -377,7 +380,7 @@ macro_rules! object_reader {
                     }
                     Ok(true)
                 })?;
-                $($(value.$required = required($required, stringify!($required))?;)*)?
+                $($(value.$required = $crate::flat::required($required, stringify!($required))?;)*)?
                 Ok(value)
             }
         }
@@ -404,9 +407,7 @@ object_reader!(SsoRoleAssignment { required: connection_id, role_id; defaulted: 
 object_reader!(MemberRoles { defaulted: member_id, email_address, roles, sso_role_assignments; });
 
 /// The project policy, bare or wrapped (see [`crate::parse::parse_policy`]).
-struct PolicyDocumentReader(PolicyDocument);
-
-impl FromFlat for PolicyDocumentReader {
+impl FromFlat for PolicyDocument {
     fn read(reader: &mut Reader<'_>) -> Read<Self> {
         let mut wrapped: Option<Policy> = None;
         let mut bare = Policy::default();
@@ -420,7 +421,7 @@ impl FromFlat for PolicyDocumentReader {
             }
             Ok(true)
         })?;
-        Ok(Self(match wrapped {
+        Ok(match wrapped {
             Some(policy) => PolicyDocument {
                 policy,
                 base: "/policy".to_owned(),
@@ -429,14 +430,12 @@ impl FromFlat for PolicyDocumentReader {
                 policy: bare,
                 base: String::new(),
             },
-        }))
+        })
     }
 }
 
 /// The organization policy, bare or wrapped.
-struct OrganizationPolicyDocumentReader(OrganizationPolicyDocument);
-
-impl FromFlat for OrganizationPolicyDocumentReader {
+impl FromFlat for OrganizationPolicyDocument {
     fn read(reader: &mut Reader<'_>) -> Read<Self> {
         let mut wrapped: Option<OrganizationPolicy> = None;
         let mut bare = OrganizationPolicy::default();
@@ -448,7 +447,7 @@ impl FromFlat for OrganizationPolicyDocumentReader {
             }
             Ok(true)
         })?;
-        Ok(Self(match wrapped {
+        Ok(match wrapped {
             Some(policy) => OrganizationPolicyDocument {
                 policy,
                 base: "/org_policy".to_owned(),
@@ -457,7 +456,7 @@ impl FromFlat for OrganizationPolicyDocumentReader {
                 policy: bare,
                 base: String::new(),
             },
-        }))
+        })
     }
 }
 

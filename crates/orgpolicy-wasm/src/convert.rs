@@ -97,17 +97,11 @@ pub fn read_optional<T: FromFlat>(value: &JsValue) -> Result<Option<T>, Errors> 
 }
 
 pub fn read_policy(value: &JsValue) -> Result<PolicyDocument, Errors> {
-    flatten(value)?
-        .flat()
-        .policy()
-        .map_err(|error| vec![error.problem])
+    read(value)
 }
 
 pub fn read_organization_policy(value: &JsValue) -> Result<OrganizationPolicyDocument, Errors> {
-    flatten(value)?
-        .flat()
-        .organization_policy()
-        .map_err(|error| vec![error.problem])
+    read(value)
 }
 
 pub fn read_organization_policies(

@@ -6,7 +6,6 @@ use crate::convert::{
     write,
 };
 use crate::state::{EngineState, NO_ORGANIZATION};
-use orgpolicy_core::flat::{FromFlat, Reader, required};
 use orgpolicy_core::{
     AuthorizationCheck, DenyCode, OrganizationPolicy, Role, ScopeSubject, Subject, explain,
 };
@@ -431,57 +430,26 @@ impl Engine {
 
 /// A member session: `{organization_id, roles}` as Stytch's frontend SDK
 /// holds it (roles taken verbatim).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 struct MemberSession {
     organization_id: String,
     roles: Vec<String>,
 }
 
-impl FromFlat for MemberSession {
-    fn read(reader: &mut Reader<'_>) -> Result<Self, orgpolicy_core::flat::Failure> {
-        let mut organization_id = None;
-        let mut roles = Vec::new();
-        reader.object("an object", &mut |reader, key| {
-            match key {
-                "organization_id" => organization_id = Some(reader.string()?),
-                "roles" => roles = FromFlat::read(reader)?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        })?;
-        Ok(Self {
-            organization_id: required(organization_id, "organization_id")?,
-            roles,
-        })
-    }
-}
+orgpolicy_core::object_reader!(MemberSession { required: organization_id; defaulted: roles; });
 
 /// An organization as a frontend holds it; its `custom_roles`, when given,
 /// become the organization's policy.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 struct FrontendOrganization {
     organization_id: String,
     custom_roles: Option<Vec<Role>>,
 }
 
-impl FromFlat for FrontendOrganization {
-    fn read(reader: &mut Reader<'_>) -> Result<Self, orgpolicy_core::flat::Failure> {
-        let mut organization_id = None;
-        let mut custom_roles = None;
-        reader.object("an object", &mut |reader, key| {
-            match key {
-                "organization_id" => organization_id = Some(reader.string()?),
-                "custom_roles" => custom_roles = FromFlat::read(reader)?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        })?;
-        Ok(Self {
-            organization_id: required(organization_id, "organization_id")?,
-            custom_roles,
-        })
-    }
-}
+orgpolicy_core::object_reader!(FrontendOrganization {
+    required: organization_id;
+    defaulted: custom_roles;
+});
 
 /// Mirrors the frontend SDK: checks for one member session, with an explicit
 /// `"policy_not_loaded"` state instead of a silent `false`.

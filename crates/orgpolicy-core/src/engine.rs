@@ -14,11 +14,12 @@
 use crate::WILDCARD;
 use crate::decision::{Caller, DenyCode};
 use crate::model::{AuthorizationCheck, OrganizationPolicy, Permission, Policy, Role, Subject};
+use crate::order;
 use crate::organizations::OrganizationTable;
 use crate::symbols::{self, Symbols};
 use hashbrown::HashTable;
 use rustc_hash::FxHashMap;
-use std::collections::BTreeMap;
+use serde::ser::{Serialize, Serializer};
 
 /// A bit that no bitset holds: an action the engine has never seen.
 const NO_BIT: u32 = u32::MAX;
@@ -274,6 +275,25 @@ pub struct PermissionHandle {
     pub wildcard_bit: u32,
 }
 
+impl PermissionHandle {
+    /// A handle that grants nothing, for tables of handles with gaps.
+    pub const NONE: Self = Self {
+        action_bit: NO_BIT,
+        wildcard_bit: NO_BIT,
+    };
+
+    /// A small integer unique to this pair among the engine's handles: its
+    /// action bit, or for the action `*` its resource's wildcard bit (both
+    /// come from one counter, so they never collide).
+    pub fn key(self) -> u32 {
+        if self.action_bit == NO_BIT {
+            self.wildcard_bit
+        } else {
+            self.action_bit
+        }
+    }
+}
+
 /// Project policy and organization policies compiled for fast checks.
 ///
 /// The documents are kept beside the compiled form for [`crate::explain`],
@@ -281,7 +301,8 @@ pub struct PermissionHandle {
 #[derive(Debug)]
 pub struct Engine {
     policy: Policy,
-    organization_policies: BTreeMap<String, OrganizationPolicy>,
+    /// Organization policies in force, by organization index.
+    organization_policies: Vec<Option<(String, OrganizationPolicy)>>,
     universe: Universe,
     role_names: Symbols,
     /// Project role bitsets by role name (`None`: not a project role).
@@ -308,7 +329,7 @@ impl Engine {
     pub fn new(policy: Policy) -> Self {
         let mut engine = Engine {
             policy: Policy::default(),
-            organization_policies: BTreeMap::new(),
+            organization_policies: Vec::new(),
             universe: Universe::default(),
             role_names: Symbols::default(),
             project_roles: Vec::new(),
@@ -385,12 +406,18 @@ impl Engine {
 
     /// The organization policy in force for an organization, if any.
     pub fn organization_policy(&self, organization_id: &str) -> Option<&OrganizationPolicy> {
-        self.organization_policies.get(organization_id)
+        let index = self.organizations.find(organization_id)?;
+        let (_, policy) = self.organization_policies.get(index as usize)?.as_ref()?;
+        Some(policy)
     }
 
-    /// Every organization policy in force, by organization id.
-    pub fn organization_policies(&self) -> &BTreeMap<String, OrganizationPolicy> {
-        &self.organization_policies
+    /// Every organization policy in force with its organization id, in the
+    /// order the organizations were first seen.
+    pub fn organization_policies(&self) -> impl Iterator<Item = (&str, &OrganizationPolicy)> {
+        self.organization_policies
+            .iter()
+            .flatten()
+            .map(|(id, policy)| (id.as_str(), policy))
     }
 
     fn intern_role(&mut self, role_id: &str) -> RoleName {
@@ -428,6 +455,8 @@ impl Engine {
         if self.organization_sets.len() <= index as usize {
             self.organization_sets
                 .resize_with(index as usize + 1, Vec::new);
+            self.organization_policies
+                .resize_with(index as usize + 1, || None);
         }
         index
     }
@@ -445,7 +474,7 @@ impl Engine {
             let bits = self.compile_role(role);
             custom_roles.push((name, bits));
         }
-        custom_roles.sort_by_key(|(name, _)| *name);
+        order::sort_by(&mut custom_roles, |a, b| a.0.cmp(&b.0));
         custom_roles.dedup_by(|later, earlier| {
             if later.0 == earlier.0 {
                 earlier.1.union_with(&later.1);
@@ -459,8 +488,9 @@ impl Engine {
             .map(|(name, bits)| (name, bits.0))
             .collect();
         self.organizations.set_roles(index, &custom_roles);
-        self.organization_policies
-            .insert(organization_id.to_owned(), policy);
+        if let Some(slot) = self.organization_policies.get_mut(index as usize) {
+            *slot = Some((organization_id.to_owned(), policy));
+        }
         self.rebuild_sets_of(index);
     }
 
@@ -470,11 +500,10 @@ impl Engine {
         &mut self,
         organization_id: &str,
     ) -> Option<OrganizationPolicy> {
-        let removed = self.organization_policies.remove(organization_id)?;
-        if let Some(index) = self.organizations.find(organization_id) {
-            self.organizations.set_roles(index, &[]);
-            self.rebuild_sets_of(index);
-        }
+        let index = self.organizations.find(organization_id)?;
+        let (_, removed) = self.organization_policies.get_mut(index as usize)?.take()?;
+        self.organizations.set_roles(index, &[]);
+        self.rebuild_sets_of(index);
         Some(removed)
     }
 
@@ -527,8 +556,7 @@ impl Engine {
             .iter()
             .map(|role| self.intern_role(role.as_ref()))
             .collect();
-        names.sort_unstable();
-        names.dedup();
+        order::sort_dedup(&mut names);
         let key = (organization, names.into_boxed_slice());
         if let Some(&set) = self.set_index.get(&key) {
             return SubjectHandle(set);
@@ -757,33 +785,107 @@ impl Engine {
     /// Every declared action of every declared resource, allowed or not, for
     /// a subject checked in `organization_id` (the SDKs' `allPermissions`).
     /// A subject of another organization is allowed nothing.
-    pub fn all_permissions(
-        &self,
-        subject: &Subject,
-        organization_id: Option<&str>,
-    ) -> BTreeMap<String, BTreeMap<String, bool>> {
-        let mut all: BTreeMap<String, BTreeMap<String, bool>> = BTreeMap::new();
+    pub fn all_permissions(&self, subject: &Subject, organization_id: Option<&str>) -> AllPermissions {
+        // One entry per declared resource and action (`None`: a resource
+        // declaring no action still gets its empty entry), sorted, then
+        // repeats merged: a repeated declaration is allowed if any is.
+        let mut entries: Vec<(&str, Option<(&str, bool)>)> = Vec::new();
         for resource in &self.policy.resources {
-            let actions = all.entry(resource.resource_id.clone()).or_default();
+            let resource_id = resource.resource_id.as_str();
+            entries.push((resource_id, None));
             for action in &resource.actions {
                 let allowed = self
                     .authorize_parts(
                         subject.organization_id.as_deref(),
                         &subject.roles,
                         organization_id,
-                        &resource.resource_id,
+                        resource_id,
                         action,
                     )
                     .is_ok();
-                let entry = actions.entry(action.clone()).or_insert(false);
-                *entry |= allowed;
+                entries.push((resource_id, Some((action.as_str(), allowed))));
             }
         }
-        all
+        order::sort_by(&mut entries, |a, b| {
+            a.0.cmp(b.0)
+                .then_with(|| a.1.map(|(action, _)| action).cmp(&b.1.map(|(action, _)| action)))
+        });
+        let mut resources: Vec<ResourcePermissions> = Vec::new();
+        for (resource_id, action) in entries {
+            if resources.last().is_none_or(|last| last.resource_id != resource_id) {
+                resources.push(ResourcePermissions {
+                    resource_id: resource_id.to_owned(),
+                    actions: Vec::new(),
+                });
+            }
+            let (Some((action, allowed)), Some(last)) = (action, resources.last_mut()) else {
+                continue;
+            };
+            match last.actions.last_mut() {
+                Some((previous, was_allowed)) if previous == action => *was_allowed |= allowed,
+                _ => last.actions.push((action.to_owned(), allowed)),
+            }
+        }
+        AllPermissions { resources }
     }
 
     /// The deny message the SDKs attach, for a check in `organization_id`.
     pub fn deny_message(code: DenyCode, organization_id: Option<&str>) -> &'static str {
         code.message(Caller::of_check(organization_id))
+    }
+}
+
+/// Every declared action of every declared resource and whether it is
+/// allowed ([`Engine::all_permissions`]): resources sorted by id, actions by
+/// name. A sorted list rather than a map keeps one less map type in the npm
+/// package. Serializes as `{resourceId: {action: allowed}}`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AllPermissions {
+    resources: Vec<ResourcePermissions>,
+}
+
+/// One resource's actions in [`AllPermissions`], sorted by name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResourcePermissions {
+    pub resource_id: String,
+    pub actions: Vec<(String, bool)>,
+}
+
+impl AllPermissions {
+    /// The resources, sorted by id.
+    pub fn resources(&self) -> &[ResourcePermissions] {
+        &self.resources
+    }
+
+    /// Whether `action` on `resource_id` is allowed; `None` if undeclared.
+    pub fn get(&self, resource_id: &str, action: &str) -> Option<bool> {
+        let resource = self
+            .resources
+            .binary_search_by(|resource| resource.resource_id.as_str().cmp(resource_id))
+            .ok()
+            .and_then(|index| self.resources.get(index))?;
+        let index = resource
+            .actions
+            .binary_search_by(|(name, _)| name.as_str().cmp(action))
+            .ok()?;
+        resource.actions.get(index).map(|&(_, allowed)| allowed)
+    }
+}
+
+impl Serialize for AllPermissions {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(
+            self.resources
+                .iter()
+                .map(|resource| (&resource.resource_id, ActionsAllowed(&resource.actions))),
+        )
+    }
+}
+
+struct ActionsAllowed<'a>(&'a [(String, bool)]);
+
+impl Serialize for ActionsAllowed<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(action, allowed)| (action, allowed)))
     }
 }

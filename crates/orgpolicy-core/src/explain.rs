@@ -10,8 +10,8 @@ use crate::decision::{
     Caller, Decision, Deny, DenyCode, DenyReason, Grant, MatchKind, RoleRef, RoleSource,
 };
 use crate::model::{AuthorizationCheck, OrganizationPolicy, Permission, Policy, Role, Subject};
+use crate::order;
 use serde::Serialize;
-use std::collections::BTreeSet;
 
 /// A decision and the facts behind it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -58,8 +58,7 @@ fn grants_of(role: &Role, source: RoleSource, check: &AuthorizationCheck) -> Vec
             matched,
         })
         .collect();
-    grants.sort();
-    grants.dedup();
+    order::sort_dedup(&mut grants);
     grants
 }
 
@@ -132,34 +131,34 @@ pub fn explain(
                 .map(|role| (role, RoleSource::Organization)),
         );
 
-    let held: BTreeSet<&str> = subject.roles.iter().map(String::as_str).collect();
-    let mut candidate_roles = BTreeSet::new();
+    let mut held: Vec<&str> = subject.roles.iter().map(String::as_str).collect();
+    order::sort_dedup(&mut held);
+    let mut candidate_roles = Vec::new();
     let mut grants = Vec::new();
-    let mut would_grant = BTreeSet::new();
+    let mut would_grant = Vec::new();
     for (role, source) in all_roles {
         let role_grants = grants_of(role, source, check);
-        if held.contains(role.role_id.as_str()) {
-            candidate_roles.insert(RoleRef {
+        if held.binary_search(&role.role_id.as_str()).is_ok() {
+            candidate_roles.push(RoleRef {
                 role_id: role.role_id.clone(),
                 source,
             });
             grants.extend(role_grants);
         } else if !role_grants.is_empty() {
-            would_grant.insert(RoleRef {
+            would_grant.push(RoleRef {
                 role_id: role.role_id.clone(),
                 source,
             });
         }
     }
-    grants.sort();
-    grants.dedup();
+    order::sort_dedup(&mut grants);
+    order::sort_dedup(&mut candidate_roles);
+    order::sort_dedup(&mut would_grant);
     let unknown_roles: Vec<String> = held
         .iter()
         .filter(|role| !candidate_roles.iter().any(|c| c.role_id == **role))
         .map(|role| (*role).to_owned())
         .collect();
-    let candidate_roles: Vec<RoleRef> = candidate_roles.into_iter().collect();
-    let would_grant: Vec<RoleRef> = would_grant.into_iter().collect();
 
     if !grants.is_empty() {
         let summary = allow_summary(&grants, check, action_declared);

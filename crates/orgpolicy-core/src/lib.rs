@@ -42,6 +42,7 @@ pub mod m2m;
 pub mod members;
 pub mod model;
 pub mod organization;
+mod order;
 mod organizations;
 pub mod parse;
 pub mod problem;
@@ -56,7 +57,9 @@ pub const WILDCARD: &str = "*";
 
 pub use decision::{Decision, Deny, DenyCode, DenyReason, Grant, MatchKind, RoleRef, RoleSource};
 pub use diff::{PolicyDiff, diff_organization_policies, diff_policies};
-pub use engine::{Engine, OrganizationHandle, PermissionHandle, SubjectHandle};
+pub use engine::{
+    AllPermissions, Engine, OrganizationHandle, PermissionHandle, ResourcePermissions, SubjectHandle,
+};
 pub use explain::{Explanation, explain};
 pub use members::{MemberRole, effective_roles};
 pub use model::{

@@ -7,11 +7,11 @@ use crate::convert::{
 };
 use crate::state::{EngineState, NO_ORGANIZATION};
 use orgpolicy_core::{
-    AuthorizationCheck, DenyCode, OrganizationPolicy, Role, ScopeSubject, Subject, explain,
+    AllPermissions, AuthorizationCheck, DenyCode, OrganizationPolicy, Role, ScopeSubject, Subject,
+    explain,
 };
 use serde::Serialize;
 use std::cell::{Cell, RefCell};
-use std::collections::BTreeMap;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
@@ -55,7 +55,7 @@ pub struct Engine {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Permissions<'a> {
-    permissions: &'a BTreeMap<String, BTreeMap<String, bool>>,
+    permissions: &'a AllPermissions,
 }
 
 #[derive(Serialize)]

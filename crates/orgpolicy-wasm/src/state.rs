@@ -5,7 +5,6 @@
 use orgpolicy_core::{
     Engine, OrganizationHandle, OrganizationPolicy, PermissionHandle, Policy, SubjectHandle,
 };
-use std::collections::HashMap;
 
 /// The organization argument of a fast-path check that names none
 /// (a consumer check).
@@ -15,8 +14,8 @@ pub const NO_ORGANIZATION: u32 = u32::MAX;
 #[derive(Debug)]
 pub struct EngineState {
     engine: Engine,
+    /// Resolved permissions by [`PermissionHandle::key`], the integer JS holds.
     permissions: Vec<PermissionHandle>,
-    permission_index: HashMap<(String, String), u32>,
     /// Bumped on every organization policy change, so callers holding
     /// derived answers know to drop them.
     generation: u32,
@@ -27,7 +26,6 @@ impl EngineState {
         Self {
             engine: Engine::new(policy),
             permissions: Vec::new(),
-            permission_index: HashMap::new(),
             generation: 0,
         }
     }
@@ -67,15 +65,21 @@ impl EngineState {
     /// A small integer for a `(resource, action)` pair; the same pair always
     /// gets the same integer.
     pub fn resolve_permission(&mut self, resource_id: &str, action: &str) -> u32 {
-        let key = (resource_id.to_owned(), action.to_owned());
-        if let Some(&index) = self.permission_index.get(&key) {
-            return index;
-        }
         let handle = self.engine.resolve_permission(resource_id, action);
-        let index = u32::try_from(self.permissions.len()).unwrap_or(u32::MAX);
-        self.permissions.push(handle);
-        self.permission_index.insert(key, index);
-        index
+        let key = handle.key();
+        let index = key as usize;
+        if key == PermissionHandle::NONE.key() {
+            // Out of bits (four billion pairs): nothing to store, and the
+            // key checks as unknown.
+            return key;
+        }
+        if self.permissions.len() <= index {
+            self.permissions.resize(index + 1, PermissionHandle::NONE);
+        }
+        if let Some(slot) = self.permissions.get_mut(index) {
+            *slot = handle;
+        }
+        key
     }
 
     /// The hot path: integers in, a boolean out. Unknown integers deny.

@@ -196,7 +196,7 @@ proptest! {
             for action in &resource.actions {
                 let check = AuthorizationCheck { organization_id: organization.clone(), resource_id: resource.resource_id.clone(), action: action.clone() };
                 let expected = reference::authorize(&policy, &organizations, &subject, &check).is_ok();
-                let listed = all.get(&resource.resource_id).and_then(|actions| actions.get(action)).copied();
+                let listed = all.get(&resource.resource_id, action);
                 prop_assert_eq!(listed, Some(expected), "{:?} {:?}", subject, check);
             }
         }

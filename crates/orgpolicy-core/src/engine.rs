@@ -18,8 +18,9 @@ use crate::order;
 use crate::organizations::OrganizationTable;
 use crate::symbols::{self, Symbols};
 use hashbrown::HashTable;
-use rustc_hash::FxHashMap;
+use rustc_hash::FxHasher;
 use serde::ser::{Serialize, Serializer};
+use std::hash::Hasher;
 
 /// A bit that no bitset holds: an action the engine has never seen.
 const NO_BIT: u32 = u32::MAX;
@@ -193,6 +194,16 @@ struct RoleSet {
     roles: Box<[RoleName]>,
 }
 
+/// The hash of a role set's key (its organization and sorted roles).
+fn set_hash(organization: Option<u32>, roles: &[RoleName]) -> u64 {
+    let mut hasher = FxHasher::default();
+    hasher.write_u32(organization.unwrap_or(NO_ORGANIZATION));
+    for &role in roles {
+        hasher.write_u32(role);
+    }
+    hasher.finish()
+}
+
 const ROLE_PROJECT: u8 = 1;
 const ROLE_CUSTOM: u8 = 2;
 
@@ -307,7 +318,9 @@ pub struct Engine {
     role_names: Symbols,
     /// Project role bitsets by role name (`None`: not a project role).
     project_roles: Vec<Option<Bits>>,
-    scopes: FxHashMap<Box<str>, Bits>,
+    /// Scope names, and their bitsets by scope symbol.
+    scope_names: Symbols,
+    scopes: Vec<Bits>,
     /// Role names some organization defines a custom role for (never
     /// cleared: a stale bit only costs a lookup).
     custom_role_names: Bits,
@@ -321,7 +334,8 @@ pub struct Engine {
     organization_sets: Vec<Vec<u32>>,
     sets: Vec<RoleSet>,
     set_arena: SetArena,
-    set_index: FxHashMap<(Option<u32>, Box<[RoleName]>), u32>,
+    /// Resolved role sets (indexes into `sets`) by organization and roles.
+    set_index: HashTable<u32>,
 }
 
 impl Engine {
@@ -333,7 +347,8 @@ impl Engine {
             universe: Universe::default(),
             role_names: Symbols::default(),
             project_roles: Vec::new(),
-            scopes: FxHashMap::default(),
+            scope_names: Symbols::default(),
+            scopes: Vec::new(),
             custom_role_names: Bits::default(),
             role_kinds: Vec::new(),
             project_rows: SetArena::default(),
@@ -341,7 +356,7 @@ impl Engine {
             organization_sets: Vec::new(),
             sets: Vec::new(),
             set_arena: SetArena::default(),
-            set_index: FxHashMap::default(),
+            set_index: HashTable::new(),
         };
         // Declared resources and actions first, so their bits are dense and
         // in declaration order.
@@ -377,11 +392,13 @@ impl Engine {
             for permission in &scope.permissions {
                 engine.universe.grant(permission, &mut bits);
             }
-            engine
-                .scopes
-                .entry(scope.scope.as_str().into())
-                .or_default()
-                .union_with(&bits);
+            let symbol = engine.scope_names.intern(&scope.scope) as usize;
+            if engine.scopes.len() <= symbol {
+                engine.scopes.resize_with(symbol + 1, Bits::default);
+            }
+            if let Some(scope_bits) = engine.scopes.get_mut(symbol) {
+                scope_bits.union_with(&bits);
+            }
         }
         engine.policy = policy;
         engine
@@ -557,23 +574,31 @@ impl Engine {
             .map(|role| self.intern_role(role.as_ref()))
             .collect();
         order::sort_dedup(&mut names);
-        let key = (organization, names.into_boxed_slice());
-        if let Some(&set) = self.set_index.get(&key) {
+        let hash = set_hash(organization, &names);
+        let sets = &self.sets;
+        if let Some(&set) = self.set_index.find(hash, |&set| {
+            sets.get(set as usize)
+                .is_some_and(|set| set.organization == organization && *set.roles == *names)
+        }) {
             return SubjectHandle(set);
         }
-        let bits = self.union_of(organization, &key.1);
+        let bits = self.union_of(organization, &names);
         let set_id = self.set_arena.push(organization);
         self.set_arena.write(set_id, &bits);
         self.sets.push(RoleSet {
             organization,
-            roles: key.1.clone(),
+            roles: names.into_boxed_slice(),
         });
         if let Some(sets) =
             organization.and_then(|index| self.organization_sets.get_mut(index as usize))
         {
             sets.push(set_id);
         }
-        self.set_index.insert(key, set_id);
+        let sets = &self.sets;
+        self.set_index.insert_unique(hash, set_id, |&set| {
+            sets.get(set as usize)
+                .map_or(0, |set| set_hash(set.organization, &set.roles))
+        });
         SubjectHandle(set_id)
     }
 
@@ -771,7 +796,11 @@ impl Engine {
             return Err(DenyCode::InvalidPermissions);
         };
         let allowed = token_scopes.into_iter().any(|scope| {
-            self.scopes.get(scope).is_some_and(|bits| {
+            let bits = self
+                .scope_names
+                .get(scope)
+                .and_then(|symbol| self.scopes.get(symbol as usize));
+            bits.is_some_and(|bits| {
                 bits.contains(permission.action_bit) || bits.contains(permission.wildcard_bit)
             })
         });
@@ -785,7 +814,11 @@ impl Engine {
     /// Every declared action of every declared resource, allowed or not, for
     /// a subject checked in `organization_id` (the SDKs' `allPermissions`).
     /// A subject of another organization is allowed nothing.
-    pub fn all_permissions(&self, subject: &Subject, organization_id: Option<&str>) -> AllPermissions {
+    pub fn all_permissions(
+        &self,
+        subject: &Subject,
+        organization_id: Option<&str>,
+    ) -> AllPermissions {
         // One entry per declared resource and action (`None`: a resource
         // declaring no action still gets its empty entry), sorted, then
         // repeats merged: a repeated declaration is allowed if any is.
@@ -807,12 +840,17 @@ impl Engine {
             }
         }
         order::sort_by(&mut entries, |a, b| {
-            a.0.cmp(b.0)
-                .then_with(|| a.1.map(|(action, _)| action).cmp(&b.1.map(|(action, _)| action)))
+            a.0.cmp(b.0).then_with(|| {
+                a.1.map(|(action, _)| action)
+                    .cmp(&b.1.map(|(action, _)| action))
+            })
         });
         let mut resources: Vec<ResourcePermissions> = Vec::new();
         for (resource_id, action) in entries {
-            if resources.last().is_none_or(|last| last.resource_id != resource_id) {
+            if resources
+                .last()
+                .is_none_or(|last| last.resource_id != resource_id)
+            {
                 resources.push(ResourcePermissions {
                     resource_id: resource_id.to_owned(),
                     actions: Vec::new(),

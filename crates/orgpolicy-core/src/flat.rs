@@ -26,7 +26,6 @@ use crate::model::{
 };
 use crate::parse::{OrganizationPolicyDocument, ParseError, PolicyDocument};
 use crate::problem::{Problem, ProblemCode, escape_pointer_token};
-use std::borrow::Cow;
 
 pub const NULL: u32 = 0;
 pub const FALSE: u32 = 1;
@@ -162,7 +161,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The next string of the text, holding `nuls` NUL characters.
-    fn text_of(&mut self, nuls: u32) -> Read<Cow<'a, str>> {
+    fn text_of(&mut self, nuls: u32) -> Read<&'a str> {
         let rest = self
             .text
             .get(self.offset..)
@@ -177,7 +176,7 @@ impl<'a> Reader<'a> {
         }
         let piece = rest.get(..end - 1).ok_or_else(Failure::malformed)?;
         self.offset += end;
-        Ok(Cow::Borrowed(piece))
+        Ok(piece)
     }
 
     /// What the next value is, as serde names it in "invalid type" messages.
@@ -189,7 +188,7 @@ impl<'a> Reader<'a> {
             NUMBER => {
                 let nuls = self.word()?;
                 let number = self.text_of(nuls)?;
-                let integer = number.strip_prefix('-').unwrap_or(&number);
+                let integer = number.strip_prefix('-').unwrap_or(number);
                 if !integer.is_empty() && integer.bytes().all(|byte| byte.is_ascii_digit()) {
                     format!("integer `{number}`")
                 } else {
@@ -257,7 +256,7 @@ impl<'a> Reader<'a> {
         }
         self.at += 1;
         let nuls = self.word()?;
-        Ok(self.text_of(nuls)?.into_owned())
+        Ok(self.text_of(nuls)?.to_owned())
     }
 
     /// A string or `null`.
@@ -320,7 +319,7 @@ impl<'a> Reader<'a> {
             let nuls = self.word()?;
             let key = self.text_of(nuls)?;
             let known =
-                field(self, &key).map_err(|failure| failure.within(escape_pointer_token(&key)))?;
+                field(self, key).map_err(|failure| failure.within(escape_pointer_token(key)))?;
             if !known {
                 self.skip()?;
             }

@@ -41,8 +41,8 @@ pub mod flat;
 pub mod m2m;
 pub mod members;
 pub mod model;
-pub mod organization;
 mod order;
+pub mod organization;
 mod organizations;
 pub mod parse;
 pub mod problem;
@@ -58,7 +58,8 @@ pub const WILDCARD: &str = "*";
 pub use decision::{Decision, Deny, DenyCode, DenyReason, Grant, MatchKind, RoleRef, RoleSource};
 pub use diff::{PolicyDiff, diff_organization_policies, diff_policies};
 pub use engine::{
-    AllPermissions, Engine, OrganizationHandle, PermissionHandle, ResourcePermissions, SubjectHandle,
+    AllPermissions, Engine, OrganizationHandle, PermissionHandle, ResourcePermissions,
+    SubjectHandle,
 };
 pub use explain::{Explanation, explain};
 pub use members::{MemberRole, effective_roles};

@@ -82,14 +82,14 @@ fn to_u32(value: usize) -> u32 {
 impl OrganizationBlock {
     /// Builds a block. `roles` must be sorted by name with no duplicates;
     /// each role's bits are given as a dense bitset.
-    pub(crate) fn new(id: &str, roles: &[(RoleName, Vec<u64>)]) -> Self {
+    pub(crate) fn new(id: &[u8], roles: &[(RoleName, Vec<u64>)]) -> Self {
         let sparse: Vec<Vec<u32>> = roles.iter().map(|(_, dense)| set_bits(dense)).collect();
         let entries: usize = sparse.iter().map(Vec::len).sum();
         let mut words =
             Vec::with_capacity(HEADER + id_word_count(id.len()) + 2 * roles.len() + 1 + entries);
         words.push(to_u32(id.len()));
         words.push(to_u32(roles.len()));
-        words.extend(pack_id(id.as_bytes()));
+        words.extend(pack_id(id));
         words.extend(roles.iter().map(|(name, _)| *name));
         let mut offset = 0usize;
         words.push(0);
@@ -131,8 +131,9 @@ impl OrganizationBlock {
     }
 
     /// The organization id.
-    pub(crate) fn id(&self) -> String {
-        String::from_utf8_lossy(self.id_bytes()).into_owned()
+    #[cfg(test)]
+    fn id(&self) -> &str {
+        std::str::from_utf8(self.id_bytes()).unwrap_or_default()
     }
 
     /// The granted bits of custom role `name`, if the organization defines it.
@@ -164,7 +165,7 @@ pub(crate) struct OrganizationTable {
     blocks: Vec<OrganizationBlock>,
 }
 
-fn hash(id: &str) -> u64 {
+fn hash(id: &[u8]) -> u64 {
     FxBuildHasher.hash_one(id)
 }
 
@@ -173,7 +174,7 @@ impl OrganizationTable {
     #[inline]
     pub(crate) fn find(&self, id: &str) -> Option<u32> {
         self.table
-            .find(hash(id), |&index| {
+            .find(hash(id.as_bytes()), |&index| {
                 self.blocks
                     .get(index as usize)
                     .is_some_and(|block| block.has_id(id))
@@ -197,10 +198,12 @@ impl OrganizationTable {
             return index;
         }
         let index = to_u32(self.blocks.len());
-        self.blocks.push(OrganizationBlock::new(id, &[]));
+        self.blocks.push(OrganizationBlock::new(id.as_bytes(), &[]));
         let blocks = &self.blocks;
-        self.table.insert_unique(hash(id), index, |&i| {
-            blocks.get(i as usize).map_or(0, |block| hash(&block.id()))
+        self.table.insert_unique(hash(id.as_bytes()), index, |&i| {
+            blocks
+                .get(i as usize)
+                .map_or(0, |block| hash(block.id_bytes()))
         });
         index
     }
@@ -208,7 +211,8 @@ impl OrganizationTable {
     /// Replaces an organization's custom roles (see [`OrganizationBlock::new`]).
     pub(crate) fn set_roles(&mut self, index: u32, roles: &[(RoleName, Vec<u64>)]) {
         if let Some(block) = self.blocks.get_mut(index as usize) {
-            *block = OrganizationBlock::new(&block.id(), roles);
+            let id = block.id_bytes().to_vec();
+            *block = OrganizationBlock::new(&id, roles);
         }
     }
 }
@@ -221,7 +225,7 @@ mod tests {
     fn block_round_trips_ids_and_roles() {
         for id in ["", "o", "organization-test-0123456789abcdef", "ünï/cødé"] {
             let roles = vec![(2, vec![0b101]), (7, vec![0, 1, 1 << 63]), (9, vec![0, 0])];
-            let block = OrganizationBlock::new(id, &roles);
+            let block = OrganizationBlock::new(id.as_bytes(), &roles);
             assert!(block.has_id(id));
             assert!(!block.has_id(&format!("{id}x")));
             assert!(!block.has_id(&format!("{id}\0")));

@@ -1,8 +1,10 @@
 // The JS half of the npm package, imported by the wasm module (wasm-bindgen
 // copies it into every build):
 //
-// - `flatten` turns any JS value (or JSON text) into the flat form the core
-//   reads (`orgpolicy_core::flat`): one walk, one string, one Uint32Array.
+// - `flatten` turns a JS value into the flat form the core reads
+//   (`orgpolicy_core::flat`): one walk, one string, one Uint32Array. JSON
+//   text does not come here: `utf8` hands its bytes to the module, whose
+//   tokenizer writes the flat form in one pass.
 //   It follows JSON.stringify's rules (toJSON, boxed primitives, skipped
 //   undefined/function/symbol members, non-finite numbers as null), so an
 //   object reads exactly as its JSON text would.
@@ -118,20 +120,25 @@ class Flattener {
   }
 }
 
+const encoder = new TextEncoder();
+
+/** JSON text as UTF-8 bytes, for the module's tokenizer. */
+export function utf8(text) {
+  return encoder.encode(text);
+}
+
+/** An answer the module wrote as JSON text. */
+export function parseJson(json) {
+  return JSON.parse(json);
+}
+
 /**
  * `{words, text}` for a value, or `{code, message}` if it cannot be read
- * as JSON. A string is JSON text.
+ * as JSON.
  */
 export function flatten(input) {
   try {
     let value = input;
-    if (typeof input === "string") {
-      try {
-        value = JSON.parse(input);
-      } catch (error) {
-        return { code: "invalid_json", message: `the text is not JSON: ${error.message}` };
-      }
-    }
     if (value !== null && (typeof value === "object" || typeof value === "bigint")) value = converted(value, "");
     if (skipped(value)) {
       return {

@@ -2,11 +2,13 @@
 //! writing as plain objects, and the tagged answers
 //! `{type: "success", ...} | {type: "failure", errors}`.
 //!
-//! Reading: `js/orgpolicy.js` flattens a JS value (or JSON text) in JS, in
-//! one walk, into one string and one `Uint32Array`; `orgpolicy_core::flat`
-//! reads that with the same codes, pointers and messages as the native
-//! parser. No serde deserializer is linked into the module, which is most of
-//! what keeps it small, and a 4 MB policy crosses as two copies rather than a
+//! Reading: everything goes through the flat form (`orgpolicy_core::flat`),
+//! read with the same codes, pointers and messages as the native parser.
+//! JSON text crosses as its UTF-8 bytes and the core's tokenizer flattens
+//! it in one pass; any other JS value is flattened in JS by
+//! `js/orgpolicy.js`, in one walk, into one string and one `Uint32Array`. No
+//! serde deserializer is linked into the module, which is most of what keeps
+//! it small, and a 4 MB policy crosses as one or two copies rather than a
 //! boundary call per field.
 //!
 //! Writing: serde-wasm-bindgen builds the answer objects directly.
@@ -18,7 +20,7 @@
     )
 )]
 
-use orgpolicy_core::flat::{Flat, FromFlat};
+use orgpolicy_core::flat::{self, Flattened, FromFlat};
 use orgpolicy_core::{
     OrganizationPolicy, OrganizationPolicyDocument, PolicyDocument, Problem, ProblemCode,
 };
@@ -29,33 +31,34 @@ pub type Errors = Vec<Problem>;
 
 #[wasm_bindgen(module = "/js/orgpolicy.js")]
 extern "C" {
-    /// `{words, text}` or `{code, message}`; never throws.
-    pub type Flattened;
+    /// A JS value walked: `{words, text}` or `{code, message}`; never throws.
+    pub type Walked;
     #[wasm_bindgen(catch, js_name = flatten)]
-    fn flatten_js(value: &JsValue) -> Result<Flattened, JsValue>;
+    fn flatten_js(value: &JsValue) -> Result<Walked, JsValue>;
+    /// A JS string's UTF-8 bytes (`TextEncoder`; lone surrogates become
+    /// U+FFFD).
+    fn utf8(text: &JsValue) -> Vec<u8>;
+    /// `JSON.parse` of text the module wrote.
+    #[wasm_bindgen(js_name = parseJson)]
+    fn parse_json(json: &str) -> JsValue;
     #[wasm_bindgen(method, getter)]
-    fn words(this: &Flattened) -> Option<Vec<u32>>;
+    fn words(this: &Walked) -> Option<Vec<u32>>;
     #[wasm_bindgen(method, getter)]
-    fn text(this: &Flattened) -> Option<String>;
+    fn text(this: &Walked) -> Option<String>;
     #[wasm_bindgen(method, getter)]
-    fn code(this: &Flattened) -> Option<String>;
+    fn code(this: &Walked) -> Option<String>;
     #[wasm_bindgen(method, getter)]
-    fn message(this: &Flattened) -> Option<String>;
+    fn message(this: &Walked) -> Option<String>;
 }
 
-/// A value flattened by `js/orgpolicy.js`, owned on the Rust side.
-struct Owned {
-    words: Vec<u32>,
-    text: String,
-}
-
-impl Owned {
-    fn flat(&self) -> Flat<'_> {
-        Flat::new(&self.words, &self.text)
+/// A value in the flat form: JSON text through the core's tokenizer, any
+/// other value through `js/orgpolicy.js`'s walk.
+fn flatten(value: &JsValue) -> Result<Flattened, Errors> {
+    if value.is_string() {
+        let text = String::from_utf8(utf8(value))
+            .map_err(|_| one(ProblemCode::InvalidJson, "the text is not UTF-8".to_owned()))?;
+        return flat::from_json(&text).map_err(|error| vec![error.problem]);
     }
-}
-
-fn flatten(value: &JsValue) -> Result<Owned, Errors> {
     let flattened = flatten_js(value).map_err(|_| {
         one(
             ProblemCode::InvalidFormat,
@@ -63,7 +66,7 @@ fn flatten(value: &JsValue) -> Result<Owned, Errors> {
         )
     })?;
     match (flattened.words(), flattened.text()) {
-        (Some(words), Some(text)) => Ok(Owned { words, text }),
+        (Some(words), Some(text)) => Ok(Flattened { words, text }),
         _ => {
             let code = match flattened.code().as_deref() {
                 Some("invalid_json") => ProblemCode::InvalidJson,
@@ -132,11 +135,15 @@ pub fn read_optional_string(value: &JsValue, name: &str) -> Result<Option<String
     }
 }
 
-/// Writes a value as a plain object (`None` as `null`).
+/// Writes a value as a plain object (`None` as `null`): as JSON text, which
+/// `JSON.parse` turns into objects in one native call. (serde-wasm-bindgen
+/// built them property by property through the boundary, and cost the module
+/// more than serde_json's serializer does.)
 pub fn write<T: Serialize + ?Sized>(value: &T) -> JsValue {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .unwrap_or_else(|_| internal_failure("an answer could not be written"))
+    match serde_json::to_string(value) {
+        Ok(json) => parse_json(&json),
+        Err(_) => internal_failure("an answer could not be written"),
+    }
 }
 
 fn set(object: &JsValue, key: &str, value: &JsValue) -> bool {

@@ -24,13 +24,6 @@
     reason = "wasm-bindgen classes are opaque handles to JS"
 )]
 
-/// Talc instead of the default dlmalloc: a third of its size in the module
-/// (the package is size-budgeted) and faster on the engine's many small
-/// allocations. The module is single-threaded (no `atomics`).
-#[cfg(all(not(target_feature = "atomics"), target_family = "wasm"))]
-#[global_allocator]
-static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
-
 mod convert;
 #[cfg(feature = "runtime")]
 mod runtime;

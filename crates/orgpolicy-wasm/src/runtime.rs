@@ -380,8 +380,10 @@ impl Engine {
     /// The hot path: three integers from `resolve*` (organization -1 for a
     /// consumer check). Unknown integers deny.
     pub fn check(&self, subject: u32, organization: u32, permission: u32) -> bool {
-        self.with(|state| state.check(subject, organization, permission))
-            .unwrap_or(false)
+        // Not through `with`: no error value to build or drop per call.
+        self.state
+            .try_borrow()
+            .is_ok_and(|state| state.check(subject, organization, permission))
     }
 
     /// Checks `[subject, organization, permission, ...]` triples at once;

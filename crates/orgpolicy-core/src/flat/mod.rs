@@ -20,6 +20,10 @@
 //! The text is every string in order, each followed by a NUL, so a string
 //! holding `n` NULs spans `n + 1` NUL-terminated pieces.
 
+mod json;
+
+pub use json::{Flattened, MAX_DEPTH, from_json};
+
 use crate::model::{
     AuthorizationCheck, EmailImplicitRoleAssignment, MemberRoles, OrganizationPolicy, Permission,
     Policy, Resource, Role, Scope, ScopeSubject, SsoRoleAssignment, Subject,
@@ -197,7 +201,7 @@ impl<'a> Reader<'a> {
             }
             STRING => {
                 let nuls = self.word()?;
-                format!("string {:?}", self.text_of(nuls)?)
+                format!("string {}", debug_quoted(self.text_of(nuls)?))
             }
             ARRAY => "sequence".to_owned(),
             OBJECT => "map".to_owned(),
@@ -459,6 +463,39 @@ impl FromFlat for OrganizationPolicyDocument {
     }
 }
 
+/// `format!("{text:?}")` without the Unicode tables behind `Debug` (about
+/// 5 KB of the wasm module, which has a size budget). The same for ASCII,
+/// control characters and printable characters; `Debug` also escapes the
+/// unprintable, non-ASCII space and combining characters beyond those
+/// (`\u{a0}`, `\u{ad}`, `\u{301}`), which this writes as they are, so only messages about such
+/// strings differ from the native parser's.
+fn debug_quoted(text: &str) -> String {
+    let mut quoted = String::with_capacity(text.len() + 2);
+    quoted.push('"');
+    for c in text.chars() {
+        match c {
+            '\t' => quoted.push_str("\\t"),
+            '\r' => quoted.push_str("\\r"),
+            '\n' => quoted.push_str("\\n"),
+            '\\' => quoted.push_str("\\\\"),
+            '"' => quoted.push_str("\\\""),
+            '\0' => quoted.push_str("\\0"),
+            c if c.is_control() => {
+                quoted.push_str("\\u{");
+                let code = u32::from(c);
+                let digits = (32 - code.leading_zeros()).div_ceil(4).max(1);
+                for shift in (0..digits).rev() {
+                    quoted.extend(char::from_digit((code >> (4 * shift)) & 0xf, 16));
+                }
+                quoted.push('}');
+            }
+            c => quoted.push(c),
+        }
+    }
+    quoted.push('"');
+    quoted
+}
+
 struct OrganizationPolicies(Vec<(String, OrganizationPolicy)>);
 
 impl FromFlat for OrganizationPolicies {
@@ -558,6 +595,40 @@ mod tests {
         ] {
             let expected = parse_policy(&value.to_string()).unwrap_err();
             assert_eq!(flat_policy(&value).unwrap_err(), expected, "{value}");
+        }
+    }
+
+    #[test]
+    fn quoting_matches_debug() {
+        let mut texts: Vec<String> = (0u32..=0x9f)
+            .filter_map(char::from_u32)
+            .map(String::from)
+            .collect();
+        texts.extend(
+            [
+                "",
+                "plain",
+                "a\"b\\c",
+                "é",
+                "日本",
+                "𝄞",
+                "x\u{0}\u{1f}\u{7f}\u{85}y",
+            ]
+            .map(String::from),
+        );
+        for text in texts {
+            assert_eq!(
+                debug_quoted(&text),
+                format!("{text:?}"),
+                "{:?}",
+                text.chars().map(u32::from).collect::<Vec<_>>()
+            );
+        }
+        // The documented difference: unprintable and combining characters
+        // beyond the control characters are written as they are.
+        for text in ["\u{a0}", "\u{ad}", "e\u{301}"] {
+            assert_eq!(debug_quoted(text), format!("\"{text}\""));
+            assert_ne!(format!("{text:?}"), format!("\"{text}\""));
         }
     }
 

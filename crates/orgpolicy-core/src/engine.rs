@@ -25,6 +25,15 @@ use std::hash::Hasher;
 /// A bit that no bitset holds: an action the engine has never seen.
 const NO_BIT: u32 = u32::MAX;
 
+/// The slot at `index` of a table indexed by dense ids, growing the table
+/// with `fill` first if it is short.
+fn grown_slot<T>(items: &mut Vec<T>, index: usize, fill: impl FnMut() -> T) -> Option<&mut T> {
+    if items.len() <= index {
+        items.resize_with(index + 1, fill);
+    }
+    items.get_mut(index)
+}
+
 /// A growable set of bit indexes.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 struct Bits(Vec<u64>);
@@ -38,12 +47,8 @@ impl Bits {
     }
 
     fn insert(&mut self, bit: u32) {
-        let word = (bit >> 6) as usize;
-        if self.0.len() <= word {
-            self.0.resize(word + 1, 0);
-        }
-        if let Some(slot) = self.0.get_mut(word) {
-            *slot |= 1 << (bit & 63);
+        if let Some(word) = grown_slot(&mut self.0, (bit >> 6) as usize, || 0) {
+            *word |= 1 << (bit & 63);
         }
     }
 
@@ -393,10 +398,7 @@ impl Engine {
                 engine.universe.grant(permission, &mut bits);
             }
             let symbol = engine.scope_names.intern(&scope.scope) as usize;
-            if engine.scopes.len() <= symbol {
-                engine.scopes.resize_with(symbol + 1, Bits::default);
-            }
-            if let Some(scope_bits) = engine.scopes.get_mut(symbol) {
+            if let Some(scope_bits) = grown_slot(&mut engine.scopes, symbol, Bits::default) {
                 scope_bits.union_with(&bits);
             }
         }
@@ -442,21 +444,13 @@ impl Engine {
     }
 
     fn mark_role(&mut self, name: RoleName, kind: u8) {
-        let index = name as usize;
-        if self.role_kinds.len() <= index {
-            self.role_kinds.resize(index + 1, 0);
-        }
-        if let Some(slot) = self.role_kinds.get_mut(index) {
+        if let Some(slot) = grown_slot(&mut self.role_kinds, name as usize, || 0) {
             *slot |= kind;
         }
     }
 
     fn project_role_slot(&mut self, name: RoleName) -> Option<&mut Option<Bits>> {
-        let index = name as usize;
-        if self.project_roles.len() <= index {
-            self.project_roles.resize_with(index + 1, || None);
-        }
-        self.project_roles.get_mut(index)
+        grown_slot(&mut self.project_roles, name as usize, || None)
     }
 
     fn compile_role(&mut self, role: &Role) -> Bits {

@@ -11,7 +11,8 @@
 //! it small, and a 4 MB policy crosses as one or two copies rather than a
 //! boundary call per field.
 //!
-//! Writing: serde-wasm-bindgen builds the answer objects directly.
+//! Writing: serde_json writes an answer as JSON text and the snippet's
+//! `JSON.parse` turns it into plain objects in one call.
 #![cfg_attr(
     not(all(feature = "runtime", feature = "tools")),
     allow(
@@ -69,7 +70,6 @@ fn flatten(value: &JsValue) -> Result<Flattened, Errors> {
         (Some(words), Some(text)) => Ok(Flattened { words, text }),
         _ => {
             let code = match flattened.code().as_deref() {
-                Some("invalid_json") => ProblemCode::InvalidJson,
                 Some("invalid_type") => ProblemCode::InvalidType,
                 _ => ProblemCode::InvalidFormat,
             };

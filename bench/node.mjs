@@ -85,13 +85,19 @@ for (let i = 0; i < STRING_CHECKS; i++) {
 }
 const wasmStrings = measure("isAuthorized (wasm)", 5, () => stringCases.reduce((n, [s, c]) => n + (engine.isAuthorized(s, c) ? 1 : 0), 0));
 const jsStrings = measure("isAuthorized (js)", 5, () => stringCases.reduce((n, [s, c]) => n + (js.isAuthorized(s, c) ? 1 : 0), 0));
+// The same checks with a subject object built per call (found by content, not identity).
+const fresh = ({ organization_id, roles }) => ({ organization_id, roles });
+const wasmFresh = measure("isAuthorized, new subject objects (wasm)", 5, () => stringCases.reduce((n, [s, c]) => n + (engine.isAuthorized(fresh(s), c) ? 1 : 0), 0));
+const jsFresh = measure("isAuthorized, new subject objects (js)", 5, () => stringCases.reduce((n, [s, c]) => n + (js.isAuthorized(fresh(s), c) ? 1 : 0), 0));
 
 // Both checkers must agree, or the figures mean nothing.
 const expected = checkMany.result;
 for (const other of [perCall, jsFast]) {
   if (other.result !== expected) throw new Error(`${other.label} allowed ${other.result}, checkMany ${expected}`);
 }
-if (wasmStrings.result !== jsStrings.result) throw new Error(`string paths disagree: ${wasmStrings.result} vs ${jsStrings.result}`);
+for (const other of [jsStrings, wasmFresh, jsFresh]) {
+  if (other.result !== wasmStrings.result) throw new Error(`${other.label} allowed ${other.result}, isAuthorized ${wasmStrings.result}`);
+}
 
 const ns = (m, n) => (m.ms * 1e6) / n;
 const rows = [
@@ -99,6 +105,7 @@ const rows = [
   ["fast path, checkMany", `${ns(checkMany, CHECKS).toFixed(1)} ns`, "<= 40 ns", `${ns(jsFast, CHECKS).toFixed(1)} ns`, (ns(checkMany, CHECKS) / ns(jsFast, CHECKS)).toFixed(2)],
   ["fast path, check() per call", `${ns(perCall, CHECKS).toFixed(1)} ns`, "<= 40 ns", `${ns(jsFast, CHECKS).toFixed(1)} ns`, (ns(perCall, CHECKS) / ns(jsFast, CHECKS)).toFixed(2)],
   ["string API, isAuthorized", `${ns(wasmStrings, STRING_CHECKS).toFixed(0)} ns`, "<= 300 ns", `${ns(jsStrings, STRING_CHECKS).toFixed(0)} ns`, (ns(wasmStrings, STRING_CHECKS) / ns(jsStrings, STRING_CHECKS)).toFixed(2)],
+  ["string API, a new subject object per call", `${ns(wasmFresh, STRING_CHECKS).toFixed(0)} ns`, "", `${ns(jsFresh, STRING_CHECKS).toFixed(0)} ns`, (ns(wasmFresh, STRING_CHECKS) / ns(jsFresh, STRING_CHECKS)).toFixed(2)],
 ];
 console.log(`Node ${process.version}; ${CHECKS} checks (${expected} allowed); string API over ${STRING_CHECKS}`);
 console.log("| measure | npm package | target | plain JS | ratio |");

@@ -1,5 +1,6 @@
 // The scenario corpus through the npm package's `web` build in headless
-// Chromium. Every case the corpus holds must have run in the page.
+// Chromium, and the string API's cache checks (tests/js/cache.mjs). Every
+// case the corpus holds must have run in the page.
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { countCases, loadCorpus } from "../node/corpus.mjs";
@@ -20,15 +21,17 @@ page.on("console", (message) => {
   if (message.type() === "error") pageErrors.push(message.text());
 });
 await page.goto(origin + "/");
-const { userAgent, results } = await page.evaluate(async (corpus) => {
+const { userAgent, results, cacheResults } = await page.evaluate(async (corpus) => {
   const runtime = await import("/pkg/web/orgpolicy.js");
   await runtime.default({ module_or_path: "/pkg/web/orgpolicy_bg.wasm" });
   const tools = await import("/pkg/web/orgpolicy_tools.js");
   await tools.default({ module_or_path: "/pkg/web/orgpolicy_tools_bg.wasm" });
   const { runScenarios } = await import("/js/scenarios.mjs");
+  const { runCacheChecks } = await import("/js/cache.mjs");
   const { default: _runtimeInit, ...runtimeExports } = runtime;
   const { default: _toolsInit, ...toolsExports } = tools;
-  return { userAgent: navigator.userAgent, results: runScenarios({ ...runtimeExports, ...toolsExports }, corpus) };
+  const api = { ...runtimeExports, ...toolsExports };
+  return { userAgent: navigator.userAgent, results: runScenarios(api, corpus), cacheResults: runCacheChecks(api) };
 }, corpus);
 
 test("the whole corpus ran in Chromium", () => {
@@ -39,6 +42,16 @@ test("the whole corpus ran in Chromium", () => {
 
 for (const result of results) {
   test(`chromium: ${result.file} / ${result.name}`, () => {
+    assert.deepEqual(result.failures, []);
+  });
+}
+
+test("every cache check ran in Chromium", () => {
+  assert.ok(cacheResults.length >= 8, `only ${cacheResults.length} cache checks`);
+});
+
+for (const result of cacheResults) {
+  test(`chromium: cache: ${result.name}`, () => {
     assert.deepEqual(result.failures, []);
   });
 }

@@ -6,6 +6,17 @@
 // For `check` cases every evaluation path the package has (isAuthorized,
 // authorize, explain, the resolved-handle fast path, checkMany) must agree.
 
+/** A deep copy of a JSON value, strings included (other values as they are). */
+function copy(value) {
+  // A new string with the same text, so lookups compare text, not identity.
+  if (typeof value === "string") return `${value}.`.slice(0, -1);
+  if (Array.isArray(value)) return value.map(copy);
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, copy(item)]));
+  }
+  return value;
+}
+
 /** `expected` matches `actual` if every key it names is present and equal, recursively. */
 export function subsetMatch(expected, actual, at = "", failures = []) {
   if (expected !== null && typeof expected === "object" && !Array.isArray(expected)) {
@@ -51,6 +62,10 @@ function runCase(api, engine, scenario, c) {
     case "check": {
       const org = c.check.organization_id ?? null;
       const allowed = engine.isAuthorized(c.subject, c.check);
+      // Again, now from the string API's cache: the same objects (found by
+      // identity), then copies (found by content).
+      const cached = engine.isAuthorized(c.subject, c.check);
+      const copied = engine.isAuthorized(copy(c.subject), copy(c.check));
       const decision = engine.authorize(c.subject, c.check);
       const explanation = success(engine.explain(c.subject, c.check));
       const subject = success(engine.resolveSubject(c.subject)).handle;
@@ -58,7 +73,7 @@ function runCase(api, engine, scenario, c) {
       const permission = engine.resolvePermission(c.check.resource_id, c.check.action);
       const fast = engine.check(subject, organization, permission);
       const batch = engine.checkMany(new Uint32Array([subject, organization >>> 0, permission]))[0] === 1;
-      const paths = [allowed, decision.type === "allow", explanation.decision.type === "allow", fast, batch];
+      const paths = [allowed, cached, copied, decision.type === "allow", explanation.decision.type === "allow", fast, batch];
       if (paths.some((path) => path !== allowed)) {
         throw new Error(`evaluation paths disagree: ${JSON.stringify(paths)}`);
       }

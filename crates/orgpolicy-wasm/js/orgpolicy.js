@@ -9,7 +9,12 @@
 //   undefined/function/symbol members, non-finite numbers as null), so an
 //   object reads exactly as its JSON text would.
 // - `lookup` / `remember`: the string API's cache of resolved handles, so a
-//   repeated `isAuthorized` costs a few Map lookups and one integer check.
+//   repeated `isAuthorized` costs a WeakMap probe, two Map lookups and one
+//   integer check.
+// - `withFastPath`: `Engine.prototype.isAuthorized` answered here first, so
+//   a cached check enters the module with one number instead of two objects
+//   (the generic JS-to-wasm call with object arguments and the call back out
+//   to `lookup` cost more than the lookup itself).
 //
 // Nothing here throws into the wasm module: every failure is a value.
 
@@ -158,10 +163,19 @@ export function flatten(input) {
   }
 }
 
-// The string API's cache. Subjects: a trie of Maps from the organization
-// (null for a consumer subject) through each role to a handle stored under
-// END. Permissions: resource -> action -> handle. Handles never go stale:
-// the engine keeps them right across organization policy changes.
+// The string API's cache.
+//
+// Subjects are found two ways. First by identity: a WeakMap from a subject
+// object to `[organization, handle, ...roles]`, compared against the
+// object's current organization and roles on every use (a subject mutated
+// in place is read again, never answered from a stale entry). An app's
+// long-lived member object costs one WeakMap probe and a few pointer
+// compares. Then by content, for subject objects built per call: a trie of
+// Maps from the organization (null for a consumer subject) through each
+// role to a handle stored under END; one hit there in RECORD_EVERY also
+// records the object.
+// Permissions: resource -> action -> handle. Handles never go stale: the
+// engine keeps them right across organization policy changes.
 
 const END = Symbol("subject");
 /** `lookup`'s answers besides a packed pair of handles. */
@@ -169,13 +183,32 @@ const TENANCY = -1;
 const MISS = -2;
 const UNUSUAL = -3;
 
+/** Prime, so no periodic pattern of calls always misses the long-lived object. */
+const RECORD_EVERY = 61;
+
 export function newCache() {
-  return { subjects: new Map(), permissions: new Map() };
+  return { objects: new WeakMap(), subjects: new Map(), permissions: new Map(), contentHits: 0 };
 }
 
 function organizationOf(value) {
   if (value === undefined || value === null) return null;
   return typeof value === "string" ? value : undefined;
+}
+
+/** Whether an identity entry still describes a subject's organization and roles. */
+function describes(entry, organization, roles, count) {
+  if (entry[0] !== organization || entry.length !== count + 2) return false;
+  for (let index = 0; index < count; index++) {
+    if (roles[index] !== entry[index + 2]) return false;
+  }
+  return true;
+}
+
+/** `[organization, handle, ...roles]`, an identity entry. */
+function entryOf(organization, roles, count, handle) {
+  const entry = [organization, handle];
+  for (let index = 0; index < count; index++) entry.push(roles[index]);
+  return entry;
 }
 
 /**
@@ -186,46 +219,59 @@ function organizationOf(value) {
 export function lookup(cache, subject, check) {
   try {
     if (typeof subject !== "object" || subject === null || typeof check !== "object" || check === null) return UNUSUAL;
-    const subjectOrganization = organizationOf(subject.organization_id);
+    const organization = organizationOf(subject.organization_id);
     const checkOrganization = organizationOf(check.organization_id);
     const roles = subject.roles;
     const resource = check.resource_id;
     const action = check.action;
-    if (subjectOrganization === undefined || checkOrganization === undefined) return UNUSUAL;
+    if (organization === undefined || checkOrganization === undefined) return UNUSUAL;
     if (!(roles === undefined || Array.isArray(roles)) || typeof resource !== "string" || typeof action !== "string") {
       return UNUSUAL;
     }
-    let node = cache.subjects.get(subjectOrganization);
-    let known = node !== undefined;
     const count = roles === undefined ? 0 : roles.length;
-    for (let index = 0; index < count; index++) {
-      const role = roles[index];
-      if (typeof role !== "string") return UNUSUAL;
-      if (known) {
-        node = node.get(role);
-        known = node !== undefined;
+    // An identity entry holds only strings, so a hit also vouches for the roles' types.
+    const entry = cache.objects.get(subject);
+    let handle = entry !== undefined && describes(entry, organization, roles, count) ? entry[1] : undefined;
+    if (handle === undefined) {
+      let node = cache.subjects.get(organization);
+      for (let index = 0; index < count; index++) {
+        const role = roles[index];
+        if (typeof role !== "string") return UNUSUAL;
+        if (node !== undefined) node = node.get(role);
+      }
+      handle = node?.get(END);
+      // A WeakMap insertion costs several times the walk, so an object
+      // found by content is recorded on one hit in RECORD_EVERY: a
+      // long-lived subject is soon found by identity, and objects built per
+      // call do not fill the WeakMap.
+      if (handle !== undefined && ++cache.contentHits === RECORD_EVERY) {
+        cache.contentHits = 0;
+        cache.objects.set(subject, entryOf(organization, roles, count, handle));
       }
     }
-    if (subjectOrganization !== checkOrganization) return TENANCY;
-    const subjectHandle = known ? node.get(END) : undefined;
+    if (organization !== checkOrganization) return TENANCY;
     const permission = cache.permissions.get(resource)?.get(action);
-    if (subjectHandle === undefined || permission === undefined) return MISS;
-    return subjectHandle * 4294967296 + permission;
+    if (handle === undefined || permission === undefined) return MISS;
+    return handle * 4294967296 + permission;
   } catch {
     return UNUSUAL;
   }
 }
 
-/** Caches the handles of a subject and a check `lookup` called a MISS. */
-export function remember(cache, subject, check, subjectHandle, permission) {
+/**
+ * Caches the handles of a subject and a check `lookup` called a MISS, under
+ * the organization, roles, resource and action the module read: a getter
+ * could answer differently a second time, and the handles are the module's
+ * reading's.
+ */
+export function remember(cache, subject, organization, roles, resource, action, subjectHandle, permission) {
   try {
-    const organization = organizationOf(subject.organization_id);
     let node = cache.subjects.get(organization);
     if (node === undefined) {
       node = new Map();
       cache.subjects.set(organization, node);
     }
-    for (const role of subject.roles ?? []) {
+    for (const role of roles) {
       let next = node.get(role);
       if (next === undefined) {
         next = new Map();
@@ -234,13 +280,58 @@ export function remember(cache, subject, check, subjectHandle, permission) {
       node = next;
     }
     node.set(END, subjectHandle);
-    let actions = cache.permissions.get(check.resource_id);
+    // The identity entry holds the object's own strings, so that later
+    // comparisons are pointer compares; if the object now reads otherwise
+    // than the module read it, it gets no entry.
+    const own = subject.roles ?? [];
+    const entry = entryOf(subject.organization_id ?? null, own, own.length, subjectHandle);
+    if (describes(entry, organization, roles, roles.length)) cache.objects.set(subject, entry);
+    let actions = cache.permissions.get(resource);
     if (actions === undefined) {
       actions = new Map();
-      cache.permissions.set(check.resource_id, actions);
+      cache.permissions.set(resource, actions);
     }
-    actions.set(check.action, permission);
+    actions.set(action, permission);
   } catch {
-    // A getter that throws the second time: the answer stands, uncached.
+    // Nothing cached; the answer stands.
   }
+}
+
+/** Where the JS `isAuthorized` keeps an engine's cache. */
+const CACHE = Symbol("orgpolicy.cache");
+let fastPath = false;
+
+/**
+ * Puts a JS `isAuthorized` in front of the module's on the engine class's
+ * prototype (once, at the first engine): a check `lookup` can answer goes
+ * to the numbers-only `_checkCached`; everything else (first sight,
+ * tenancy, unusual input) to the module's own, complete `isAuthorized`.
+ * Answers are the same either way. A frozen prototype keeps the module's.
+ */
+export function withFastPath(engine) {
+  if (fastPath) return engine;
+  fastPath = true;
+  try {
+    const prototype = Object.getPrototypeOf(engine);
+    const complete = prototype.isAuthorized;
+    Object.defineProperty(prototype, "isAuthorized", {
+      configurable: true,
+      enumerable: false,
+      writable: true,
+      value: function isAuthorized(subject, check) {
+        let cache = this[CACHE];
+        if (cache === undefined) {
+          cache = this._stringCache;
+          this[CACHE] = cache;
+        }
+        const packed = lookup(cache, subject, check);
+        if (packed >= 0) return this._checkCached(packed);
+        if (packed === TENANCY) return false;
+        return complete.call(this, subject, check);
+      },
+    });
+  } catch {
+    // A frozen prototype: the module's isAuthorized stands.
+  }
+  return engine;
 }

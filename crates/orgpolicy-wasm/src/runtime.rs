@@ -23,13 +23,22 @@ extern "C" {
     fn new_cache() -> JsValue;
     /// Never throws; see `js/orgpolicy.js`.
     fn lookup(cache: &JsValue, subject: &JsValue, check: &JsValue) -> f64;
+    /// Caches what the module read and resolved (never a second reading of
+    /// the objects, whose getters could answer differently).
+    #[allow(clippy::too_many_arguments)]
     fn remember(
         cache: &JsValue,
         subject: &JsValue,
-        check: &JsValue,
+        organization_id: &JsValue,
+        roles: &js_sys::Array,
+        resource_id: &str,
+        action: &str,
         subject_handle: u32,
         permission: u32,
     );
+    /// Puts the JS `isAuthorized` in front of this module's (once).
+    #[wasm_bindgen(js_name = withFastPath)]
+    fn with_fast_path(engine: JsValue) -> JsValue;
 }
 
 /// `lookup`'s answers besides a packed pair of handles.
@@ -42,6 +51,8 @@ const CACHE_LIMIT: u32 = 1 << 16;
 /// Subject handles the packing leaves room for (`subject * 2^32 +
 /// permission` must stay exact in an f64).
 const PACKABLE_SUBJECTS: u32 = 1 << 21;
+/// 2^53: every packed pair is below it.
+const PACKED_LIMIT: f64 = 9_007_199_254_740_992.0;
 
 /// Compiled project policy and organization policies.
 #[wasm_bindgen]
@@ -101,6 +112,54 @@ impl Engine {
         }
     }
 
+    /// `is_authorized` for input the cache cannot answer: read, resolve
+    /// and (for plain input) cache.
+    #[inline(never)]
+    fn is_authorized_slowly(&self, subject: &JsValue, check: &JsValue, cacheable: bool) -> bool {
+        let (Ok(subject_value), Ok(check_value)) =
+            (read::<Subject>(subject), read::<AuthorizationCheck>(check))
+        else {
+            return false;
+        };
+        if cacheable && self.cached.get() < CACHE_LIMIT {
+            let handles = self.with_mut(|state| {
+                (
+                    state.resolve_subject(
+                        subject_value.organization_id.as_deref(),
+                        &subject_value.roles,
+                    ),
+                    state.resolve_permission(&check_value.resource_id, &check_value.action),
+                )
+            });
+            if let Ok((subject_handle, permission)) = handles
+                && subject_handle < PACKABLE_SUBJECTS
+            {
+                let organization_id = subject_value
+                    .organization_id
+                    .as_deref()
+                    .map_or(JsValue::NULL, JsValue::from_str);
+                let roles: js_sys::Array = subject_value
+                    .roles
+                    .iter()
+                    .map(|role| JsValue::from_str(role))
+                    .collect();
+                remember(
+                    &self.cache,
+                    subject,
+                    &organization_id,
+                    &roles,
+                    &check_value.resource_id,
+                    &check_value.action,
+                    subject_handle,
+                    permission,
+                );
+                self.cached.set(self.cached.get() + 1);
+            }
+        }
+        self.with(|state| state.engine().is_authorized(&subject_value, &check_value))
+            .unwrap_or(false)
+    }
+
     fn with<T>(&self, f: impl FnOnce(&EngineState) -> T) -> Result<T, Errors> {
         self.state
             .try_borrow()
@@ -128,7 +187,7 @@ impl Engine {
         answer(read_policy(&policy).map(|document| {
             success_with(
                 "engine",
-                Engine::new(EngineState::new(document.policy)).into(),
+                with_fast_path(Engine::new(EngineState::new(document.policy)).into()),
             )
         }))
     }
@@ -200,52 +259,52 @@ impl Engine {
     /// The SDKs' `isAuthorized`: true iff `authorize` answers `allow`.
     /// Unreadable input is `false`; `authorize` says why.
     ///
-    /// A subject and check seen before cost a few JS Map lookups and one
-    /// integer check; the first time, they are read and resolved once.
+    /// A subject and check seen before are answered from the string API's
+    /// cache (see `js/orgpolicy.js`) and one integer check; the first time,
+    /// they are read and resolved once. The JS `isAuthorized` that
+    /// `withFastPath` puts in front of this method answers cached checks
+    /// without entering the module with objects, and falls back on this
+    /// complete version for everything else.
     #[wasm_bindgen(js_name = isAuthorized)]
     pub fn is_authorized(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "Subject")] subject: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "AuthorizationCheck")] check: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Subject")] subject: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "AuthorizationCheck")] check: &JsValue,
     ) -> bool {
-        let packed = lookup(&self.cache, &subject, &check);
+        let packed = lookup(&self.cache, subject, check);
         if packed >= 0.0 {
-            // Exact: both halves are integers below 2^32 and 2^21.
-            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-            let packed = packed as u64;
-            let (subject, permission) = ((packed >> 32) as u32, packed as u32);
-            return self
-                .with(|state| state.check_own_organization(subject, permission))
-                .unwrap_or(false);
+            return self.check_cached(packed);
         }
         if packed == TENANCY {
             return false;
         }
-        let (Ok(subject_value), Ok(check_value)) = (
-            read::<Subject>(&subject),
-            read::<AuthorizationCheck>(&check),
-        ) else {
+        self.is_authorized_slowly(subject, check, packed == MISS)
+    }
+
+    /// The string API's cache, for the JS `isAuthorized`.
+    #[wasm_bindgen(getter, js_name = _stringCache, skip_typescript)]
+    pub fn string_cache(&self) -> JsValue {
+        self.cache.clone()
+    }
+
+    /// `isAuthorized` for the packed pair of handles `lookup` found (the
+    /// subject's own organization). Numbers only: the JS `isAuthorized`
+    /// answers a cached check with `lookup` and this, without handing the
+    /// module an object.
+    #[wasm_bindgen(js_name = _checkCached, skip_typescript)]
+    pub fn check_cached(&self, packed: f64) -> bool {
+        // What `lookup` packs is an integer below 2^53 (subject handles
+        // below 2^21); anything else denies rather than truncating to some
+        // other pair of handles.
+        if !(0.0..PACKED_LIMIT).contains(&packed) || packed.trunc() != packed {
             return false;
-        };
-        if packed == MISS && self.cached.get() < CACHE_LIMIT {
-            let handles = self.with_mut(|state| {
-                (
-                    state.resolve_subject(
-                        subject_value.organization_id.as_deref(),
-                        &subject_value.roles,
-                    ),
-                    state.resolve_permission(&check_value.resource_id, &check_value.action),
-                )
-            });
-            if let Ok((subject_handle, permission)) = handles
-                && subject_handle < PACKABLE_SUBJECTS
-            {
-                remember(&self.cache, &subject, &check, subject_handle, permission);
-                self.cached.set(self.cached.get() + 1);
-            }
         }
-        self.with(|state| state.engine().is_authorized(&subject_value, &check_value))
-            .unwrap_or(false)
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let packed = packed as u64;
+        let (subject, permission) = ((packed >> 32) as u32, packed as u32);
+        self.state
+            .try_borrow()
+            .is_ok_and(|state| state.check_own_organization(subject, permission))
     }
 
     /// `{type: "allow", grants} | {type: "deny", errorType, message, reason}`,

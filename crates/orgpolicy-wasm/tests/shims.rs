@@ -50,8 +50,8 @@ fn string_and_fast_paths_agree() {
     let subject = json(r#"{"organization_id": "org-1", "roles": ["reader"]}"#);
     let read = json(r#"{"organization_id": "org-1", "resource_id": "docs", "action": "read"}"#);
     let write = json(r#"{"organization_id": "org-1", "resource_id": "docs", "action": "write"}"#);
-    assert!(engine.is_authorized(subject.clone(), read.clone()));
-    assert!(!engine.is_authorized(subject.clone(), write.clone()));
+    assert!(engine.is_authorized(&subject, &read));
+    assert!(!engine.is_authorized(&subject, &write));
     assert_eq!(kind(&engine.authorize(subject.clone(), write)), "deny");
     let handle = get(&engine.resolve_subject(subject), "handle")
         .as_f64()
@@ -67,6 +67,22 @@ fn string_and_fast_paths_agree() {
         engine.check_many(&[handle, organization, permission, handle, organization, 99]),
         vec![1, 0]
     );
+    // The numbers-only entry of the JS `isAuthorized`: what `lookup` packs
+    // answers; anything else denies.
+    let packed = f64::from(handle) * 4_294_967_296.0 + f64::from(permission);
+    assert!(engine.check_cached(packed));
+    for garbage in [
+        f64::NAN,
+        -1.0,
+        -0.5,
+        0.5,
+        packed + 0.5,
+        1e300,
+        f64::INFINITY,
+        packed + 99.0,
+    ] {
+        assert!(!engine.check_cached(garbage), "{garbage}");
+    }
 }
 
 #[wasm_bindgen_test]
@@ -74,7 +90,7 @@ fn organization_policies_apply_and_bump_the_generation() {
     let engine = engine();
     let subject = json(r#"{"organization_id": "org-1", "roles": ["editor"]}"#);
     let write = json(r#"{"organization_id": "org-1", "resource_id": "docs", "action": "write"}"#);
-    assert!(!engine.is_authorized(subject.clone(), write.clone()));
+    assert!(!engine.is_authorized(&subject, &write));
     let before = engine.generation();
     let set = engine.set_organization_policy(
         "org-1".into(),
@@ -82,9 +98,9 @@ fn organization_policies_apply_and_bump_the_generation() {
     );
     assert_eq!(kind(&set), "success");
     assert_eq!(engine.generation(), before + 1);
-    assert!(engine.is_authorized(subject.clone(), write.clone()));
+    assert!(engine.is_authorized(&subject, &write));
     assert!(engine.remove_organization_policy("org-1".into()));
-    assert!(!engine.is_authorized(subject, write));
+    assert!(!engine.is_authorized(&subject, &write));
     assert_eq!(
         kind(&engine.set_organization_policy(JsValue::from(1), json("{}"))),
         "failure"

@@ -1,0 +1,157 @@
+// The string API's cache (`isAuthorized` answered from resolved handles)
+// against the answers it stands in for, shared by the Node and Chromium
+// runs: runCacheChecks(api) -> [{name, failures}].
+//
+// A cached answer must always be the answer a first reading would give:
+// subjects changed in place, organization policies changed under a cached
+// subject, objects whose getters answer differently on every read.
+
+const policy = {
+  resources: [{ resource_id: "docs", actions: ["read", "write"] }],
+  roles: [
+    { role_id: "viewer", permissions: [{ resource_id: "docs", actions: ["read"] }] },
+    { role_id: "editor", permissions: [{ resource_id: "docs", actions: ["read", "write"] }] },
+  ],
+};
+const writers = { roles: [{ role_id: "writer", permissions: [{ resource_id: "docs", actions: ["write"] }] }] };
+const write = (organization_id) => ({ organization_id, resource_id: "docs", action: "write" });
+
+function engineFor(api, project = policy) {
+  const loaded = api.Engine.load(project);
+  if (loaded.type !== "success") throw new Error(JSON.stringify(loaded));
+  loaded.engine.setOrganizationPolicy("org-1", writers);
+  return loaded.engine;
+}
+
+const checks = {
+  "roles changed in place are read again"(api, expect) {
+    const engine = engineFor(api);
+    const subject = { organization_id: "org-1", roles: ["viewer"] };
+    expect("viewer", engine.isAuthorized(subject, write("org-1")), false);
+    expect("viewer, cached", engine.isAuthorized(subject, write("org-1")), false);
+    subject.roles.push("editor");
+    expect("editor pushed", engine.isAuthorized(subject, write("org-1")), true);
+    subject.roles.pop();
+    expect("editor popped", engine.isAuthorized(subject, write("org-1")), false);
+    subject.roles[0] = "writer";
+    expect("custom role set in place", engine.isAuthorized(subject, write("org-1")), true);
+    subject.roles = ["viewer"];
+    expect("roles replaced", engine.isAuthorized(subject, write("org-1")), false);
+    engine.free();
+  },
+
+  "an organization changed in place is read again"(api, expect) {
+    const engine = engineFor(api);
+    const subject = { organization_id: "org-1", roles: ["writer"] };
+    expect("own organization", engine.isAuthorized(subject, write("org-1")), true);
+    subject.organization_id = "org-2";
+    expect("moved: other tenant", engine.isAuthorized(subject, write("org-1")), false);
+    expect("moved: org-2 has no writer role", engine.isAuthorized(subject, write("org-2")), false);
+    subject.organization_id = "org-1";
+    expect("moved back", engine.isAuthorized(subject, write("org-1")), true);
+    engine.free();
+  },
+
+  "a role that stops being a string denies"(api, expect) {
+    const engine = engineFor(api);
+    const subject = { organization_id: "org-1", roles: ["editor"] };
+    expect("editor", engine.isAuthorized(subject, write("org-1")), true);
+    subject.roles[0] = 5;
+    expect("a number", engine.isAuthorized(subject, write("org-1")), false);
+    expect("authorize says why", engine.authorize(subject, write("org-1")).type, "failure");
+    subject.roles[0] = "editor";
+    expect("editor again", engine.isAuthorized(subject, write("org-1")), true);
+    engine.free();
+  },
+
+  "custom roles changed under a cached subject"(api, expect) {
+    const engine = engineFor(api);
+    const subject = { organization_id: "org-1", roles: ["writer"] };
+    expect("writer", engine.isAuthorized(subject, write("org-1")), true);
+    engine.setOrganizationPolicy("org-1", { roles: [] });
+    expect("writer removed", engine.isAuthorized(subject, write("org-1")), false);
+    engine.setOrganizationPolicy("org-1", writers);
+    expect("writer back", engine.isAuthorized(subject, write("org-1")), true);
+    engine.removeOrganizationPolicy("org-1");
+    expect("policy removed", engine.isAuthorized(subject, write("org-1")), false);
+    engine.free();
+  },
+
+  "one subject object, two engines"(api, expect) {
+    const granting = engineFor(api);
+    const denying = engineFor(api, { ...policy, roles: [{ role_id: "editor", permissions: [] }] });
+    const subject = { organization_id: "org-1", roles: ["editor"] };
+    for (let round = 0; round < 3; round++) {
+      expect(`granting engine, round ${round}`, granting.isAuthorized(subject, write("org-1")), true);
+      expect(`denying engine, round ${round}`, denying.isAuthorized(subject, write("org-1")), false);
+    }
+    granting.free();
+    denying.free();
+  },
+
+  "getters that answer differently never poison the cache"(api, expect) {
+    const engine = engineFor(api);
+    let reads = 0;
+    const fickle = {
+      organization_id: "org-1",
+      get roles() {
+        reads++;
+        return reads % 2 === 0 ? ["editor"] : ["viewer"];
+      },
+    };
+    for (let round = 0; round < 12; round++) engine.isAuthorized(fickle, write("org-1"));
+    expect("the getter was read", reads > 12, true);
+    // Whatever the fickle object got, plain subjects get their own answers.
+    for (let round = 0; round < 3; round++) {
+      expect(`editor, round ${round}`, engine.isAuthorized({ organization_id: "org-1", roles: ["editor"] }, write("org-1")), true);
+      expect(`viewer, round ${round}`, engine.isAuthorized({ organization_id: "org-1", roles: ["viewer"] }, write("org-1")), false);
+    }
+    engine.free();
+  },
+
+  "frozen subjects and checks"(api, expect) {
+    const engine = engineFor(api);
+    const subject = Object.freeze({ organization_id: "org-1", roles: Object.freeze(["writer"]) });
+    const check = Object.freeze(write("org-1"));
+    for (let round = 0; round < 3; round++) expect(`round ${round}`, engine.isAuthorized(subject, check), true);
+    engine.free();
+  },
+
+  "a repeated subject is found by identity, a copy by content"(api, expect) {
+    const engine = engineFor(api);
+    const subject = { organization_id: "org-1", roles: ["viewer", "writer"] };
+    engine.isAuthorized(subject, write("org-1"));
+    const cache = engine._stringCache;
+    expect("the object is known", cache.objects.has(subject), true);
+    // Objects built per call are found by content and mostly not recorded;
+    // one used again and again soon is.
+    const copies = Array.from({ length: 10 }, () => ({ organization_id: "org-1", roles: ["viewer", "writer"] }));
+    for (const copy of copies) expect("a copy answers alike", engine.isAuthorized(copy, write("org-1")), true);
+    expect("ten copies, none recorded", copies.filter((copy) => cache.objects.has(copy)).length, 0);
+    const longLived = { organization_id: "org-1", roles: ["viewer", "writer"] };
+    let calls = 0;
+    while (!cache.objects.has(longLived) && calls < 1000) {
+      expect("the long-lived copy answers alike", engine.isAuthorized(longLived, write("org-1")), true);
+      calls++;
+    }
+    expect("the long-lived copy is recorded within 61 calls", calls <= 61, true);
+    expect("consumer subjects too", engine.isAuthorized({ roles: ["editor"] }, { resource_id: "docs", action: "write" }), true);
+    expect("a consumer subject and an organization's check", engine.isAuthorized({ roles: ["editor"] }, write("org-1")), false);
+    engine.free();
+  },
+};
+
+export function runCacheChecks(api) {
+  return Object.entries(checks).map(([name, run]) => {
+    const failures = [];
+    const expect = (label, actual, expected) => {
+      if (actual !== expected) failures.push(`${label}: expected ${expected}, got ${actual}`);
+    };
+    try {
+      run(api, expect);
+    } catch (error) {
+      failures.push(String(error && error.stack ? error.stack : error));
+    }
+    return { name, failures };
+  });
+}

@@ -85,7 +85,7 @@ for (let i = 0; i < STRING_CHECKS; i++) {
 }
 const wasmStrings = measure("isAuthorized (wasm)", 5, () => stringCases.reduce((n, [s, c]) => n + (engine.isAuthorized(s, c) ? 1 : 0), 0));
 const jsStrings = measure("isAuthorized (js)", 5, () => stringCases.reduce((n, [s, c]) => n + (js.isAuthorized(s, c) ? 1 : 0), 0));
-// The same checks with a subject object built per call (found by content, not identity).
+// The same checks with a subject object built per call around the member's roles array.
 const fresh = ({ organization_id, roles }) => ({ organization_id, roles });
 const wasmFresh = measure("isAuthorized, new subject objects (wasm)", 5, () => stringCases.reduce((n, [s, c]) => n + (engine.isAuthorized(fresh(s), c) ? 1 : 0), 0));
 const jsFresh = measure("isAuthorized, new subject objects (js)", 5, () => stringCases.reduce((n, [s, c]) => n + (js.isAuthorized(fresh(s), c) ? 1 : 0), 0));

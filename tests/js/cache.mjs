@@ -29,6 +29,10 @@ const checks = {
     const subject = { organization_id: "org-1", roles: ["viewer"] };
     expect("viewer", engine.isAuthorized(subject, write("org-1")), false);
     expect("viewer, cached", engine.isAuthorized(subject, write("org-1")), false);
+    subject.roles[0] = "editor";
+    expect("editor set in place", engine.isAuthorized(subject, write("org-1")), true);
+    subject.roles[0] = "viewer";
+    expect("viewer set back in place", engine.isAuthorized(subject, write("org-1")), false);
     subject.roles.push("editor");
     expect("editor pushed", engine.isAuthorized(subject, write("org-1")), true);
     subject.roles.pop();
@@ -117,26 +121,41 @@ const checks = {
     engine.free();
   },
 
-  "a repeated subject is found by identity, a copy by content"(api, expect) {
+  "roles arrays are found by identity, copies by content"(api, expect) {
     const engine = engineFor(api);
-    const subject = { organization_id: "org-1", roles: ["viewer", "writer"] };
+    const roles = ["viewer", "writer"];
+    const subject = { organization_id: "org-1", roles };
     engine.isAuthorized(subject, write("org-1"));
     const cache = engine._stringCache;
-    expect("the object is known", cache.objects.has(subject), true);
-    // Objects built per call are found by content and mostly not recorded;
+    expect("the array is known", cache.objects.has(roles), true);
+    expect("a subject built per call around it", engine.isAuthorized({ organization_id: "org-1", roles }, write("org-1")), true);
+    // Arrays built per call are found by content and mostly not recorded;
     // one used again and again soon is.
-    const copies = Array.from({ length: 10 }, () => ({ organization_id: "org-1", roles: ["viewer", "writer"] }));
-    for (const copy of copies) expect("a copy answers alike", engine.isAuthorized(copy, write("org-1")), true);
+    const copies = Array.from({ length: 10 }, () => ["viewer", "writer"]);
+    for (const copy of copies) {
+      expect("a copy answers alike", engine.isAuthorized({ organization_id: "org-1", roles: copy }, write("org-1")), true);
+    }
     expect("ten copies, none recorded", copies.filter((copy) => cache.objects.has(copy)).length, 0);
-    const longLived = { organization_id: "org-1", roles: ["viewer", "writer"] };
+    const longLived = ["viewer", "writer"];
     let calls = 0;
     while (!cache.objects.has(longLived) && calls < 1000) {
-      expect("the long-lived copy answers alike", engine.isAuthorized(longLived, write("org-1")), true);
+      expect("the long-lived copy answers alike", engine.isAuthorized({ organization_id: "org-1", roles: longLived }, write("org-1")), true);
       calls++;
     }
     expect("the long-lived copy is recorded within 61 calls", calls <= 61, true);
     expect("consumer subjects too", engine.isAuthorized({ roles: ["editor"] }, { resource_id: "docs", action: "write" }), true);
     expect("a consumer subject and an organization's check", engine.isAuthorized({ roles: ["editor"] }, write("org-1")), false);
+    engine.free();
+  },
+
+  "one roles array, two organizations"(api, expect) {
+    const engine = engineFor(api);
+    engine.setOrganizationPolicy("org-2", { roles: [] });
+    const roles = ["writer"];
+    for (let round = 0; round < 70; round++) {
+      expect(`org-1, round ${round}`, engine.isAuthorized({ organization_id: "org-1", roles }, write("org-1")), true);
+      expect(`org-2, round ${round}`, engine.isAuthorized({ organization_id: "org-2", roles }, write("org-2")), false);
+    }
     engine.free();
   },
 };

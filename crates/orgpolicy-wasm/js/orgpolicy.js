@@ -165,15 +165,16 @@ export function flatten(input) {
 
 // The string API's cache.
 //
-// Subjects are found two ways. First by identity: a WeakMap from a subject
-// object to `[organization, handle, ...roles]`, compared against the
-// object's current organization and roles on every use (a subject mutated
-// in place is read again, never answered from a stale entry). An app's
-// long-lived member object costs one WeakMap probe and a few pointer
-// compares. Then by content, for subject objects built per call: a trie of
-// Maps from the organization (null for a consumer subject) through each
-// role to a handle stored under END; one hit there in RECORD_EVERY also
-// records the object.
+// Subjects are found two ways. First by identity: a WeakMap from a
+// subject's roles array to `[organization, handle, ...roles]`, compared
+// against the subject's organization and the array's contents on every use
+// (roles changed in place are read again, never answered from a stale
+// entry). Keyed by the array, not the subject object, so that both a
+// long-lived member object and `{organization_id, roles: member.roles}`
+// built per call cost one WeakMap probe and a few pointer compares. Then by
+// content, for roles arrays built per call: a trie of Maps from the
+// organization (null for a consumer subject) through each role to a handle
+// stored under END; one hit there in RECORD_EVERY also records the array.
 // Permissions: resource -> action -> handle. Handles never go stale: the
 // engine keeps them right across organization policy changes.
 
@@ -183,7 +184,7 @@ const TENANCY = -1;
 const MISS = -2;
 const UNUSUAL = -3;
 
-/** Prime, so no periodic pattern of calls always misses the long-lived object. */
+/** Prime, so no periodic pattern of calls always misses the long-lived array. */
 const RECORD_EVERY = 61;
 
 export function newCache() {
@@ -230,7 +231,7 @@ export function lookup(cache, subject, check) {
     }
     const count = roles === undefined ? 0 : roles.length;
     // An identity entry holds only strings, so a hit also vouches for the roles' types.
-    const entry = cache.objects.get(subject);
+    const entry = roles === undefined ? undefined : cache.objects.get(roles);
     let handle = entry !== undefined && describes(entry, organization, roles, count) ? entry[1] : undefined;
     if (handle === undefined) {
       let node = cache.subjects.get(organization);
@@ -240,13 +241,13 @@ export function lookup(cache, subject, check) {
         if (node !== undefined) node = node.get(role);
       }
       handle = node?.get(END);
-      // A WeakMap insertion costs several times the walk, so an object
+      // A WeakMap insertion costs several times the walk, so an array
       // found by content is recorded on one hit in RECORD_EVERY: a
-      // long-lived subject is soon found by identity, and objects built per
-      // call do not fill the WeakMap.
-      if (handle !== undefined && ++cache.contentHits === RECORD_EVERY) {
+      // long-lived one is soon found by identity, and arrays built per call
+      // do not fill the WeakMap.
+      if (handle !== undefined && roles !== undefined && ++cache.contentHits === RECORD_EVERY) {
         cache.contentHits = 0;
-        cache.objects.set(subject, entryOf(organization, roles, count, handle));
+        cache.objects.set(roles, entryOf(organization, roles, count, handle));
       }
     }
     if (organization !== checkOrganization) return TENANCY;
@@ -280,12 +281,14 @@ export function remember(cache, subject, organization, roles, resource, action, 
       node = next;
     }
     node.set(END, subjectHandle);
-    // The identity entry holds the object's own strings, so that later
-    // comparisons are pointer compares; if the object now reads otherwise
+    // The identity entry holds the array's own strings, so that later
+    // comparisons are pointer compares; if the subject now reads otherwise
     // than the module read it, it gets no entry.
-    const own = subject.roles ?? [];
-    const entry = entryOf(subject.organization_id ?? null, own, own.length, subjectHandle);
-    if (describes(entry, organization, roles, roles.length)) cache.objects.set(subject, entry);
+    const own = subject.roles;
+    if (Array.isArray(own)) {
+      const entry = entryOf(subject.organization_id ?? null, own, own.length, subjectHandle);
+      if (describes(entry, organization, roles, roles.length)) cache.objects.set(own, entry);
+    }
     let actions = cache.permissions.get(resource);
     if (actions === undefined) {
       actions = new Map();

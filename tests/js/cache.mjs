@@ -126,7 +126,7 @@ const checks = {
     const roles = ["viewer", "writer"];
     const subject = { organization_id: "org-1", roles };
     engine.isAuthorized(subject, write("org-1"));
-    const cache = engine._stringCache;
+    const cache = engine[Symbol.for("orgpolicy.cache")];
     expect("the array is known", cache.objects.has(roles), true);
     expect("a subject built per call around it", engine.isAuthorized({ organization_id: "org-1", roles }, write("org-1")), true);
     // Arrays built per call are found by content and mostly not recorded;

@@ -300,18 +300,20 @@ export function remember(cache, subject, organization, roles, resource, action, 
   }
 }
 
-/** Where the JS `isAuthorized` keeps an engine's cache. */
-const CACHE = Symbol("orgpolicy.cache");
+/** Where an engine's JS object holds its cache (registered, for tests). */
+const CACHE = Symbol.for("orgpolicy.cache");
 let fastPath = false;
 
 /**
- * Puts a JS `isAuthorized` in front of the module's on the engine class's
- * prototype (once, at the first engine): a check `lookup` can answer goes
- * to the numbers-only `_checkCached`; everything else (first sight,
- * tenancy, unusual input) to the module's own, complete `isAuthorized`.
- * Answers are the same either way. A frozen prototype keeps the module's.
+ * Gives a new engine's JS object its cache, and puts a JS `isAuthorized` in
+ * front of the module's on the engine class's prototype (once, at the first
+ * engine): a check `lookup` can answer goes to the numbers-only
+ * `_checkCached`; everything else (first sight, tenancy, unusual input) to
+ * the module's own, complete `isAuthorized`. Answers are the same either
+ * way. A frozen prototype keeps the module's.
  */
-export function withFastPath(engine) {
+export function withFastPath(engine, cache) {
+  engine[CACHE] = cache;
   if (fastPath) return engine;
   fastPath = true;
   try {
@@ -322,12 +324,7 @@ export function withFastPath(engine) {
       enumerable: false,
       writable: true,
       value: function isAuthorized(subject, check) {
-        let cache = this[CACHE];
-        if (cache === undefined) {
-          cache = this._stringCache;
-          this[CACHE] = cache;
-        }
-        const packed = lookup(cache, subject, check);
+        const packed = lookup(this[CACHE], subject, check);
         if (packed >= 0) return this._checkCached(packed);
         if (packed === TENANCY) return false;
         return complete.call(this, subject, check);

@@ -36,9 +36,10 @@ extern "C" {
         subject_handle: u32,
         permission: u32,
     );
-    /// Puts the JS `isAuthorized` in front of this module's (once).
+    /// Gives a new engine's JS object its cache, and puts the JS
+    /// `isAuthorized` in front of this module's (once).
     #[wasm_bindgen(js_name = withFastPath)]
-    fn with_fast_path(engine: JsValue) -> JsValue;
+    fn with_fast_path(engine: JsValue, cache: &JsValue) -> JsValue;
 }
 
 /// `lookup`'s answers besides a packed pair of handles.
@@ -51,8 +52,9 @@ const CACHE_LIMIT: u32 = 1 << 16;
 /// Subject handles the packing leaves room for (`subject * 2^32 +
 /// permission` must stay exact in an f64).
 const PACKABLE_SUBJECTS: u32 = 1 << 21;
-/// 2^53: every packed pair is below it.
-const PACKED_LIMIT: f64 = 9_007_199_254_740_992.0;
+/// Every packed pair is below it (2^53).
+#[allow(clippy::cast_lossless, reason = "f64::from is not const")]
+const PACKED_LIMIT: f64 = PACKABLE_SUBJECTS as f64 * 4_294_967_296.0;
 
 /// Compiled project policy and organization policies.
 #[wasm_bindgen]
@@ -185,10 +187,9 @@ impl Engine {
         #[wasm_bindgen(unchecked_param_type = "ProjectPolicyInput")] policy: JsValue,
     ) -> JsValue {
         answer(read_policy(&policy).map(|document| {
-            success_with(
-                "engine",
-                with_fast_path(Engine::new(EngineState::new(document.policy)).into()),
-            )
+            let engine = Engine::new(EngineState::new(document.policy));
+            let cache = engine.cache.clone();
+            success_with("engine", with_fast_path(engine.into(), &cache))
         }))
     }
 
@@ -279,12 +280,6 @@ impl Engine {
             return false;
         }
         self.is_authorized_slowly(subject, check, packed == MISS)
-    }
-
-    /// The string API's cache, for the JS `isAuthorized`.
-    #[wasm_bindgen(getter, js_name = _stringCache, skip_typescript)]
-    pub fn string_cache(&self) -> JsValue {
-        self.cache.clone()
     }
 
     /// `isAuthorized` for the packed pair of handles `lookup` found (the

@@ -132,7 +132,7 @@ pub fn network_hint(gateway: &str, detail: &str) -> String {
         format!(
             "No answer from {gateway} ({detail}). It is on another origin than this page \
              ({page}): the page's content security policy may block it, and the gateway must \
-             list this origin with --allowed-origin. Open the console the gateway serves, \
+             list this origin with --allow-origin. Open the console the gateway serves, \
              or check that it is running."
         )
     } else {

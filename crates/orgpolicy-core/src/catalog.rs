@@ -250,7 +250,7 @@ pub fn catalog() -> Vec<Endpoint> {
             "organization_slug",
             FieldType::String,
             true,
-            "2 to 128 letters, digits or `-._~`, at least one letter or digit; unique in the project.",
+            "2 to 128 ASCII letters, digits or `-._~`; unique in the project.",
         ),
     ];
     create.extend(organization_settings(true));
@@ -265,7 +265,7 @@ pub fn catalog() -> Vec<Endpoint> {
             "organization_slug",
             FieldType::String,
             false,
-            "2 to 128 letters, digits or `-._~`.",
+            "2 to 128 ASCII letters, digits or `-._~`.",
         ),
     ];
     update.extend(organization_settings(false));

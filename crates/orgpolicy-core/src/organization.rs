@@ -182,15 +182,14 @@ fn check_string_list(
     }
 }
 
-/// Whether a slug is 2-128 characters of letters, digits and `-._~`, at
-/// least one of them a letter or digit.
+/// Whether a slug follows Stytch's rule: 2 to 128 ASCII letters, digits
+/// and `-._~`. ASCII only, so look-alikes (`ÉCOLE`, fullwidth `ａｃｍｅ`,
+/// Cyrillic `аcme`) cannot sit next to the slug they imitate.
 pub fn is_valid_slug(slug: &str) -> bool {
-    let count = slug.chars().count();
-    (SLUG_MIN_CHARS..=SLUG_MAX_CHARS).contains(&count)
+    (SLUG_MIN_CHARS..=SLUG_MAX_CHARS).contains(&slug.len())
         && slug
-            .chars()
-            .all(|c| c.is_alphanumeric() || "-._~".contains(c))
-        && slug.chars().any(char::is_alphanumeric)
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b))
 }
 
 /// Whether a string looks like an email domain (`example.com`).
@@ -323,7 +322,7 @@ pub fn validate_organization_body(body: &Value, mode: Mode, origin: Origin) -> V
                 ProblemCode::InvalidOrganizationSlug,
                 at,
                 format!(
-                    "slug `{slug}` must be {SLUG_MIN_CHARS} to {SLUG_MAX_CHARS} letters, digits or `-._~`, with at least one letter or digit"
+                    "slug `{slug}` must be {SLUG_MIN_CHARS} to {SLUG_MAX_CHARS} ASCII letters, digits or `-._~`"
                 ),
             )
         })
@@ -429,17 +428,18 @@ pub fn validate_organization_body(body: &Value, mode: Mode, origin: Origin) -> V
     problems
 }
 
-/// Whether a string looks like an email address (`local@domain.tld`).
+/// Whether a string looks like an email address: exactly one `@`, a
+/// non-empty local part of at most 64 bytes without whitespace or control
+/// characters, and a valid domain.
 pub fn is_valid_email(email: &str) -> bool {
-    match email.rsplit_once('@') {
-        Some((local, domain)) => {
-            !local.is_empty()
-                && local.len() <= 64
-                && !local.contains(char::is_whitespace)
-                && is_valid_domain(domain)
-        }
-        None => false,
-    }
+    let mut parts = email.split('@');
+    let (Some(local), Some(domain), None) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    !local.is_empty()
+        && local.len() <= 64
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+        && is_valid_domain(domain)
 }
 
 const MEMBER_FIELDS: &[&str] = &[
@@ -544,6 +544,12 @@ pub struct SearchQuery {
 pub const SEARCH_LIMIT_DEFAULT: u32 = 100;
 pub const SEARCH_LIMIT_MAX: u32 = 1000;
 pub const FUZZY_MIN_CHARS: usize = 3;
+/// Bounds on one search, so the heaviest query allowed stays cheap: at
+/// most this many operands, values over all operands, and characters per
+/// value.
+pub const SEARCH_OPERANDS_MAX: usize = 50;
+pub const SEARCH_VALUES_MAX: usize = 1000;
+pub const SEARCH_VALUE_MAX_CHARS: usize = 512;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum FilterKind {
@@ -594,7 +600,22 @@ fn search_operand(item: &Value, at: &Pointer, problems: &mut Vec<Problem>) -> Op
     };
     let value_at = at.key("filter_value");
     let value = operand.get("filter_value").unwrap_or(&Value::Null);
+    let too_long = |text: &str| text.chars().count() > SEARCH_VALUE_MAX_CHARS;
     let filter_value = match (kind, value) {
+        (FilterKind::Strings | FilterKind::Fuzzy | FilterKind::Text, _)
+            if match value {
+                Value::String(text) => too_long(text),
+                Value::Array(items) => items.iter().filter_map(Value::as_str).any(too_long),
+                _ => false,
+            } =>
+        {
+            problems.push(Problem::error(
+                ProblemCode::InvalidSearchQuery,
+                &value_at,
+                format!("search values are at most {SEARCH_VALUE_MAX_CHARS} characters"),
+            ));
+            return None;
+        }
         (FilterKind::Strings, Value::Array(items)) => {
             let strings: Vec<String> = items
                 .iter()
@@ -688,6 +709,16 @@ pub fn parse_search_query(body: &Value) -> Result<SearchQuery, Vec<Problem>> {
                 )),
             }
             match query.get("operands") {
+                Some(Value::Array(items)) if items.len() > SEARCH_OPERANDS_MAX => {
+                    problems.push(Problem::error(
+                        ProblemCode::InvalidSearchQuery,
+                        at.key("operands"),
+                        format!(
+                            "a search takes at most {SEARCH_OPERANDS_MAX} operands, got {}",
+                            items.len()
+                        ),
+                    ));
+                }
                 Some(Value::Array(items)) => {
                     for (index, item) in items.iter().enumerate() {
                         if let Some(filter) =
@@ -706,6 +737,22 @@ pub fn parse_search_query(body: &Value) -> Result<SearchQuery, Vec<Problem>> {
             }
         }
         Some(other) => problems.push(expected(&root.key("query"), "an object", other)),
+    }
+    let values: usize = operands
+        .iter()
+        .map(|operand| match &operand.filter_value {
+            FilterValue::Strings(values) => values.len(),
+            FilterValue::Text(_) | FilterValue::Flag(_) => 1,
+        })
+        .sum();
+    if values > SEARCH_VALUES_MAX {
+        problems.push(Problem::error(
+            ProblemCode::InvalidSearchQuery,
+            root.key("query").key("operands"),
+            format!(
+                "a search takes at most {SEARCH_VALUES_MAX} values over all operands, got {values}"
+            ),
+        ));
     }
     if problems.is_empty() {
         Ok(SearchQuery {

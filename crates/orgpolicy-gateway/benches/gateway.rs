@@ -90,6 +90,7 @@ async fn main() {
         allowed_hosts: Vec::new(),
         access_token: None,
         body_limit: 1 << 20,
+        response_limit: 16 << 20,
         upstream_timeout: Duration::from_secs(15),
     })
     .unwrap()))

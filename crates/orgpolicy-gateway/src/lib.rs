@@ -6,20 +6,29 @@
 //! It is not an open proxy: only the catalog's method and path pairs pass
 //! (`orgpolicy_core::catalog::match_request`); the upstream's address never
 //! comes from the request; client `Authorization` and `Cookie` headers are
-//! dropped; no redirect is followed; bodies are limited; the upstream has a
-//! timeout. Everything the gateway refuses is answered as a gateway error,
-//! marked by the `x-orgpolicy-gateway-error` header and a `gateway_error`
-//! body, so it cannot be mistaken for the API's own errors.
+//! dropped; no redirect is followed; request and response bodies are
+//! limited; the upstream has a timeout.
+//!
+//! It is not writable from other web pages: a request whose `Origin` is
+//! neither the gateway's own nor an allowed one is refused, whatever its
+//! method; an API request a browser marks `Sec-Fetch-Site: cross-site` or
+//! `same-site` without such an origin is refused; a request body must be
+//! JSON. A form or a `no-cors` fetch on another site therefore writes
+//! nothing.
+//!
+//! Everything the gateway refuses is answered as a gateway error, marked by
+//! the `x-orgpolicy-gateway-error` header and a `gateway_error` body, so it
+//! cannot be mistaken for the API's own errors.
 
 use axum::body::{Body, Bytes};
-use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{any, get};
 use axum::{Json, Router};
 use orgpolicy_core::catalog::match_request;
-use orgpolicy_sandbox::same_secret;
+use orgpolicy_sandbox::{is_json_content_type, same_secret};
 use serde_json::json;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -54,13 +63,19 @@ pub struct GatewayConfig {
     pub upstream: Upstream,
     /// The console's built files; `None` serves a short page instead.
     pub static_dir: Option<PathBuf>,
-    /// Origins allowed to call the gateway cross-origin (none by default).
+    /// Origins allowed to call the gateway cross-origin (none by default),
+    /// each as a browser sends it: `scheme://host[:port]`.
     pub allowed_origins: Vec<HeaderValue>,
     /// `Host` values accepted (DNS rebinding protection); empty accepts any.
     pub allowed_hosts: Vec<String>,
-    /// When set, every request must carry it in `x-gateway-token`.
+    /// When set, API and `/_gateway/` requests must carry it in
+    /// `x-gateway-token` (the console's files, which hold no secret, load
+    /// without it).
     pub access_token: Option<String>,
+    /// Largest request body forwarded, in bytes.
     pub body_limit: usize,
+    /// Largest upstream response passed on, in bytes.
+    pub response_limit: usize,
     pub upstream_timeout: Duration,
 }
 
@@ -106,33 +121,90 @@ fn gateway_error(status: StatusCode, code: &'static str, message: impl Into<Stri
     response
 }
 
-/// Host check and access token, before anything else.
+/// Whether a path is the API or the gateway's own endpoints (which need
+/// the token and refuse cross-site requests), rather than a console file.
+fn is_api_path(path: &str) -> bool {
+    path == "/v1"
+        || path.starts_with("/v1/")
+        || path == "/_gateway"
+        || path.starts_with("/_gateway/")
+}
+
+/// Whether `origin` is the gateway's own (the `Host` it was reached by) or
+/// one it was told to allow.
+fn origin_allowed(config: &GatewayConfig, origin: &[u8], host: &[u8]) -> bool {
+    let own = |scheme: &[u8]| {
+        origin.len() == scheme.len() + host.len()
+            && origin.starts_with(scheme)
+            && origin
+                .get(scheme.len()..)
+                .is_some_and(|rest| rest.eq_ignore_ascii_case(host))
+    };
+    (!host.is_empty() && (own(b"http://") || own(b"https://")))
+        || config
+            .allowed_origins
+            .iter()
+            .any(|allowed| allowed.as_bytes() == origin)
+}
+
+/// Host check, origin check and access token, before anything else.
 async fn guard(State(state): State<GatewayState>, request: Request, next: Next) -> Response {
     let config = &state.config;
-    if !config.allowed_hosts.is_empty() {
-        let host = request
-            .headers()
-            .get(header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .unwrap_or_default();
-        if !config
+    let headers = request.headers();
+    let mut hosts = headers.get_all(header::HOST).iter();
+    let host = hosts.next().map(HeaderValue::as_bytes).unwrap_or_default();
+    if hosts.next().is_some() {
+        return gateway_error(
+            StatusCode::BAD_REQUEST,
+            "duplicate_host",
+            "the request carries more than one Host header",
+        );
+    }
+    if !config.allowed_hosts.is_empty()
+        && !config
             .allowed_hosts
             .iter()
-            .any(|allowed| allowed.eq_ignore_ascii_case(host))
-        {
+            .any(|allowed| allowed.as_bytes().eq_ignore_ascii_case(host))
+    {
+        return gateway_error(
+            StatusCode::MISDIRECTED_REQUEST,
+            "host_not_allowed",
+            format!(
+                "this gateway answers for {}, not for the Host sent",
+                config.allowed_hosts.join(", ")
+            ),
+        );
+    }
+    let api = is_api_path(request.uri().path());
+    let mut origins = headers.get_all(header::ORIGIN).iter();
+    match (origins.next(), origins.next()) {
+        (Some(origin), None) if origin_allowed(config, origin.as_bytes(), host) => {}
+        (None, None) => {
+            // No Origin: not a browser's cross-origin request, unless the
+            // browser says it is (a navigation or a `no-cors` GET from
+            // another site). Console files may be opened from anywhere.
+            let site = headers
+                .get("sec-fetch-site")
+                .map(HeaderValue::as_bytes)
+                .unwrap_or_default();
+            if api && (site == b"cross-site" || site == b"same-site") {
+                return gateway_error(
+                    StatusCode::FORBIDDEN,
+                    "cross_site_request",
+                    "the API is not reachable from another site's pages; allow its origin with --allow-origin",
+                );
+            }
+        }
+        _ => {
             return gateway_error(
-                StatusCode::MISDIRECTED_REQUEST,
-                "host_not_allowed",
-                format!(
-                    "this gateway answers for {}, not for the Host sent",
-                    config.allowed_hosts.join(", ")
-                ),
+                StatusCode::FORBIDDEN,
+                "origin_not_allowed",
+                "requests from this origin are refused; allow it with --allow-origin",
             );
         }
     }
-    if let Some(token) = &config.access_token {
-        let given = request
-            .headers()
+    if api && let Some(token) = &config.access_token {
+        let given = headers
             .get(ACCESS_TOKEN_HEADER)
             .map(HeaderValue::as_bytes)
             .unwrap_or_default();
@@ -145,6 +217,79 @@ async fn guard(State(state): State<GatewayState>, request: Request, next: Next) 
         }
     }
     next.run(request).await
+}
+
+/// Whether an error, or any error it wraps, is a `T`.
+fn caused_by<T: std::error::Error + 'static>(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut current = Some(error);
+    while let Some(error) = current {
+        if error.is::<T>() {
+            return true;
+        }
+        current = error.source();
+    }
+    false
+}
+
+/// Reads a request body within the limit; a refusal is a gateway error.
+async fn read_body(body: Body, limit: usize) -> Result<Bytes, Response> {
+    axum::body::to_bytes(body, limit).await.map_err(|error| {
+        if caused_by::<http_body_util::LengthLimitError>(&error) {
+            gateway_error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "body_too_large",
+                format!("the request body is larger than this gateway forwards ({limit} bytes)"),
+            )
+        } else if caused_by::<tower_http::timeout::TimeoutError>(&error) {
+            gateway_error(
+                StatusCode::REQUEST_TIMEOUT,
+                "body_timeout",
+                "the request body did not arrive in time",
+            )
+        } else {
+            gateway_error(
+                StatusCode::BAD_REQUEST,
+                "body_unreadable",
+                "the request body broke off",
+            )
+        }
+    })
+}
+
+/// Reads an upstream answer, refusing one past `limit` bytes.
+async fn read_upstream(mut response: reqwest::Response, limit: usize) -> Result<Bytes, Response> {
+    let too_large = || {
+        gateway_error(
+            StatusCode::BAD_GATEWAY,
+            "upstream_response_too_large",
+            format!("the upstream's answer is larger than this gateway passes on ({limit} bytes)"),
+        )
+    };
+    if response
+        .content_length()
+        .is_some_and(|length| length > limit as u64)
+    {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::new();
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                if bytes.len() + chunk.len() > limit {
+                    return Err(too_large());
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            Ok(None) => return Ok(Bytes::from(bytes)),
+            Err(_) => {
+                return Err(gateway_error(
+                    StatusCode::BAD_GATEWAY,
+                    "upstream_unreachable",
+                    "the upstream's answer broke off",
+                ));
+            }
+        }
+    }
 }
 
 #[derive(serde::Serialize)]
@@ -165,13 +310,9 @@ async fn info(State(state): State<GatewayState>) -> Json<Info> {
 /// Headers passed through to the upstream; everything else is dropped.
 const FORWARDED_REQUEST_HEADERS: [HeaderName; 2] = [header::CONTENT_TYPE, header::ACCEPT];
 
-async fn proxy(
-    State(state): State<GatewayState>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
+async fn proxy(State(state): State<GatewayState>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let (method, uri, headers): (Method, Uri, HeaderMap) = (parts.method, parts.uri, parts.headers);
     let request_id = format!("gateway-{}", uuid::Uuid::new_v4());
     let path = uri.path();
     let Some(matched) = match_request(method.as_str(), path) else {
@@ -182,6 +323,21 @@ async fn proxy(
             format!("`{method} {path}` is not an endpoint this gateway forwards"),
         );
     };
+    let body = match read_body(body, state.config.body_limit).await {
+        Ok(body) => body,
+        Err(refusal) => return refusal,
+    };
+    if !body.is_empty()
+        && !headers
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|value| is_json_content_type(value.as_bytes()))
+    {
+        return gateway_error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "send the request body as JSON, with `Content-Type: application/json`",
+        );
+    }
     let upstream = &state.config.upstream;
     let mut request = state
         .client
@@ -227,14 +383,11 @@ async fn proxy(
         );
     }
     let content_type = response.headers().get(header::CONTENT_TYPE).cloned();
-    let bytes = match response.bytes().await {
+    let bytes = match read_upstream(response, state.config.response_limit).await {
         Ok(bytes) => bytes,
-        Err(_) => {
-            return gateway_error(
-                StatusCode::BAD_GATEWAY,
-                "upstream_unreachable",
-                "the upstream's answer broke off",
-            );
+        Err(refusal) => {
+            tracing::warn!(%request_id, endpoint = matched.endpoint.id, "upstream answer refused");
+            return refusal;
         }
     };
     let mut answer = Response::new(Body::from(bytes));
@@ -256,6 +409,22 @@ const NO_CONSOLE: &str = "<!doctype html><html lang=\"en\"><head><meta charset=\
 The API is forwarded under <code>/v1/</code>; <a href=\"/_gateway/info\">/_gateway/info</a> \
 describes the upstream.</p></body></html>";
 
+/// The console's files never include dotfiles (`.orgpolicy/` with the
+/// sandbox's credentials and database, `.git`, ...): a path with a segment
+/// that starts with `.`, or with any percent-escape (which could spell
+/// one), is not found.
+async fn hidden_files(request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    if path.contains('%') || path.split('/').any(|segment| segment.starts_with('.')) {
+        return gateway_error(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "no such file in the console",
+        );
+    }
+    next.run(request).await
+}
+
 /// The gateway's router.
 pub fn app(state: GatewayState) -> Router {
     let config = Arc::clone(&state.config);
@@ -269,6 +438,7 @@ pub fn app(state: GatewayState) -> Router {
         // rebuilt console is never served stale.
         Some(dir) => router.fallback_service(
             tower::ServiceBuilder::new()
+                .layer(axum::middleware::from_fn(hidden_files))
                 .layer(SetResponseHeaderLayer::overriding(
                     header::CACHE_CONTROL,
                     HeaderValue::from_static("no-cache"),
@@ -281,7 +451,6 @@ pub fn app(state: GatewayState) -> Router {
         None => router.fallback(|| async { Html(NO_CONSOLE) }),
     };
     let mut router = router
-        .layer(DefaultBodyLimit::max(config.body_limit))
         .layer(axum::middleware::from_fn_with_state(state.clone(), guard))
         .with_state(state);
     if !config.allowed_origins.is_empty() {

@@ -8,6 +8,11 @@ use axum::response::{IntoResponse, Response};
 use orgpolicy_core::Problem;
 use serde_json::json;
 
+/// Most problems one error answer lists; past it the answer says how many
+/// there were in all (`errors_total`), so one request cannot make an answer
+/// many times its own size.
+pub const PROBLEMS_LISTED_MAX: usize = 100;
+
 /// An error answered to the client. 4xx carry the precise message; 5xx say
 /// "internal error" and the detail is logged once.
 #[derive(Debug, thiserror::Error)]
@@ -89,7 +94,7 @@ pub fn request_id() -> String {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let request_id = request_id();
-        let (status, error_type, message, problems) = match self {
+        let (status, error_type, mut message, mut problems) = match self {
             ApiError::Client {
                 status,
                 error_type,
@@ -106,6 +111,14 @@ impl IntoResponse for ApiError {
                 )
             }
         };
+        let total = problems.len();
+        if total > PROBLEMS_LISTED_MAX {
+            problems.truncate(PROBLEMS_LISTED_MAX);
+            message = format!(
+                "{message} (and {} more problems, {total} in all)",
+                total - PROBLEMS_LISTED_MAX
+            );
+        }
         let mut body = serde_json::Map::new();
         body.insert("status_code".into(), json!(status.as_u16()));
         body.insert("request_id".into(), json!(request_id));
@@ -120,6 +133,9 @@ impl IntoResponse for ApiError {
         );
         if !problems.is_empty() {
             body.insert("errors".into(), json!(problems));
+        }
+        if total > PROBLEMS_LISTED_MAX {
+            body.insert("errors_total".into(), json!(total));
         }
         (status, Json(serde_json::Value::Object(body))).into_response()
     }

@@ -7,22 +7,29 @@
 //! `oneshot`. Validation is the core's (`orgpolicy_core::organization`,
 //! `validate_organization_policy`); handlers only read, call and answer.
 
+mod body;
 mod error;
 mod members;
+mod migrate;
+pub mod model;
 mod organizations;
 mod rbac;
 mod search;
+pub mod server;
 pub mod store;
 
 use axum::Router;
-use axum::extract::{Request, State};
+use axum::extract::{Path, Request, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use axum::routing::{get, post};
 use base64::Engine as _;
-pub use error::ApiError;
+pub use body::{JsonBody, is_json_content_type};
+pub use error::{ApiError, PROBLEMS_LISTED_MAX};
+pub use members::SEARCH_ORGANIZATIONS_MAX;
 use orgpolicy_core::Policy;
+pub use server::ServerLimits;
 use std::sync::Arc;
 use store::Store;
 
@@ -105,22 +112,54 @@ async fn require_credentials(
     Ok(next.run(request).await)
 }
 
-/// Serves the sandbox on a bound listener until `shutdown` resolves.
+/// Now, as the API writes timestamps (RFC 3339, seconds, UTC).
+pub(crate) fn now() -> String {
+    humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
+}
+
+/// Serves the sandbox on a bound listener, within `limits`, until
+/// `shutdown` resolves.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
-    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    limits: ServerLimits,
+    shutdown: impl std::future::Future<Output = ()> + Send,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    server::serve(listener, app(state), limits, shutdown).await
+}
+
+/// `/v1/b2b/organizations/search` is the search endpoint for `POST`; for
+/// other methods it is the organization whose slug is `search`.
+async fn search_slug_get(
+    state: State<AppState>,
+) -> Result<axum::Json<serde_json::Value>, ApiError> {
+    organizations::get(state, Path("search".to_owned())).await
+}
+
+async fn search_slug_update(
+    state: State<AppState>,
+    body: JsonBody,
+) -> Result<axum::Json<serde_json::Value>, ApiError> {
+    organizations::update(state, Path("search".to_owned()), body).await
+}
+
+async fn search_slug_delete(
+    state: State<AppState>,
+) -> Result<axum::Json<serde_json::Value>, ApiError> {
+    organizations::delete(state, Path("search".to_owned())).await
 }
 
 /// The sandbox's router.
 pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/v1/b2b/organizations", post(organizations::create))
-        .route("/v1/b2b/organizations/search", post(organizations::search))
+        .route(
+            "/v1/b2b/organizations/search",
+            post(organizations::search)
+                .get(search_slug_get)
+                .put(search_slug_update)
+                .delete(search_slug_delete),
+        )
         .route(
             "/v1/b2b/organizations/{organization_id}",
             get(organizations::get)

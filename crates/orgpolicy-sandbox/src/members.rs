@@ -5,20 +5,18 @@
 
 use crate::AppState;
 use crate::error::{ApiError, reject_errors};
-use crate::organizations::{field, find_organization, ok, read_body};
-use crate::search::{page, passes};
+use crate::model::{Member, MemberSettings, Organization, apply_body, email_key};
+use crate::organizations::{JsonBody, given, ok};
+use crate::search::{Operand, page, passes, prepare};
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
-use orgpolicy_core::organization::{
-    FilterValue, Mode, Origin, parse_search_query, update_metadata, validate_member_body,
-};
-use orgpolicy_core::problem::Pointer;
+use orgpolicy_core::organization::{Mode, Origin, parse_search_query, validate_member_body};
 use orgpolicy_core::stytch::DEFAULT_MEMBER_ROLE;
-use orgpolicy_core::{
-    EmailImplicitRoleAssignment, MemberRoles, Problem, ProblemCode, effective_roles,
-};
+use orgpolicy_core::{MemberRoles, Problem, ProblemCode, effective_roles};
 use serde_json::{Map, Value, json};
+
+/// Most organizations one member search may name.
+pub const SEARCH_ORGANIZATIONS_MAX: usize = 1000;
 
 fn member_not_found(id: &str) -> ApiError {
     ApiError::not_found(
@@ -27,236 +25,227 @@ fn member_not_found(id: &str) -> ApiError {
     )
 }
 
-/// A stored member as the API shows it: roles with their sources.
-fn render(member: &Value, organization: &Value) -> Value {
-    let explicit: Vec<String> = member
-        .get("roles")
-        .and_then(Value::as_array)
-        .map(|roles| {
-            roles
-                .iter()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default();
-    let mut roles = explicit;
+/// A member as the API shows it: roles with their sources.
+fn render(member: &Member, organization: &Organization) -> Value {
+    let mut roles = member.settings.roles.clone();
     roles.push(DEFAULT_MEMBER_ROLE.to_owned());
-    let implicit: Vec<EmailImplicitRoleAssignment> = organization
-        .get("rbac_email_implicit_role_assignments")
-        .cloned()
-        .and_then(|value| serde_json::from_value(value).ok())
-        .unwrap_or_default();
     let member_roles = MemberRoles {
-        member_id: field(member, "member_id").to_owned(),
-        email_address: field(member, "email_address").to_owned(),
+        member_id: member.member_id.clone(),
+        email_address: member.email_address.clone(),
         roles,
         sso_role_assignments: Vec::new(),
     };
-    let mut shown = member.as_object().cloned().unwrap_or_default();
-    shown.insert(
-        "roles".into(),
-        json!(effective_roles(&member_roles, &implicit)),
-    );
-    Value::Object(shown)
+    let settings = &member.settings;
+    json!({
+        "member_id": member.member_id,
+        "organization_id": member.organization_id,
+        "email_address": member.email_address,
+        "status": member.status,
+        "name": settings.name,
+        "roles": effective_roles(
+            &member_roles,
+            &organization.settings.rbac_email_implicit_role_assignments,
+        ),
+        "is_breakglass": settings.is_breakglass,
+        "trusted_metadata": settings.trusted_metadata,
+        "untrusted_metadata": settings.untrusted_metadata,
+        "created_at": member.created_at,
+        "updated_at": member.updated_at,
+    })
 }
 
-fn answer(member: &Value, organization: &Value) -> Json<Value> {
+fn answer(member: &Member, organization: &Organization) -> Json<Value> {
     let mut body = ok("member", render(member, organization));
     if let Value::Object(fields) = &mut body.0 {
-        fields.insert("member_id".into(), json!(field(member, "member_id")));
-        fields.insert("organization".into(), organization.clone());
+        fields.insert("member_id".into(), json!(member.member_id));
+        fields.insert("organization".into(), organization.to_json());
     }
     body
+}
+
+/// An email address the store can key: one `@`, a domain that converts
+/// to IDNA ASCII.
+fn checked_email(email: &str) -> Result<(), ApiError> {
+    email_key(email).map(|_| ()).ok_or_else(|| {
+        ApiError::invalid(vec![Problem::error(
+            ProblemCode::InvalidEmailAddress,
+            "/email_address",
+            format!("`{email}` is not an email address"),
+        )])
+    })
 }
 
 pub async fn create(
     State(state): State<AppState>,
     Path(organization_id): Path<String>,
-    body: Bytes,
+    JsonBody(body): JsonBody,
 ) -> Result<Json<Value>, ApiError> {
-    let body = read_body(&body)?;
     reject_errors(validate_member_body(&body, Mode::Create, Origin::Backend))?;
-    let organization = find_organization(&state, &organization_id).await?;
-    let organization_id = field(&organization, "organization_id").to_owned();
-    let mut member = Map::new();
-    member.insert(
-        "member_id".into(),
-        json!(format!("member-test-{}", uuid::Uuid::new_v4())),
-    );
-    member.insert("organization_id".into(), json!(organization_id));
-    member.insert("status".into(), json!("active"));
-    member.insert("name".into(), json!(""));
-    member.insert("roles".into(), json!([]));
-    member.insert("is_breakglass".into(), json!(false));
-    member.insert("trusted_metadata".into(), json!({}));
-    member.insert("untrusted_metadata".into(), json!({}));
-    for (key, value) in body
-        .as_object()
-        .into_iter()
-        .flatten()
-        .filter(|(_, value)| !value.is_null())
-    {
-        member.insert(key.clone(), value.clone());
-    }
-    let member = Value::Object(member);
-    let stored = member.clone();
-    state
+    let email = given(&body, "email_address").unwrap_or_default().to_owned();
+    checked_email(&email)?;
+    let lookup = organization_id.clone();
+    let created = state
         .with_store(move |store| {
-            store
-                .insert_member(
-                    &organization_id,
-                    field(&stored, "member_id"),
-                    field(&stored, "email_address"),
-                    &stored,
-                )
-                .map_err(ApiError::from)
+            store.insert_member(&lookup, |organization| {
+                let timestamp = crate::now();
+                Ok::<_, ApiError>(Member {
+                    member_id: format!("member-test-{}", uuid::Uuid::new_v4()),
+                    organization_id: organization.organization_id.clone(),
+                    email_address: email,
+                    status: "active".to_owned(),
+                    created_at: timestamp.clone(),
+                    updated_at: timestamp,
+                    settings: apply_body(&MemberSettings::default(), &body)?,
+                })
+            })
         })
         .await?;
+    let (organization, member) =
+        created.ok_or_else(|| ApiError::organization_not_found(&organization_id))?;
     Ok(answer(&member, &organization))
+}
+
+/// The answer for an organization lookup and a member in it.
+fn found(
+    organization_id: &str,
+    member_id: &str,
+    result: Option<(Organization, Option<Member>)>,
+) -> Result<Json<Value>, ApiError> {
+    match result {
+        None => Err(ApiError::organization_not_found(organization_id)),
+        Some((_, None)) => Err(member_not_found(member_id)),
+        Some((organization, Some(member))) => Ok(answer(&member, &organization)),
+    }
 }
 
 pub async fn get(
     State(state): State<AppState>,
     Path((organization_id, member_id)): Path<(String, String)>,
 ) -> Result<Json<Value>, ApiError> {
-    let organization = find_organization(&state, &organization_id).await?;
-    let (id, lookup) = (
-        field(&organization, "organization_id").to_owned(),
-        member_id.clone(),
-    );
-    let member = state
-        .with_store(move |store| Ok(store.member(&id, &lookup)?))
+    let (lookup, member) = (organization_id.clone(), member_id.clone());
+    let result = state
+        .with_store(move |store| Ok(store.member(&lookup, &member)?))
         .await?;
-    member
-        .map(|member| answer(&member, &organization))
-        .ok_or_else(|| member_not_found(&member_id))
+    found(&organization_id, &member_id, result)
 }
 
 pub async fn update(
     State(state): State<AppState>,
     Path((organization_id, member_id)): Path<(String, String)>,
-    body: Bytes,
+    JsonBody(body): JsonBody,
 ) -> Result<Json<Value>, ApiError> {
-    let body = read_body(&body)?;
     reject_errors(validate_member_body(&body, Mode::Update, Origin::Backend))?;
-    let organization = find_organization(&state, &organization_id).await?;
-    let (id, lookup) = (
-        field(&organization, "organization_id").to_owned(),
-        member_id.clone(),
-    );
-    let updated = state
+    if let Some(email) = given(&body, "email_address") {
+        checked_email(email)?;
+    }
+    let (lookup, member) = (organization_id.clone(), member_id.clone());
+    let result = state
         .with_store(move |store| {
-            store.update_member(&id, &lookup, |member: Value| -> Result<Value, ApiError> {
-                let Value::Object(mut member) = member else {
-                    return Err(ApiError::Internal(
-                        "a stored member is not an object".into(),
-                    ));
-                };
-                for (key, value) in body.as_object().into_iter().flatten() {
-                    if key == "trusted_metadata" || key == "untrusted_metadata" {
-                        let merged =
-                            update_metadata(member.get(key), value, &Pointer::root().key(key))
-                                .map_err(ApiError::invalid)?;
-                        member.insert(key.clone(), merged);
-                    } else if !value.is_null() {
-                        // `roles` replaces the explicit roles.
-                        member.insert(key.clone(), value.clone());
-                    }
+            store.update_member(&lookup, &member, |mut member| {
+                // `roles` replaces the explicit roles; metadata merges.
+                member.settings = apply_body(&member.settings, &body)?;
+                if let Some(email) = given(&body, "email_address") {
+                    email.clone_into(&mut member.email_address);
                 }
-                Ok(Value::Object(member))
+                member.updated_at = crate::now();
+                Ok::<_, ApiError>(member)
             })
         })
         .await?;
-    updated
-        .map(|member| answer(&member, &organization))
-        .ok_or_else(|| member_not_found(&member_id))
+    found(&organization_id, &member_id, result)
 }
 
 pub async fn delete(
     State(state): State<AppState>,
     Path((organization_id, member_id)): Path<(String, String)>,
 ) -> Result<Json<Value>, ApiError> {
-    let organization = find_organization(&state, &organization_id).await?;
-    let (id, lookup) = (
-        field(&organization, "organization_id").to_owned(),
-        member_id.clone(),
-    );
-    if state
-        .with_store(move |store| Ok(store.delete_member(&id, &lookup)?))
+    let (lookup, member) = (organization_id.clone(), member_id.clone());
+    match state
+        .with_store(move |store| Ok(store.delete_member(&lookup, &member)?))
         .await?
     {
-        Ok(ok("member_id", json!(member_id)))
-    } else {
-        Err(member_not_found(&member_id))
+        None => Err(ApiError::organization_not_found(&organization_id)),
+        Some(false) => Err(member_not_found(&member_id)),
+        Some(true) => Ok(ok("member_id", json!(member_id))),
     }
 }
 
-fn member_matches(member: &Value, name: &str, value: &FilterValue) -> bool {
-    let email = field(member, "email_address").to_lowercase();
-    match (name, value) {
-        ("member_emails", FilterValue::Strings(emails)) => {
-            emails.iter().any(|e| e.to_lowercase() == email)
-        }
-        ("member_email_fuzzy", FilterValue::Text(part)) => email.contains(&part.to_lowercase()),
-        _ => false,
+fn member_matches(member: &Member, operand: &Operand) -> bool {
+    let email = member.email_address.to_lowercase();
+    match operand {
+        Operand::AnyOf(name, emails) => name == "member_emails" && emails.contains(&email),
+        Operand::Contains(name, part) => name == "member_email_fuzzy" && email.contains(part),
+        Operand::Flag(..) => false,
     }
 }
 
-pub async fn search(State(state): State<AppState>, body: Bytes) -> Result<Json<Value>, ApiError> {
-    let body = read_body(&body)?;
-    let organization_ids: Vec<String> = match body.get("organization_ids") {
-        Some(Value::Array(ids)) if !ids.is_empty() && ids.iter().all(Value::is_string) => ids
-            .iter()
-            .filter_map(Value::as_str)
-            .map(str::to_owned)
-            .collect(),
-        _ => {
-            return Err(ApiError::invalid(vec![Problem::error(
-                ProblemCode::InvalidSearchQuery,
-                "/organization_ids",
-                "`organization_ids` must be a non-empty array of organization ids",
-            )]));
+/// The `organization_ids` of a member search: 1 to
+/// [`SEARCH_ORGANIZATIONS_MAX`] strings (ids or slugs).
+pub fn search_organization_ids(body: &Value) -> Result<Vec<String>, Problem> {
+    match body.get("organization_ids") {
+        Some(Value::Array(ids))
+            if !ids.is_empty()
+                && ids.len() <= SEARCH_ORGANIZATIONS_MAX
+                && ids.iter().all(Value::is_string) =>
+        {
+            Ok(ids
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect())
         }
-    };
+        _ => Err(Problem::error(
+            ProblemCode::InvalidSearchQuery,
+            "/organization_ids",
+            format!(
+                "`organization_ids` must be an array of 1 to {SEARCH_ORGANIZATIONS_MAX} organization ids"
+            ),
+        )),
+    }
+}
+
+pub async fn search(
+    State(state): State<AppState>,
+    JsonBody(body): JsonBody,
+) -> Result<Json<Value>, ApiError> {
+    let lookups = search_organization_ids(&body).map_err(|p| ApiError::invalid(vec![p]))?;
     let mut rest = body.as_object().cloned().unwrap_or_default();
     rest.remove("organization_ids");
     let query = parse_search_query(&Value::Object(rest)).map_err(ApiError::invalid)?;
-    let ids = organization_ids.clone();
-    let (members, organizations) = state
+    let operands = prepare(&query);
+    let (page, organizations) = state
         .with_store(move |store| {
-            let organizations: Vec<Value> = ids
+            // Slugs resolve to their organization's row id, as in every
+            // other lookup.
+            let organizations = store.resolve_organizations(&lookups)?;
+            let ids: Vec<String> = organizations
                 .iter()
-                .filter_map(|id| store.organization(id).transpose())
-                .collect::<Result<_, _>>()?;
-            Ok((store.members_of(&ids)?, organizations))
+                .map(|o| o.organization_id.clone())
+                .collect();
+            let selected: Vec<Member> = store
+                .members_of(&ids)?
+                .into_iter()
+                .filter(|member| passes(&query, operands.iter().map(|o| member_matches(member, o))))
+                .collect();
+            Ok((
+                page(selected, &query, |m| m.member_id.as_str())?,
+                organizations,
+            ))
         })
         .await?;
-    let selected: Vec<&Value> = members
-        .iter()
-        .filter(|member| {
-            passes(
-                &query,
-                query
-                    .operands
-                    .iter()
-                    .map(|f| member_matches(member, &f.filter_name, &f.filter_value)),
-            )
-        })
-        .collect();
-    let page = page(selected, &query, |member| field(member, "member_id"))?;
-    let by_id: Map<String, Value> = organizations
-        .iter()
-        .map(|o| (field(o, "organization_id").to_owned(), o.clone()))
-        .collect();
     let shown: Vec<Value> = page
         .items
-        .into_iter()
-        .map(|member| {
-            by_id
-                .get(field(member, "organization_id"))
-                .map_or_else(|| member.clone(), |o| render(member, o))
+        .iter()
+        .filter_map(|member| {
+            organizations
+                .iter()
+                .find(|o| o.organization_id == member.organization_id)
+                .map(|o| render(member, o))
         })
+        .collect();
+    let by_id: Map<String, Value> = organizations
+        .iter()
+        .map(|o| (o.organization_id.clone(), o.to_json()))
         .collect();
     let mut answer = ok("members", json!(shown));
     if let Value::Object(fields) = &mut answer.0 {

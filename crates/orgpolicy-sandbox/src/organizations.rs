@@ -2,32 +2,17 @@
 
 use crate::AppState;
 use crate::error::{ApiError, reject_errors, request_id};
-use crate::search::{page, passes};
+use crate::model::{Organization, OrganizationSettings, apply_body};
+use crate::search::{Operand, page, passes, prepare};
 use crate::store::StoreError;
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use orgpolicy_core::organization::{
-    ENUM_FIELDS, FilterValue, Mode, Origin, parse_search_query, update_metadata,
-    validate_organization_body,
-};
-use orgpolicy_core::problem::Pointer;
-use orgpolicy_core::{Problem, ProblemCode};
+use orgpolicy_core::organization::{Mode, Origin, parse_search_query, validate_organization_body};
 use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
 
-/// Reads a JSON body; malformed JSON is a 400 with the core's pointer.
-pub(crate) fn read_body(body: &Bytes) -> Result<Value, ApiError> {
-    let text = std::str::from_utf8(body).map_err(|_| {
-        ApiError::invalid(vec![Problem::error(
-            ProblemCode::InvalidJson,
-            "",
-            "the body is not UTF-8",
-        )])
-    })?;
-    orgpolicy_core::parse::parse_json(if text.trim().is_empty() { "{}" } else { text })
-        .map_err(|error| ApiError::invalid(vec![error.problem]))
-}
+pub(crate) use crate::body::JsonBody;
 
 impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {
@@ -42,21 +27,14 @@ impl From<StoreError> for ApiError {
                 "duplicate_member_email",
                 format!("a member with email `{email}` already exists in this organization"),
             ),
+            StoreError::InvalidEmail(email) => ApiError::client(
+                StatusCode::BAD_REQUEST,
+                "invalid_email",
+                format!("`{email}` is not an email address"),
+            ),
             other => ApiError::Internal(other.to_string()),
         }
     }
-}
-
-/// An organization by id or slug, or `organization_not_found`.
-pub(crate) async fn find_organization(
-    state: &AppState,
-    id_or_slug: &str,
-) -> Result<Value, ApiError> {
-    let lookup = id_or_slug.to_owned();
-    state
-        .with_store(move |store| Ok(store.organization(&lookup)?))
-        .await?
-        .ok_or_else(|| ApiError::organization_not_found(id_or_slug))
 }
 
 pub(crate) fn ok(key: &str, value: Value) -> Json<Value> {
@@ -67,114 +45,74 @@ pub(crate) fn ok(key: &str, value: Value) -> Json<Value> {
     Json(Value::Object(body))
 }
 
-/// Now, as the API writes timestamps (RFC 3339, seconds, UTC).
-fn now() -> String {
-    humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
+/// A string field of a checked body, if given (and not null).
+pub(crate) fn given<'b>(body: &'b Value, name: &str) -> Option<&'b str> {
+    body.get(name).and_then(Value::as_str)
 }
 
-/// A new organization's document: the body's fields over the defaults.
-fn new_organization(body: &Map<String, Value>) -> Map<String, Value> {
-    let timestamp = now();
-    let defaults = json!({
-        "organization_id": format!("organization-test-{}", uuid::Uuid::new_v4()),
-        "organization_name": "",
-        "organization_slug": "",
-        "organization_logo_url": "",
-        "trusted_metadata": {},
-        "email_allowed_domains": [],
-        "allowed_auth_methods": [],
-        "allowed_mfa_methods": [],
-        "rbac_email_implicit_role_assignments": [],
-        "sso_active_connections": [],
-        "sso_default_connection_id": null,
-        "scim_active_connection": null,
-        "created_at": timestamp,
-        "updated_at": timestamp,
-    });
-    let mut organization = match defaults {
-        Value::Object(map) => map,
-        _ => Map::new(),
+pub async fn create(
+    State(state): State<AppState>,
+    JsonBody(body): JsonBody,
+) -> Result<Json<Value>, ApiError> {
+    reject_errors(validate_organization_body(
+        &body,
+        Mode::Create,
+        Origin::Backend,
+    ))?;
+    let timestamp = crate::now();
+    let organization = Organization {
+        organization_id: format!("organization-test-{}", uuid::Uuid::new_v4()),
+        organization_slug: given(&body, "organization_slug")
+            .unwrap_or_default()
+            .to_owned(),
+        created_at: timestamp.clone(),
+        updated_at: timestamp,
+        settings: apply_body(&OrganizationSettings::default(), &body)?,
     };
-    for (name, _, default) in ENUM_FIELDS {
-        organization.insert((*name).to_owned(), json!(default));
-    }
-    for (key, value) in body {
-        organization.insert(key.clone(), value.clone());
-    }
-    organization
-}
-
-/// A string property of a stored document (empty if absent).
-pub(crate) fn field<'v>(organization: &'v Value, name: &str) -> &'v str {
-    organization
-        .get(name)
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-}
-
-pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<Json<Value>, ApiError> {
-    let body = read_body(&body)?;
-    let problems = validate_organization_body(&body, Mode::Create, Origin::Backend);
-    reject_errors(problems)?;
-    let organization = Value::Object(new_organization(
-        body.as_object()
-            .ok_or_else(|| ApiError::Internal("body".into()))?,
-    ));
     let stored = organization.clone();
     state
-        .with_store(move |store| {
-            let id = field(&stored, "organization_id").to_owned();
-            let slug = field(&stored, "organization_slug").to_owned();
-            Ok(store.insert_organization(&id, &slug, &stored)?)
-        })
+        .with_store(move |store| Ok(store.insert_organization(&stored)?))
         .await?;
-    Ok(ok("organization", organization))
+    Ok(ok("organization", organization.to_json()))
 }
 
 pub async fn get(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    Ok(ok("organization", find_organization(&state, &id).await?))
+    let lookup = id.clone();
+    state
+        .with_store(move |store| Ok(store.organization(&lookup)?))
+        .await?
+        .map(|organization| ok("organization", organization.to_json()))
+        .ok_or_else(|| ApiError::organization_not_found(&id))
 }
 
 pub async fn update(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    body: Bytes,
+    JsonBody(body): JsonBody,
 ) -> Result<Json<Value>, ApiError> {
-    let body = read_body(&body)?;
-    let problems = validate_organization_body(&body, Mode::Update, Origin::Backend);
-    reject_errors(problems)?;
+    reject_errors(validate_organization_body(
+        &body,
+        Mode::Update,
+        Origin::Backend,
+    ))?;
     let lookup = id.clone();
     let updated = state
         .with_store(move |store| {
-            store.update_organization(&lookup, |organization: Value| -> Result<Value, ApiError> {
-                let Value::Object(mut organization) = organization else {
-                    return Err(ApiError::Internal(
-                        "a stored organization is not an object".into(),
-                    ));
-                };
-                for (key, value) in body.as_object().into_iter().flatten() {
-                    if key == "trusted_metadata" {
-                        let merged = update_metadata(
-                            organization.get(key),
-                            value,
-                            &Pointer::root().key(key),
-                        )
-                        .map_err(ApiError::invalid)?;
-                        organization.insert(key.clone(), merged);
-                    } else if !value.is_null() {
-                        organization.insert(key.clone(), value.clone());
-                    }
+            store.update_organization(&lookup, |mut organization| {
+                organization.settings = apply_body(&organization.settings, &body)?;
+                if let Some(slug) = given(&body, "organization_slug") {
+                    slug.clone_into(&mut organization.organization_slug);
                 }
-                organization.insert("updated_at".into(), json!(now()));
-                Ok(Value::Object(organization))
+                organization.updated_at = crate::now();
+                Ok::<_, ApiError>(organization)
             })
         })
         .await?;
     updated
-        .map(|organization| ok("organization", organization))
+        .map(|organization| ok("organization", organization.to_json()))
         .ok_or_else(|| ApiError::organization_not_found(&id))
 }
 
@@ -191,118 +129,74 @@ pub async fn delete(
         .ok_or_else(|| ApiError::organization_not_found(&id))
 }
 
-fn text(organization: &Value, name: &str) -> String {
-    field(organization, name).to_lowercase()
-}
-
-fn strings(organization: &Value, name: &str) -> Vec<String> {
-    organization
-        .get(name)
-        .and_then(Value::as_array)
-        .map(|items| {
-            items
-                .iter()
-                .filter_map(Value::as_str)
-                .map(str::to_lowercase)
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// Whether an organization passes a filter; `emails` are its members'
-/// addresses, lowercased.
-fn matches(organization: &Value, emails: &[String], name: &str, value: &FilterValue) -> bool {
-    let any_of = |field: &str, wanted: &[String]| {
-        let have = text(organization, field);
-        wanted.iter().any(|w| w.to_lowercase() == have)
-    };
-    match (name, value) {
-        ("organization_ids", FilterValue::Strings(ids)) => any_of("organization_id", ids),
-        ("organization_slugs", FilterValue::Strings(slugs)) => any_of("organization_slug", slugs),
-        ("organization_slug_fuzzy", FilterValue::Text(part)) => {
-            text(organization, "organization_slug").contains(&part.to_lowercase())
-        }
-        ("organization_name_fuzzy", FilterValue::Text(part)) => {
-            text(organization, "organization_name").contains(&part.to_lowercase())
-        }
-        ("allowed_domains", FilterValue::Strings(domains)) => {
-            let have = strings(organization, "email_allowed_domains");
-            domains.iter().any(|d| have.contains(&d.to_lowercase()))
-        }
-        ("allowed_domain_fuzzy", FilterValue::Text(part)) => {
-            strings(organization, "email_allowed_domains")
-                .iter()
-                .any(|d| d.contains(&part.to_lowercase()))
-        }
-        ("has_active_sso_connection", FilterValue::Flag(wanted)) => {
-            organization
-                .get("sso_active_connections")
-                .and_then(Value::as_array)
-                .is_some_and(|c| !c.is_empty())
-                == *wanted
-        }
-        ("member_emails", FilterValue::Strings(wanted)) => {
-            wanted.iter().any(|w| emails.contains(&w.to_lowercase()))
-        }
-        ("member_email_fuzzy", FilterValue::Text(part)) => {
-            emails.iter().any(|e| e.contains(&part.to_lowercase()))
-        }
-        // Claimed domains and SSO connections are not in this sandbox: those
-        // filters match nothing.
-        _ => false,
+/// Whether an organization passes one prepared filter; `emails` are its
+/// members' addresses, lowercased.
+fn matches(organization: &Organization, emails: &[String], operand: &Operand) -> bool {
+    let settings = &organization.settings;
+    let lower = |text: &str| text.to_lowercase();
+    let domains = || settings.email_allowed_domains.iter().map(|d| lower(d));
+    match operand {
+        Operand::AnyOf(name, wanted) => match name.as_str() {
+            "organization_ids" => wanted.contains(&lower(&organization.organization_id)),
+            "organization_slugs" => wanted.contains(&lower(&organization.organization_slug)),
+            "allowed_domains" => domains().any(|d| wanted.contains(&d)),
+            "member_emails" => emails.iter().any(|e| wanted.contains(e)),
+            // Claimed domains are not in this sandbox: nothing matches.
+            _ => false,
+        },
+        Operand::Contains(name, part) => match name.as_str() {
+            "organization_slug_fuzzy" => lower(&organization.organization_slug).contains(part),
+            "organization_name_fuzzy" => lower(&settings.organization_name).contains(part),
+            "allowed_domain_fuzzy" => domains().any(|d| d.contains(part)),
+            "member_email_fuzzy" => emails.iter().any(|e| e.contains(part)),
+            // SSO connections are not in this sandbox: nothing matches.
+            _ => false,
+        },
+        // No organization here has an active SSO connection.
+        Operand::Flag(name, wanted) => name == "has_active_sso_connection" && !*wanted,
     }
 }
 
-pub async fn search(State(state): State<AppState>, body: Bytes) -> Result<Json<Value>, ApiError> {
-    let body = read_body(&body)?;
+pub async fn search(
+    State(state): State<AppState>,
+    JsonBody(body): JsonBody,
+) -> Result<Json<Value>, ApiError> {
     let query = parse_search_query(&body).map_err(ApiError::invalid)?;
+    let operands = prepare(&query);
     let wants_members = query
         .operands
         .iter()
         .any(|f| f.filter_name.starts_with("member_email"));
-    let (all, members) = state
+    // Reading and matching both run on the blocking pool: a heavy query
+    // never holds an async worker.
+    let page = state
         .with_store(move |store| {
             let organizations = store.organizations()?;
-            let ids: Vec<String> = organizations
-                .iter()
-                .map(|o| field(o, "organization_id").to_owned())
+            let mut emails: BTreeMap<String, Vec<String>> = BTreeMap::new();
+            if wants_members {
+                for (organization_id, email) in store.member_emails()? {
+                    emails
+                        .entry(organization_id)
+                        .or_default()
+                        .push(email.to_lowercase());
+                }
+            }
+            let none = Vec::new();
+            let selected: Vec<Organization> = organizations
+                .into_iter()
+                .filter(|organization| {
+                    let emails = emails.get(&organization.organization_id).unwrap_or(&none);
+                    passes(
+                        &query,
+                        operands.iter().map(|o| matches(organization, emails, o)),
+                    )
+                })
                 .collect();
-            let members = if wants_members {
-                store.members_of(&ids)?
-            } else {
-                Vec::new()
-            };
-            Ok((organizations, members))
+            page(selected, &query, |o| o.organization_id.as_str())
         })
         .await?;
-    let mut emails: std::collections::BTreeMap<String, Vec<String>> =
-        std::collections::BTreeMap::new();
-    for member in &members {
-        emails
-            .entry(field(member, "organization_id").to_owned())
-            .or_default()
-            .push(text(member, "email_address"));
-    }
-    let no_emails = Vec::new();
-    let selected: Vec<Value> = all
-        .into_iter()
-        .filter(|organization| {
-            let emails = emails
-                .get(field(organization, "organization_id"))
-                .unwrap_or(&no_emails);
-            passes(
-                &query,
-                query
-                    .operands
-                    .iter()
-                    .map(|f| matches(organization, emails, &f.filter_name, &f.filter_value)),
-            )
-        })
-        .collect();
-    let page = page(selected, &query, |organization| {
-        field(organization, "organization_id")
-    })?;
-    let mut answer = ok("organizations", json!(page.items));
+    let shown: Vec<Value> = page.items.iter().map(Organization::to_json).collect();
+    let mut answer = ok("organizations", json!(shown));
     if let Value::Object(body) = &mut answer.0 {
         body.insert("results_metadata".into(), page.metadata);
     }

@@ -4,9 +4,35 @@
 
 use crate::error::ApiError;
 use base64::Engine as _;
-use orgpolicy_core::organization::{SearchOperator, SearchQuery};
+use orgpolicy_core::organization::{FilterValue, SearchOperator, SearchQuery};
 use orgpolicy_core::{Problem, ProblemCode};
 use serde_json::{Value, json};
+use std::collections::HashSet;
+
+/// A filter made ready to match: strings lowercased once, lists as sets,
+/// so matching costs one hash lookup or substring search per item.
+pub(crate) enum Operand {
+    AnyOf(String, HashSet<String>),
+    Contains(String, String),
+    Flag(String, bool),
+}
+
+pub(crate) fn prepare(query: &SearchQuery) -> Vec<Operand> {
+    query
+        .operands
+        .iter()
+        .map(|filter| {
+            let name = filter.filter_name.clone();
+            match &filter.filter_value {
+                FilterValue::Strings(values) => {
+                    Operand::AnyOf(name, values.iter().map(|v| v.to_lowercase()).collect())
+                }
+                FilterValue::Text(text) => Operand::Contains(name, text.to_lowercase()),
+                FilterValue::Flag(flag) => Operand::Flag(name, *flag),
+            }
+        })
+        .collect()
+}
 
 /// Whether an item passes the query, given each operand's result.
 pub(crate) fn passes(query: &SearchQuery, mut results: impl Iterator<Item = bool>) -> bool {

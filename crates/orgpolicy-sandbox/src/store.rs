@@ -1,9 +1,16 @@
-//! SQLite storage: organizations (as JSON documents, with id and slug
-//! columns the database keeps unique) and organization policies. WAL mode;
-//! every write is one transaction. A store call blocks: handlers run it on
-//! tokio's blocking pool.
+//! SQLite storage of typed rows: organizations, members and organization
+//! policies. The server's fields (ids, slug, email key, status, timestamps)
+//! are columns; what a client may set is one JSON column of settings, read
+//! back into [`OrganizationSettings`] / [`MemberSettings`], which hold no id.
+//! Every lookup resolves an organization to its row id inside the same
+//! transaction as the write it serves, so a concurrent delete is a clean
+//! "not found", never a foreign-key failure.
+//!
+//! WAL mode; every write is one transaction. A store call blocks: handlers
+//! run it on tokio's blocking pool.
 
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use crate::model::{Member, MemberSettings, Organization, OrganizationSettings, email_key};
+use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehavior, params};
 use serde_json::Value;
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
@@ -15,6 +22,8 @@ pub enum StoreError {
     SlugTaken(String),
     #[error("a member with email `{0}` already exists in this organization")]
     EmailTaken(String),
+    #[error("`{0}` is not an email address")]
+    InvalidEmail(String),
     #[error("the store is unavailable: a previous operation panicked")]
     Poisoned,
     #[error(transparent)]
@@ -28,25 +37,45 @@ pub struct Store {
     connection: Mutex<Connection>,
 }
 
+/// The schema's version, kept in `PRAGMA user_version`.
+const SCHEMA_VERSION: i64 = 1;
+
 const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS organizations (
+CREATE TABLE IF NOT EXISTS organization (
     organization_id TEXT PRIMARY KEY,
     organization_slug TEXT NOT NULL UNIQUE COLLATE NOCASE,
-    document TEXT NOT NULL
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    settings TEXT NOT NULL
 );
-CREATE TABLE IF NOT EXISTS members (
+CREATE TABLE IF NOT EXISTS member (
     member_id TEXT PRIMARY KEY,
-    organization_id TEXT NOT NULL REFERENCES organizations(organization_id) ON DELETE CASCADE,
-    email_address TEXT NOT NULL COLLATE NOCASE,
-    document TEXT NOT NULL,
-    UNIQUE (organization_id, email_address)
+    organization_id TEXT NOT NULL REFERENCES organization(organization_id) ON DELETE CASCADE,
+    email_address TEXT NOT NULL,
+    email_key TEXT NOT NULL,
+    status TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    settings TEXT NOT NULL,
+    UNIQUE (organization_id, email_key)
 );
-CREATE INDEX IF NOT EXISTS members_by_organization ON members(organization_id);
-CREATE TABLE IF NOT EXISTS organization_policies (
-    organization_id TEXT PRIMARY KEY REFERENCES organizations(organization_id) ON DELETE CASCADE,
+CREATE INDEX IF NOT EXISTS member_by_organization ON member(organization_id, member_id);
+CREATE TABLE IF NOT EXISTS organization_policy (
+    organization_id TEXT PRIMARY KEY REFERENCES organization(organization_id) ON DELETE CASCADE,
     document TEXT NOT NULL
 );
 ";
+
+const ORGANIZATION_COLUMNS: &str =
+    "organization_id, organization_slug, created_at, updated_at, settings";
+const MEMBER_COLUMNS: &str =
+    "member_id, organization_id, email_address, status, created_at, updated_at, settings";
+
+/// Finds an organization's row by id, else by slug.
+const FIND_ORGANIZATION: &str =
+    "SELECT organization_id, organization_slug, created_at, updated_at, settings
+     FROM organization WHERE organization_id = ?1 OR organization_slug = ?1
+     ORDER BY organization_id = ?1 DESC LIMIT 1";
 
 /// Whether a write broke the uniqueness of `column`.
 fn is_unique_conflict(error: &rusqlite::Error, column: &str) -> bool {
@@ -57,20 +86,126 @@ fn is_unique_conflict(error: &rusqlite::Error, column: &str) -> bool {
     )
 }
 
-/// The JSON document a single-row query selects, if any.
-fn read_document(
+/// An organization row's columns, settings still text.
+type OrganizationRow = (String, String, String, String, String);
+
+fn organization_row(row: &Row<'_>) -> rusqlite::Result<OrganizationRow> {
+    Ok((
+        row.get(0)?,
+        row.get(1)?,
+        row.get(2)?,
+        row.get(3)?,
+        row.get(4)?,
+    ))
+}
+
+fn organization_from(row: OrganizationRow) -> Result<Organization, StoreError> {
+    let (organization_id, organization_slug, created_at, updated_at, settings) = row;
+    Ok(Organization {
+        organization_id,
+        organization_slug,
+        created_at,
+        updated_at,
+        settings: serde_json::from_str::<OrganizationSettings>(&settings)?,
+    })
+}
+
+type MemberRow = (String, String, String, String, String, String, String);
+
+fn member_row(row: &Row<'_>) -> rusqlite::Result<MemberRow> {
+    Ok((
+        row.get(0)?,
+        row.get(1)?,
+        row.get(2)?,
+        row.get(3)?,
+        row.get(4)?,
+        row.get(5)?,
+        row.get(6)?,
+    ))
+}
+
+fn member_from(row: MemberRow) -> Result<Member, StoreError> {
+    let (member_id, organization_id, email_address, status, created_at, updated_at, settings) = row;
+    Ok(Member {
+        member_id,
+        organization_id,
+        email_address,
+        status,
+        created_at,
+        updated_at,
+        settings: serde_json::from_str::<MemberSettings>(&settings)?,
+    })
+}
+
+fn find_organization(
     connection: &Connection,
+    id_or_slug: &str,
+) -> Result<Option<Organization>, StoreError> {
+    connection
+        .query_row(FIND_ORGANIZATION, params![id_or_slug], organization_row)
+        .optional()?
+        .map(organization_from)
+        .transpose()
+}
+
+fn find_member(
+    connection: &Connection,
+    organization_id: &str,
+    member_id: &str,
+) -> Result<Option<Member>, StoreError> {
+    connection
+        .query_row(
+            &format!(
+                "SELECT {MEMBER_COLUMNS} FROM member WHERE organization_id = ?1 AND member_id = ?2"
+            ),
+            params![organization_id, member_id],
+            member_row,
+        )
+        .optional()?
+        .map(member_from)
+        .transpose()
+}
+
+fn settings_text(settings: &impl serde::Serialize) -> Result<String, StoreError> {
+    Ok(serde_json::to_string(settings)?)
+}
+
+fn key_of(email: &str) -> Result<String, StoreError> {
+    email_key(email).ok_or_else(|| StoreError::InvalidEmail(email.to_owned()))
+}
+
+fn write_member(
+    transaction: &Transaction<'_>,
     sql: &str,
-    params: impl rusqlite::Params,
-) -> Result<Option<Value>, StoreError> {
-    let text: Option<String> = connection
-        .query_row(sql, params, |row| row.get(0))
-        .optional()?;
-    Ok(text.map(|text| serde_json::from_str(&text)).transpose()?)
+    member: &Member,
+) -> Result<(), StoreError> {
+    let key = key_of(&member.email_address)?;
+    transaction
+        .execute(
+            sql,
+            params![
+                member.member_id,
+                member.organization_id,
+                member.email_address,
+                key,
+                member.status,
+                member.created_at,
+                member.updated_at,
+                settings_text(&member.settings)?
+            ],
+        )
+        .map_err(|error| {
+            if is_unique_conflict(&error, "email_key") {
+                StoreError::EmailTaken(member.email_address.clone())
+            } else {
+                error.into()
+            }
+        })?;
+    Ok(())
 }
 
 impl Store {
-    /// Opens (creating if needed) the database at `path`.
+    /// Opens (creating or upgrading if needed) the database at `path`.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         Self::prepare(Connection::open(path)?)
     }
@@ -80,14 +215,21 @@ impl Store {
         Self::prepare(Connection::open_in_memory()?)
     }
 
-    fn prepare(connection: Connection) -> Result<Store, StoreError> {
+    fn prepare(mut connection: Connection) -> Result<Store, StoreError> {
         // WAL with synchronous=NORMAL: a committed write survives the process
         // being killed; only an OS crash can lose the last transactions.
         connection.pragma_update(None, "journal_mode", "WAL")?;
         connection.pragma_update(None, "synchronous", "NORMAL")?;
         connection.pragma_update(None, "foreign_keys", "ON")?;
         connection.busy_timeout(std::time::Duration::from_secs(5))?;
-        connection.execute_batch(SCHEMA)?;
+        let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let version: i64 = transaction.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+        transaction.execute_batch(SCHEMA)?;
+        if version < SCHEMA_VERSION {
+            crate::migrate::from_documents(&transaction)?;
+            transaction.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+        }
+        transaction.commit()?;
         Ok(Store {
             connection: Mutex::new(connection),
         })
@@ -97,235 +239,303 @@ impl Store {
         self.connection.lock().map_err(|_| StoreError::Poisoned)
     }
 
-    pub fn insert_organization(
+    fn write<T, E: From<StoreError>>(
         &self,
-        id: &str,
-        slug: &str,
-        document: &Value,
-    ) -> Result<(), StoreError> {
+        work: impl FnOnce(&Transaction<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let mut connection = self.lock()?;
+        let transaction = connection
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(StoreError::from)?;
+        let value = work(&transaction)?;
+        transaction.commit().map_err(StoreError::from)?;
+        Ok(value)
+    }
+
+    pub fn insert_organization(&self, organization: &Organization) -> Result<(), StoreError> {
         let connection = self.lock()?;
         connection
             .execute(
-                "INSERT INTO organizations (organization_id, organization_slug, document) VALUES (?1, ?2, ?3)",
-                params![id, slug, document.to_string()],
+                &format!(
+                    "INSERT INTO organization ({ORGANIZATION_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5)"
+                ),
+                params![
+                    organization.organization_id,
+                    organization.organization_slug,
+                    organization.created_at,
+                    organization.updated_at,
+                    settings_text(&organization.settings)?
+                ],
             )
-            .map_err(|error| if is_unique_conflict(&error, "organization_slug") { StoreError::SlugTaken(slug.to_owned()) } else { error.into() })?;
+            .map_err(|error| {
+                if is_unique_conflict(&error, "organization_slug") {
+                    StoreError::SlugTaken(organization.organization_slug.clone())
+                } else {
+                    error.into()
+                }
+            })?;
         Ok(())
     }
 
     /// An organization by id, or else by slug.
-    pub fn organization(&self, id_or_slug: &str) -> Result<Option<Value>, StoreError> {
+    pub fn organization(&self, id_or_slug: &str) -> Result<Option<Organization>, StoreError> {
         let connection = self.lock()?;
-        read_document(
-            &connection,
-            "SELECT document FROM organizations WHERE organization_id = ?1
-                 UNION ALL SELECT document FROM organizations WHERE organization_slug = ?1 LIMIT 1",
-            params![id_or_slug],
-        )
+        find_organization(&connection, id_or_slug)
     }
 
     /// Reads, changes and writes an organization in one transaction.
-    /// `change` returns the new document, or an error that aborts.
+    /// `change` returns the new row, or an error that aborts. The row is
+    /// written back under the id it was read with, whatever `change` did.
     pub fn update_organization<E: From<StoreError>>(
         &self,
         id_or_slug: &str,
-        change: impl FnOnce(Value) -> Result<Value, E>,
-    ) -> Result<Option<Value>, E> {
-        let mut connection = self.lock()?;
-        let transaction = connection
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(StoreError::from)?;
-        let found: Option<(String, String)> = transaction
-            .query_row(
-                "SELECT organization_id, document FROM organizations WHERE organization_id = ?1 OR organization_slug = ?1
-                 ORDER BY organization_id = ?1 DESC LIMIT 1",
-                params![id_or_slug],
-                |row| Ok((row.get(0)?, row.get(1)?)),
-            )
-            .optional()
-            .map_err(StoreError::from)?;
-        let Some((id, text)) = found else {
-            return Ok(None);
-        };
-        let document = change(serde_json::from_str(&text).map_err(StoreError::from)?)?;
-        let slug = document
-            .get("organization_slug")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
-        transaction
-            .execute(
-                "UPDATE organizations SET organization_slug = ?2, document = ?3 WHERE organization_id = ?1",
-                params![id, slug, document.to_string()],
-            )
-            .map_err(|error| if is_unique_conflict(&error, "organization_slug") { StoreError::SlugTaken(slug.clone()) } else { error.into() })?;
-        transaction.commit().map_err(StoreError::from)?;
-        Ok(Some(document))
+        change: impl FnOnce(Organization) -> Result<Organization, E>,
+    ) -> Result<Option<Organization>, E> {
+        self.write(|transaction| {
+            let Some(found) = find_organization(transaction, id_or_slug)? else {
+                return Ok(None);
+            };
+            let id = found.organization_id.clone();
+            let mut changed = change(found)?;
+            changed.organization_id = id;
+            transaction
+                .execute(
+                    "UPDATE organization SET organization_slug = ?2, updated_at = ?3, settings = ?4
+                     WHERE organization_id = ?1",
+                    params![
+                        changed.organization_id,
+                        changed.organization_slug,
+                        changed.updated_at,
+                        settings_text(&changed.settings)?
+                    ],
+                )
+                .map_err(|error| {
+                    if is_unique_conflict(&error, "organization_slug") {
+                        StoreError::SlugTaken(changed.organization_slug.clone())
+                    } else {
+                        StoreError::from(error)
+                    }
+                })?;
+            Ok(Some(changed))
+        })
     }
 
-    /// Deletes an organization and its policy; the id if it existed.
+    /// Deletes an organization, its members and its policy; the id if it
+    /// existed.
     pub fn delete_organization(&self, id_or_slug: &str) -> Result<Option<String>, StoreError> {
-        let mut connection = self.lock()?;
-        let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let id: Option<String> = transaction
-            .query_row(
-                "SELECT organization_id FROM organizations WHERE organization_id = ?1 OR organization_slug = ?1
-                 ORDER BY organization_id = ?1 DESC LIMIT 1",
-                params![id_or_slug],
-                |row| row.get(0),
-            )
-            .optional()?;
-        if let Some(id) = &id {
+        self.write(|transaction| {
+            let Some(found) = find_organization(transaction, id_or_slug)? else {
+                return Ok(None);
+            };
             transaction.execute(
-                "DELETE FROM organization_policies WHERE organization_id = ?1",
-                params![id],
+                "DELETE FROM organization WHERE organization_id = ?1",
+                params![found.organization_id],
             )?;
-            transaction.execute(
-                "DELETE FROM organizations WHERE organization_id = ?1",
-                params![id],
-            )?;
-        }
-        transaction.commit()?;
-        Ok(id)
+            Ok(Some(found.organization_id))
+        })
     }
 
     /// Every organization, ordered by id.
-    pub fn organizations(&self) -> Result<Vec<Value>, StoreError> {
+    pub fn organizations(&self) -> Result<Vec<Organization>, StoreError> {
+        let connection = self.lock()?;
+        let mut statement = connection.prepare(&format!(
+            "SELECT {ORGANIZATION_COLUMNS} FROM organization ORDER BY organization_id"
+        ))?;
+        let rows = statement
+            .query_map([], organization_row)?
+            .collect::<Result<Vec<_>, _>>()?;
+        drop(statement);
+        drop(connection);
+        rows.into_iter().map(organization_from).collect()
+    }
+
+    /// Every member's organization id and email address (organization search).
+    pub fn member_emails(&self) -> Result<Vec<(String, String)>, StoreError> {
         let connection = self.lock()?;
         let mut statement =
-            connection.prepare("SELECT document FROM organizations ORDER BY organization_id")?;
-        let texts = statement
-            .query_map([], |row| row.get::<_, String>(0))?
+            connection.prepare("SELECT organization_id, email_address FROM member")?;
+        let rows = statement
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
             .collect::<Result<Vec<_>, _>>()?;
-        texts
-            .iter()
-            .map(|text| serde_json::from_str(text).map_err(StoreError::from))
-            .collect()
+        Ok(rows)
     }
 
-    pub fn organization_policy(&self, organization_id: &str) -> Result<Option<Value>, StoreError> {
-        let connection = self.lock()?;
-        read_document(
-            &connection,
-            "SELECT document FROM organization_policies WHERE organization_id = ?1",
-            params![organization_id],
-        )
-    }
-
-    pub fn set_organization_policy(
+    /// An organization's custom roles: `None` if the organization does not
+    /// exist, `Some((id, None))` if it has none stored.
+    pub fn organization_policy(
         &self,
-        organization_id: &str,
-        policy: &Value,
-    ) -> Result<(), StoreError> {
+        id_or_slug: &str,
+    ) -> Result<Option<(String, Option<Value>)>, StoreError> {
         let connection = self.lock()?;
-        connection.execute(
-            "INSERT INTO organization_policies (organization_id, document) VALUES (?1, ?2)
-             ON CONFLICT(organization_id) DO UPDATE SET document = excluded.document",
-            params![organization_id, policy.to_string()],
-        )?;
-        Ok(())
-    }
-}
-
-impl Store {
-    pub fn insert_member(
-        &self,
-        organization_id: &str,
-        member_id: &str,
-        email: &str,
-        document: &Value,
-    ) -> Result<(), StoreError> {
-        let connection = self.lock()?;
-        connection
-            .execute(
-                "INSERT INTO members (member_id, organization_id, email_address, document) VALUES (?1, ?2, ?3, ?4)",
-                params![member_id, organization_id, email, document.to_string()],
-            )
-            .map_err(|error| if is_unique_conflict(&error, "email_address") { StoreError::EmailTaken(email.to_owned()) } else { error.into() })?;
-        Ok(())
-    }
-
-    pub fn member(
-        &self,
-        organization_id: &str,
-        member_id: &str,
-    ) -> Result<Option<Value>, StoreError> {
-        let connection = self.lock()?;
-        read_document(
-            &connection,
-            "SELECT document FROM members WHERE organization_id = ?1 AND member_id = ?2",
-            params![organization_id, member_id],
-        )
-    }
-
-    /// Reads, changes and writes a member in one transaction.
-    pub fn update_member<E: From<StoreError>>(
-        &self,
-        organization_id: &str,
-        member_id: &str,
-        change: impl FnOnce(Value) -> Result<Value, E>,
-    ) -> Result<Option<Value>, E> {
-        let mut connection = self.lock()?;
-        let transaction = connection
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(StoreError::from)?;
-        let Some(stored) = read_document(
-            &transaction,
-            "SELECT document FROM members WHERE organization_id = ?1 AND member_id = ?2",
-            params![organization_id, member_id],
-        )?
-        else {
+        let Some(organization) = find_organization(&connection, id_or_slug)? else {
             return Ok(None);
         };
-        let document = change(stored)?;
-        let email = document
-            .get("email_address")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
-        transaction
-            .execute(
-                "UPDATE members SET email_address = ?3, document = ?4 WHERE organization_id = ?1 AND member_id = ?2",
-                params![organization_id, member_id, email, document.to_string()],
+        let text: Option<String> = connection
+            .query_row(
+                "SELECT document FROM organization_policy WHERE organization_id = ?1",
+                params![organization.organization_id],
+                |row| row.get(0),
             )
-            .map_err(|error| if is_unique_conflict(&error, "email_address") { StoreError::EmailTaken(email.clone()) } else { error.into() })?;
-        transaction.commit().map_err(StoreError::from)?;
-        Ok(Some(document))
+            .optional()?;
+        let policy = text.map(|text| serde_json::from_str(&text)).transpose()?;
+        Ok(Some((organization.organization_id, policy)))
     }
 
+    /// Replaces an organization's custom roles; the organization's id, or
+    /// `None` if it does not exist.
+    pub fn set_organization_policy(
+        &self,
+        id_or_slug: &str,
+        policy: &Value,
+    ) -> Result<Option<String>, StoreError> {
+        self.write(|transaction| {
+            let Some(organization) = find_organization(transaction, id_or_slug)? else {
+                return Ok(None);
+            };
+            transaction.execute(
+                "INSERT INTO organization_policy (organization_id, document) VALUES (?1, ?2)
+                 ON CONFLICT(organization_id) DO UPDATE SET document = excluded.document",
+                params![organization.organization_id, policy.to_string()],
+            )?;
+            Ok(Some(organization.organization_id))
+        })
+    }
+
+    /// Creates a member in an organization (by id or slug), in one
+    /// transaction with the lookup. `build` makes the member for the
+    /// organization found; its `organization_id` is set to the row's.
+    pub fn insert_member<E: From<StoreError>>(
+        &self,
+        organization_id_or_slug: &str,
+        build: impl FnOnce(&Organization) -> Result<Member, E>,
+    ) -> Result<Option<(Organization, Member)>, E> {
+        self.write(|transaction| {
+            let Some(organization) = find_organization(transaction, organization_id_or_slug)?
+            else {
+                return Ok(None);
+            };
+            let mut member = build(&organization)?;
+            member.organization_id = organization.organization_id.clone();
+            write_member(
+                transaction,
+                &format!(
+                    "INSERT INTO member ({MEMBER_COLUMNS}, email_key)
+                     VALUES (?1, ?2, ?3, ?5, ?6, ?7, ?8, ?4)"
+                ),
+                &member,
+            )?;
+            Ok(Some((organization, member)))
+        })
+    }
+
+    /// A member of an organization (by id or slug): `None` if the
+    /// organization does not exist.
+    pub fn member(
+        &self,
+        organization_id_or_slug: &str,
+        member_id: &str,
+    ) -> Result<Option<(Organization, Option<Member>)>, StoreError> {
+        let connection = self.lock()?;
+        let Some(organization) = find_organization(&connection, organization_id_or_slug)? else {
+            return Ok(None);
+        };
+        let member = find_member(&connection, &organization.organization_id, member_id)?;
+        Ok(Some((organization, member)))
+    }
+
+    /// Reads, changes and writes a member in one transaction: `None` if the
+    /// organization does not exist, `Some((organization, None))` if the
+    /// member does not. Ids and the organization are kept whatever `change` did.
+    pub fn update_member<E: From<StoreError>>(
+        &self,
+        organization_id_or_slug: &str,
+        member_id: &str,
+        change: impl FnOnce(Member) -> Result<Member, E>,
+    ) -> Result<Option<(Organization, Option<Member>)>, E> {
+        self.write(|transaction| {
+            let Some(organization) = find_organization(transaction, organization_id_or_slug)?
+            else {
+                return Ok(None);
+            };
+            let Some(found) = find_member(transaction, &organization.organization_id, member_id)?
+            else {
+                return Ok(Some((organization, None)));
+            };
+            let (id, organization_id) = (found.member_id.clone(), found.organization_id.clone());
+            let mut changed = change(found)?;
+            changed.member_id = id;
+            changed.organization_id = organization_id;
+            write_member(
+                transaction,
+                "UPDATE member SET email_address = ?3, email_key = ?4, status = ?5, created_at = ?6,
+                 updated_at = ?7, settings = ?8 WHERE member_id = ?1 AND organization_id = ?2",
+                &changed,
+            )?;
+            Ok(Some((organization, Some(changed))))
+        })
+    }
+
+    /// Deletes a member: `None` if the organization does not exist, else
+    /// whether the member did.
     pub fn delete_member(
         &self,
-        organization_id: &str,
+        organization_id_or_slug: &str,
         member_id: &str,
-    ) -> Result<bool, StoreError> {
-        let connection = self.lock()?;
-        let deleted = connection.execute(
-            "DELETE FROM members WHERE organization_id = ?1 AND member_id = ?2",
-            params![organization_id, member_id],
-        )?;
-        Ok(deleted > 0)
+    ) -> Result<Option<bool>, StoreError> {
+        self.write(|transaction| {
+            let Some(organization) = find_organization(transaction, organization_id_or_slug)?
+            else {
+                return Ok(None);
+            };
+            let deleted = transaction.execute(
+                "DELETE FROM member WHERE organization_id = ?1 AND member_id = ?2",
+                params![organization.organization_id, member_id],
+            )?;
+            Ok(Some(deleted > 0))
+        })
     }
 
-    /// The members of some organizations, ordered by member id.
-    pub fn members_of(&self, organization_ids: &[String]) -> Result<Vec<Value>, StoreError> {
+    /// Organizations by id or slug, each once, in the order given; the ids
+    /// and slugs that name none are skipped.
+    pub fn resolve_organizations(
+        &self,
+        ids_or_slugs: &[String],
+    ) -> Result<Vec<Organization>, StoreError> {
         let connection = self.lock()?;
-        let mut statement = connection.prepare(
-            "SELECT document FROM members WHERE organization_id = ?1 ORDER BY member_id",
-        )?;
-        let mut members = Vec::new();
-        for organization_id in organization_ids {
-            let texts = statement
-                .query_map(params![organization_id], |row| row.get::<_, String>(0))?
-                .collect::<Result<Vec<_>, _>>()?;
-            for text in texts {
-                members.push(serde_json::from_str(&text)?);
+        let mut found: Vec<Organization> = Vec::new();
+        for lookup in ids_or_slugs {
+            if let Some(organization) = find_organization(&connection, lookup)?
+                && !found
+                    .iter()
+                    .any(|o| o.organization_id == organization.organization_id)
+            {
+                found.push(organization);
             }
         }
-        members.sort_by(|a: &Value, b: &Value| {
-            a.get("member_id")
-                .and_then(Value::as_str)
-                .cmp(&b.get("member_id").and_then(Value::as_str))
-        });
+        Ok(found)
+    }
+
+    /// The members of some organizations (by row id), ordered by member id.
+    pub fn members_of(&self, organization_ids: &[String]) -> Result<Vec<Member>, StoreError> {
+        let connection = self.lock()?;
+        let mut statement = connection.prepare(&format!(
+            "SELECT {MEMBER_COLUMNS} FROM member WHERE organization_id = ?1"
+        ))?;
+        let mut rows = Vec::new();
+        for organization_id in organization_ids {
+            rows.extend(
+                statement
+                    .query_map(params![organization_id], member_row)?
+                    .collect::<Result<Vec<_>, _>>()?,
+            );
+        }
+        drop(statement);
+        drop(connection);
+        let mut members = rows
+            .into_iter()
+            .map(member_from)
+            .collect::<Result<Vec<_>, _>>()?;
+        members.sort_by(|a, b| a.member_id.cmp(&b.member_id));
         Ok(members)
     }
 }

@@ -111,15 +111,21 @@ fn slugs() {
         "a.b_c~d",
         "12",
         "x".repeat(128).as_str(),
-        "über",
+        // Stytch's rule is the character set and the length, nothing more.
+        "--",
+        "~.",
+        "acme.",
     ] {
         assert!(is_valid_slug(good), "{good}");
     }
     for bad in [
         "",
         "a",
-        "--",
-        "~.",
+        // Look-alikes of ASCII slugs: accented, fullwidth, Cyrillic `а`.
+        "über",
+        "ÉCOLE",
+        "ａｃｍｅ",
+        "\u{430}cme",
         "ab cd",
         "a/b",
         "x".repeat(129).as_str(),
@@ -263,6 +269,11 @@ fn member_bodies() {
         is_valid_email("ada@acme.test")
             && !is_valid_email("ada@")
             && !is_valid_email("a b@acme.test")
+            && !is_valid_email("bob@@example.com")
+            && !is_valid_email("bob@example.com@evil.test")
+            && !is_valid_email("bob\u{0}@example.com")
+            && !is_valid_email("bob@exa\u{7}mple.com")
+            && is_valid_email("bob@exämple.com")
     );
     let codes = |body: Value, mode, origin| -> Vec<(String, String)> {
         validate_member_body(&body, mode, origin)

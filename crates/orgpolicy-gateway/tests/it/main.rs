@@ -75,6 +75,7 @@ fn config(upstream: Upstream) -> GatewayConfig {
         allowed_hosts: Vec::new(),
         access_token: None,
         body_limit: 64 * 1024,
+        response_limit: 1 << 20,
         upstream_timeout: Duration::from_secs(5),
     }
 }

@@ -35,7 +35,8 @@ enum Task {
     Bench,
     /// The npm package against a plain-JS checker on the same workload, in Node.
     BenchNode,
-    /// Organization gets through the gateway against straight to the sandbox.
+    /// Organization gets through the gateway against straight to the
+    /// sandbox; latency under 500 idle sockets and the heaviest searches.
     BenchGateway,
     /// The console in headless Chromium: transfer, first render, keystroke to snippet.
     BenchConsole,
@@ -47,7 +48,7 @@ enum Task {
     Console,
     /// Run a fuzz target (needs cargo-fuzz; installs it if missing).
     Fuzz {
-        /// `parse_evaluate` or `differential`.
+        /// `parse_evaluate`, `differential` or `request_matcher`.
         #[arg(default_value = "differential")]
         target: String,
         /// How long to fuzz.
@@ -69,7 +70,13 @@ fn main() -> Result<()> {
         Task::BenchGateway => run(
             "cargo",
             &["bench", "-p", "orgpolicy-gateway", "--bench", "gateway"],
-        ),
+        )
+        .and_then(|()| {
+            run(
+                "cargo",
+                &["bench", "-p", "orgpolicy-gateway", "--bench", "siege"],
+            )
+        }),
         Task::BenchConsole => bench_console(&root),
         Task::Wasm => wasm::build(&root).map(|_| ()),
         Task::Size => wasm::size(&root),

@@ -240,7 +240,7 @@ async fn read_body(body: Body, limit: usize) -> Result<Bytes, Response> {
                 "body_too_large",
                 format!("the request body is larger than this gateway forwards ({limit} bytes)"),
             )
-        } else if caused_by::<tower_http::timeout::TimeoutError>(&error) {
+        } else if caused_by::<orgpolicy_sandbox::server::BodyTimedOut>(&error) {
             gateway_error(
                 StatusCode::REQUEST_TIMEOUT,
                 "body_timeout",

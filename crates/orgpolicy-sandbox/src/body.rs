@@ -30,7 +30,22 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
         let bytes = Bytes::from_request(request, state)
             .await
             .map_err(|rejection| {
-                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                let timed_out = {
+                    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&rejection);
+                    let mut found = false;
+                    while let Some(error) = source {
+                        found |= error.is::<crate::server::BodyTimedOut>();
+                        source = error.source();
+                    }
+                    found
+                };
+                if timed_out {
+                    ApiError::client(
+                        StatusCode::REQUEST_TIMEOUT,
+                        "request_timeout",
+                        "the request body did not arrive in time",
+                    )
+                } else if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
                     ApiError::client(
                         StatusCode::PAYLOAD_TOO_LARGE,
                         "request_too_large",

@@ -4,7 +4,9 @@
 //! - **Header timeout**: a request's headers must arrive within it, and a
 //!   kept-alive connection may sit idle between requests no longer than it
 //!   (hyper starts the timer whenever it waits for a request head).
-//! - **Body timeout**: a request body must arrive within it.
+//! - **Body timeout**: a request body must arrive whole within it, counted
+//!   from the moment the handler starts reading (not reset per chunk, so a
+//!   byte a second does not keep a body alive).
 //! - **Connection cap**: at most this many connections are served at once;
 //!   past it the server stops accepting, and new connections wait in the
 //!   kernel's backlog until one closes.
@@ -13,15 +15,20 @@
 //! [`ServerLimits::drain`]) and closes idle connections.
 
 use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::Request;
+use http_body::Frame;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
-use tower_http::timeout::RequestBodyTimeoutLayer;
+use tokio::time::Sleep;
 
 /// How long and how many.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,8 +62,12 @@ pub async fn serve(
     limits: ServerLimits,
     shutdown: impl Future<Output = ()> + Send,
 ) -> std::io::Result<()> {
-    let service =
-        TowerToHyperService::new(router.layer(RequestBodyTimeoutLayer::new(limits.body_timeout)));
+    let body_timeout = limits.body_timeout;
+    let service = TowerToHyperService::new(router.layer(tower::util::MapRequestLayer::new(
+        move |request: Request| {
+            request.map(|body| Body::new(DeadlineBody::new(body, body_timeout)))
+        },
+    )));
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
         .header_read_timeout(limits.header_timeout)
@@ -103,4 +114,54 @@ pub async fn serve(
         }
     }
     Ok(())
+}
+
+/// The error a request body ends with when it did not arrive in time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the request body did not arrive in time")]
+pub struct BodyTimedOut;
+
+/// A body that fails with [`BodyTimedOut`] once its deadline passes; the
+/// clock starts at the first read.
+struct DeadlineBody {
+    inner: Body,
+    timeout: Duration,
+    deadline: Option<Pin<Box<Sleep>>>,
+}
+
+impl DeadlineBody {
+    fn new(inner: Body, timeout: Duration) -> Self {
+        DeadlineBody {
+            inner,
+            timeout,
+            deadline: None,
+        }
+    }
+}
+
+impl http_body::Body for DeadlineBody {
+    type Data = Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
+        let timeout = self.timeout;
+        let deadline = self
+            .deadline
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep(timeout)));
+        if deadline.as_mut().poll(cx).is_ready() {
+            return Poll::Ready(Some(Err(axum::Error::new(BodyTimedOut))));
+        }
+        Pin::new(&mut self.inner).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.inner.size_hint()
+    }
 }

@@ -9,6 +9,9 @@
 )]
 
 mod durability;
+mod hardening;
+mod limits;
+mod startup;
 
 use axum::Router;
 use axum::body::Body;

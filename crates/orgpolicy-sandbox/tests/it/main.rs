@@ -17,6 +17,9 @@ use serde_json::{Value, json};
 use std::sync::Arc;
 use tower::ServiceExt;
 
+mod hardening;
+mod migration;
+
 struct Sandbox {
     router: Router,
     authorization: String,

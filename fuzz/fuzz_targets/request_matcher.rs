@@ -9,7 +9,7 @@
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
-use orgpolicy_core::catalog::{catalog, fill_path, is_parameter_value, match_request};
+use orgpolicy_api::catalog::{catalog, fill_path, is_parameter_value, match_request};
 
 const METHODS: [&str; 8] = ["GET", "POST", "PUT", "DELETE", "PATCH", "get", "OPTIONS", "HEAD"];
 

@@ -10,8 +10,8 @@ use crate::playground::Playground;
 use crate::tryit::{DEFAULT_ENDPOINT, TryIt};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use orgpolicy_api::catalog::Method;
 use orgpolicy_core::Policy;
-use orgpolicy_core::catalog::Method;
 
 /// State shared by the views. Every piece is public data except the access
 /// token, which lives in memory only and is never written anywhere.

@@ -5,8 +5,8 @@
 //! it, so the form and the JSON view never disagree.
 
 use leptos::prelude::*;
+use orgpolicy_api::catalog::{Field, FieldType, RequestProblems};
 use orgpolicy_core::Problem;
-use orgpolicy_core::catalog::{Field, FieldType, RequestProblems};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 

@@ -2,7 +2,7 @@
 //! duration, size, request id, headers and the body as pretty JSON text,
 //! with the failure classified (network or CORS, gateway, upstream).
 
-use orgpolicy_core::catalog::Method;
+use orgpolicy_api::catalog::Method;
 use serde_json::Value;
 
 /// The header the gateway sets on its own refusals.

@@ -9,7 +9,7 @@ use crate::fields::{BoundInput, BoundTextArea, pretty};
 use crate::http::fetch_json;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use orgpolicy_core::catalog::Method;
+use orgpolicy_api::catalog::Method;
 use orgpolicy_core::{
     AuthorizationCheck, Decision, DenyReason, Explanation, MemberRoles, OrganizationPolicy, Policy,
     PolicyDiff, Problem, Subject,
@@ -296,7 +296,7 @@ pub fn Playground(console: Console) -> impl IntoView {
             return;
         };
         let id = organization_id.get_untracked().trim().to_owned();
-        if !orgpolicy_core::catalog::is_parameter_value(&id) {
+        if !orgpolicy_api::catalog::is_parameter_value(&id) {
             status.set("Enter an organization id (letters, digits and -._~).".to_owned());
             return;
         }

@@ -232,7 +232,7 @@ async fn the_form_validates_and_the_snippet_follows_every_keystroke() {
         .unwrap();
     assert_eq!(
         links.length() as usize,
-        orgpolicy_core::catalog::catalog().len()
+        orgpolicy_api::catalog::catalog().len()
     );
     // An untouched new form flags nothing yet.
     assert_eq!(text("e-organization_slug"), "");

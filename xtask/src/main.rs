@@ -276,6 +276,30 @@ fn check_core_dependencies() -> Result<()> {
         );
     }
     eprintln!("core dependencies: none of {FORBIDDEN_IN_CORE:?}");
+    // The npm runtime ships the policy core only, never the API description.
+    let runtime = output(
+        "cargo",
+        &[
+            "tree",
+            "-p",
+            "orgpolicy-wasm",
+            "-e",
+            "normal",
+            "--prefix",
+            "none",
+            "--target",
+            "all",
+            "--features",
+            "tools",
+        ],
+    )?;
+    if runtime
+        .lines()
+        .any(|line| line.split_whitespace().next() == Some("orgpolicy-api"))
+    {
+        bail!("orgpolicy-wasm depends on orgpolicy-api: the npm package depends on the policy core only");
+    }
+    eprintln!("npm package dependencies: the policy core, not orgpolicy-api");
     Ok(())
 }
 
@@ -323,6 +347,8 @@ fn test() -> Result<()> {
                 "clippy",
                 "-p",
                 "orgpolicy-core",
+                "-p",
+                "orgpolicy-api",
                 "-p",
                 "orgpolicy-wasm",
                 "-p",

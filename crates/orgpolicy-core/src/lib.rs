@@ -32,7 +32,6 @@
 
 #![deny(clippy::disallowed_methods)]
 
-pub mod catalog;
 pub mod decision;
 pub mod diff;
 pub mod engine;
@@ -42,12 +41,10 @@ pub mod m2m;
 pub mod members;
 pub mod model;
 mod order;
-pub mod organization;
 mod organizations;
 pub mod parse;
 pub mod problem;
 pub mod reference;
-pub mod snippet;
 pub mod stytch;
 mod symbols;
 pub mod validate;

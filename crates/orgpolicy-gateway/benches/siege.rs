@@ -12,11 +12,9 @@
 )]
 
 use axum::http::HeaderValue;
-use orgpolicy_core::organization::{
-    SEARCH_OPERANDS_MAX, SEARCH_VALUE_MAX_CHARS, SEARCH_VALUES_MAX,
-};
+use orgpolicy_api::organization::{SEARCH_OPERANDS_MAX, SEARCH_VALUE_MAX_CHARS, SEARCH_VALUES_MAX};
 use orgpolicy_gateway::{GatewayConfig, GatewayState, Upstream, UpstreamKind, app};
-use orgpolicy_sandbox::model::{Organization, OrganizationSettings};
+use orgpolicy_api::objects::{Organization, OrganizationSettings};
 use orgpolicy_sandbox::store::Store;
 use orgpolicy_sandbox::{AppState, Credentials, ServerLimits};
 use serde_json::json;
@@ -110,6 +108,7 @@ async fn main() {
                 organization_slug: format!("org-{index}"),
                 created_at: "2026-01-01T00:00:00Z".into(),
                 updated_at: "2026-01-01T00:00:00Z".into(),
+                custom_roles: Vec::new(),
                 settings: OrganizationSettings {
                     organization_name: format!("Organization {index}"),
                     ..OrganizationSettings::default()

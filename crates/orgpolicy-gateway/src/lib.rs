@@ -4,7 +4,7 @@
 //! holds a secret.
 //!
 //! It is not an open proxy: only the catalog's method and path pairs pass
-//! (`orgpolicy_core::catalog::match_request`); the upstream's address never
+//! (`orgpolicy_api::catalog::match_request`); the upstream's address never
 //! comes from the request; client `Authorization` and `Cookie` headers are
 //! dropped; no redirect is followed; request and response bodies are
 //! limited; the upstream has a timeout.
@@ -27,7 +27,7 @@ use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{any, get};
 use axum::{Json, Router};
-use orgpolicy_core::catalog::match_request;
+use orgpolicy_api::catalog::match_request;
 use orgpolicy_sandbox::{is_json_content_type, same_secret};
 use serde_json::json;
 use std::path::PathBuf;

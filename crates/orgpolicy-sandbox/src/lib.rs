@@ -4,14 +4,15 @@
 //! gateway's credential injection is real.
 //!
 //! `app(state)` builds the router apart from any socket: tests call it with
-//! `oneshot`. Validation is the core's (`orgpolicy_core::organization`,
+//! `oneshot`. Validation is the core's (`orgpolicy_api::organization`,
 //! `validate_organization_policy`); handlers only read, call and answer.
 
 mod body;
+pub mod email;
 mod error;
 mod members;
 mod migrate;
-pub mod model;
+
 mod organizations;
 mod rbac;
 mod search;

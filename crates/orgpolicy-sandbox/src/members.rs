@@ -4,15 +4,16 @@
 //! assignments; every member also holds `stytch_member`, as in Stytch.
 
 use crate::AppState;
+use crate::email::email_key;
 use crate::error::{ApiError, reject_errors};
-use crate::model::{Member, MemberSettings, Organization, apply_body, email_key};
 use crate::organizations::{JsonBody, given, ok};
 use crate::search::{Operand, page, passes, prepare};
 use axum::Json;
 use axum::extract::{Path, State};
-use orgpolicy_core::organization::{Mode, Origin, parse_search_query, validate_member_body};
+use orgpolicy_api::objects::{Member, MemberSettings, Organization, apply_body};
+use orgpolicy_api::organization::{Mode, Origin, parse_search_query, validate_member_body};
 use orgpolicy_core::stytch::DEFAULT_MEMBER_ROLE;
-use orgpolicy_core::{MemberRoles, Problem, ProblemCode, effective_roles};
+use orgpolicy_core::{MemberRoles, Problem, effective_roles};
 use serde_json::{Map, Value, json};
 
 /// Most organizations one member search may name.
@@ -35,23 +36,11 @@ fn render(member: &Member, organization: &Organization) -> Value {
         roles,
         sso_role_assignments: Vec::new(),
     };
-    let settings = &member.settings;
-    json!({
-        "member_id": member.member_id,
-        "organization_id": member.organization_id,
-        "email_address": member.email_address,
-        "status": member.status,
-        "name": settings.name,
-        "roles": effective_roles(
-            &member_roles,
-            &organization.settings.rbac_email_implicit_role_assignments,
-        ),
-        "is_breakglass": settings.is_breakglass,
-        "trusted_metadata": settings.trusted_metadata,
-        "untrusted_metadata": settings.untrusted_metadata,
-        "created_at": member.created_at,
-        "updated_at": member.updated_at,
-    })
+    let roles = effective_roles(
+        &member_roles,
+        &organization.settings.rbac_email_implicit_role_assignments,
+    );
+    member.to_json(&roles)
 }
 
 fn answer(member: &Member, organization: &Organization) -> Json<Value> {
@@ -68,7 +57,7 @@ fn answer(member: &Member, organization: &Organization) -> Json<Value> {
 fn checked_email(email: &str) -> Result<(), ApiError> {
     email_key(email).map(|_| ()).ok_or_else(|| {
         ApiError::invalid(vec![Problem::error(
-            ProblemCode::InvalidEmailAddress,
+            orgpolicy_api::codes::INVALID_EMAIL_ADDRESS,
             "/email_address",
             format!("`{email}` is not an email address"),
         )])
@@ -95,7 +84,8 @@ pub async fn create(
                     status: "active".to_owned(),
                     created_at: timestamp.clone(),
                     updated_at: timestamp,
-                    settings: apply_body(&MemberSettings::default(), &body)?,
+                    settings: apply_body(&MemberSettings::default(), &body)
+                        .map_err(ApiError::invalid)?,
                 })
             })
         })
@@ -143,7 +133,7 @@ pub async fn update(
         .with_store(move |store| {
             store.update_member(&lookup, &member, |mut member| {
                 // `roles` replaces the explicit roles; metadata merges.
-                member.settings = apply_body(&member.settings, &body)?;
+                member.settings = apply_body(&member.settings, &body).map_err(ApiError::invalid)?;
                 if let Some(email) = given(&body, "email_address") {
                     email.clone_into(&mut member.email_address);
                 }
@@ -195,7 +185,7 @@ pub fn search_organization_ids(body: &Value) -> Result<Vec<String>, Problem> {
                 .collect())
         }
         _ => Err(Problem::error(
-            ProblemCode::InvalidSearchQuery,
+            orgpolicy_api::codes::INVALID_SEARCH_QUERY,
             "/organization_ids",
             format!(
                 "`organization_ids` must be an array of 1 to {SEARCH_ORGANIZATIONS_MAX} organization ids"

@@ -4,8 +4,9 @@
 //! into settings; ids come from the old rows' key columns, never from the
 //! documents. Runs inside the transaction that opens the store.
 
-use crate::model::{MemberSettings, OrganizationSettings, email_key};
+use crate::email::email_key;
 use crate::store::StoreError;
+use orgpolicy_api::objects::{MemberSettings, OrganizationSettings};
 use rusqlite::{Transaction, params};
 use serde_json::Value;
 

@@ -2,13 +2,13 @@
 
 use crate::AppState;
 use crate::error::{ApiError, reject_errors, request_id};
-use crate::model::{Organization, OrganizationSettings, apply_body};
 use crate::search::{Operand, page, passes, prepare};
 use crate::store::StoreError;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use orgpolicy_core::organization::{Mode, Origin, parse_search_query, validate_organization_body};
+use orgpolicy_api::objects::{Organization, OrganizationSettings, apply_body};
+use orgpolicy_api::organization::{Mode, Origin, parse_search_query, validate_organization_body};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 
@@ -67,7 +67,8 @@ pub async fn create(
             .to_owned(),
         created_at: timestamp.clone(),
         updated_at: timestamp,
-        settings: apply_body(&OrganizationSettings::default(), &body)?,
+        custom_roles: Vec::new(),
+        settings: apply_body(&OrganizationSettings::default(), &body).map_err(ApiError::invalid)?,
     };
     let stored = organization.clone();
     state
@@ -102,7 +103,8 @@ pub async fn update(
     let updated = state
         .with_store(move |store| {
             store.update_organization(&lookup, |mut organization| {
-                organization.settings = apply_body(&organization.settings, &body)?;
+                organization.settings =
+                    apply_body(&organization.settings, &body).map_err(ApiError::invalid)?;
                 if let Some(slug) = given(&body, "organization_slug") {
                     slug.clone_into(&mut organization.organization_slug);
                 }

@@ -4,8 +4,8 @@
 
 use crate::error::ApiError;
 use base64::Engine as _;
-use orgpolicy_core::organization::{FilterValue, SearchOperator, SearchQuery};
-use orgpolicy_core::{Problem, ProblemCode};
+use orgpolicy_api::organization::{FilterValue, SearchOperator, SearchQuery};
+use orgpolicy_core::Problem;
 use serde_json::{Value, json};
 use std::collections::HashSet;
 
@@ -66,7 +66,7 @@ pub(crate) fn page<T>(
                 .and_then(|bytes| String::from_utf8(bytes).ok())
                 .ok_or_else(|| {
                     ApiError::invalid(vec![Problem::error(
-                        ProblemCode::InvalidSearchQuery,
+                        orgpolicy_api::codes::INVALID_SEARCH_QUERY,
                         "/cursor",
                         "the cursor is not one this API issued",
                     )])

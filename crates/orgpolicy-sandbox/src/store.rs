@@ -9,7 +9,9 @@
 //! WAL mode; every write is one transaction. A store call blocks: handlers
 //! run it on tokio's blocking pool.
 
-use crate::model::{Member, MemberSettings, Organization, OrganizationSettings, email_key};
+use crate::email::email_key;
+use orgpolicy_api::objects::{Member, MemberSettings, Organization, OrganizationSettings};
+use orgpolicy_core::OrganizationPolicy;
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehavior, params};
 use serde_json::Value;
 use std::path::Path;
@@ -68,14 +70,19 @@ CREATE TABLE IF NOT EXISTS organization_policy (
 
 const ORGANIZATION_COLUMNS: &str =
     "organization_id, organization_slug, created_at, updated_at, settings";
+/// An organization's columns and its policy's document (custom roles).
+const ORGANIZATION_SELECT: &str = "SELECT o.organization_id, o.organization_slug, o.created_at, o.updated_at, o.settings, p.document
+     FROM organization o LEFT JOIN organization_policy p ON p.organization_id = o.organization_id";
 const MEMBER_COLUMNS: &str =
     "member_id, organization_id, email_address, status, created_at, updated_at, settings";
 
 /// Finds an organization's row by id, else by slug.
-const FIND_ORGANIZATION: &str =
-    "SELECT organization_id, organization_slug, created_at, updated_at, settings
-     FROM organization WHERE organization_id = ?1 OR organization_slug = ?1
-     ORDER BY organization_id = ?1 DESC LIMIT 1";
+fn find_organization_sql() -> String {
+    format!(
+        "{ORGANIZATION_SELECT} WHERE o.organization_id = ?1 OR o.organization_slug = ?1
+         ORDER BY o.organization_id = ?1 DESC LIMIT 1"
+    )
+}
 
 /// Whether a write broke the uniqueness of `column`.
 fn is_unique_conflict(error: &rusqlite::Error, column: &str) -> bool {
@@ -87,7 +94,7 @@ fn is_unique_conflict(error: &rusqlite::Error, column: &str) -> bool {
 }
 
 /// An organization row's columns, settings still text.
-type OrganizationRow = (String, String, String, String, String);
+type OrganizationRow = (String, String, String, String, String, Option<String>);
 
 fn organization_row(row: &Row<'_>) -> rusqlite::Result<OrganizationRow> {
     Ok((
@@ -96,16 +103,22 @@ fn organization_row(row: &Row<'_>) -> rusqlite::Result<OrganizationRow> {
         row.get(2)?,
         row.get(3)?,
         row.get(4)?,
+        row.get(5)?,
     ))
 }
 
 fn organization_from(row: OrganizationRow) -> Result<Organization, StoreError> {
-    let (organization_id, organization_slug, created_at, updated_at, settings) = row;
+    let (organization_id, organization_slug, created_at, updated_at, settings, policy) = row;
+    let custom_roles = match policy {
+        Some(text) => serde_json::from_str::<OrganizationPolicy>(&text)?.roles,
+        None => Vec::new(),
+    };
     Ok(Organization {
         organization_id,
         organization_slug,
         created_at,
         updated_at,
+        custom_roles,
         settings: serde_json::from_str::<OrganizationSettings>(&settings)?,
     })
 }
@@ -142,7 +155,11 @@ fn find_organization(
     id_or_slug: &str,
 ) -> Result<Option<Organization>, StoreError> {
     connection
-        .query_row(FIND_ORGANIZATION, params![id_or_slug], organization_row)
+        .query_row(
+            &find_organization_sql(),
+            params![id_or_slug],
+            organization_row,
+        )
         .optional()?
         .map(organization_from)
         .transpose()
@@ -338,9 +355,8 @@ impl Store {
     /// Every organization, ordered by id.
     pub fn organizations(&self) -> Result<Vec<Organization>, StoreError> {
         let connection = self.lock()?;
-        let mut statement = connection.prepare(&format!(
-            "SELECT {ORGANIZATION_COLUMNS} FROM organization ORDER BY organization_id"
-        ))?;
+        let mut statement =
+            connection.prepare(&format!("{ORGANIZATION_SELECT} ORDER BY o.organization_id"))?;
         let rows = statement
             .query_map([], organization_row)?
             .collect::<Result<Vec<_>, _>>()?;

@@ -7,10 +7,7 @@
     reason = "test code: a failed expectation is a test failure"
 )]
 
-mod catalog;
 mod engine;
-mod organizations;
 mod parse;
 mod properties;
 mod scenarios;
-mod snippets;

@@ -304,7 +304,7 @@ async fn an_error_answer_lists_at_most_100_problems() {
 
 #[tokio::test]
 async fn searches_are_bounded() {
-    use orgpolicy_core::organization::{
+    use orgpolicy_api::organization::{
         SEARCH_OPERANDS_MAX, SEARCH_VALUE_MAX_CHARS, SEARCH_VALUES_MAX,
     };
     let sandbox = sandbox();

@@ -1,11 +1,11 @@
 //! Organization bodies, metadata limits and merge, search queries.
 
-use orgpolicy_core::organization::{
+use orgpolicy_api::organization::{
     FilterValue, METADATA_MAX_BYTES, Mode, Origin, SearchOperator, is_valid_slug, merge_metadata,
     parse_search_query, validate_metadata, validate_organization_body,
 };
 use orgpolicy_core::problem::Pointer;
-use orgpolicy_core::{ProblemCode, Severity};
+use orgpolicy_core::Severity;
 use serde_json::{Map, Value, json};
 
 fn errors(body: &Value, mode: Mode, origin: Origin) -> Vec<(String, String)> {
@@ -88,7 +88,10 @@ fn every_problem_at_once_with_pointers() {
         .collect();
     assert_eq!(
         warnings,
-        vec![(ProblemCode::UnknownField, "/organisation_name".to_owned())]
+        vec![(
+            orgpolicy_api::codes::UNKNOWN_FIELD,
+            "/organisation_name".to_owned()
+        )]
     );
 }
 
@@ -169,7 +172,10 @@ fn metadata_limits_are_20_keys_and_4_kb() {
     assert!(validate_metadata(&keys(20), &at).is_empty());
     let too_many = validate_metadata(&keys(21), &at);
     assert_eq!(too_many.len(), 1);
-    assert_eq!(too_many[0].code, ProblemCode::MetadataTooManyKeys);
+    assert_eq!(
+        too_many[0].code,
+        orgpolicy_api::codes::METADATA_TOO_MANY_KEYS
+    );
     assert_eq!(too_many[0].path, "/trusted_metadata");
 
     // {"k":"..."} is 8 bytes plus the string.
@@ -181,11 +187,11 @@ fn metadata_limits_are_20_keys_and_4_kb() {
     assert!(validate_metadata(&sized(METADATA_MAX_BYTES), &at).is_empty());
     assert_eq!(
         validate_metadata(&sized(METADATA_MAX_BYTES + 1), &at)[0].code,
-        ProblemCode::MetadataTooLarge
+        orgpolicy_api::codes::METADATA_TOO_LARGE
     );
     assert_eq!(
         validate_metadata(&json!("text"), &at)[0].code,
-        ProblemCode::MetadataInvalidFormat
+        orgpolicy_api::codes::METADATA_INVALID_FORMAT
     );
 }
 
@@ -264,7 +270,7 @@ fn search_problems_all_at_once() {
 
 #[test]
 fn member_bodies() {
-    use orgpolicy_core::organization::{is_valid_email, validate_member_body};
+    use orgpolicy_api::organization::{is_valid_email, validate_member_body};
     assert!(
         is_valid_email("ada@acme.test")
             && !is_valid_email("ada@")

@@ -2,8 +2,8 @@
 //! shell and a real JavaScript engine with stand-ins for curl and fetch that
 //! report what they were given.
 
-use orgpolicy_core::catalog::Method;
-use orgpolicy_core::snippet::{SnippetRequest, Target, curl, fetch, reqwest, shell_quote};
+use orgpolicy_api::catalog::Method;
+use orgpolicy_api::snippet::{SnippetRequest, Target, curl, fetch, reqwest, shell_quote};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 use std::process::Command;

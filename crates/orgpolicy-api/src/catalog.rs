@@ -160,6 +160,14 @@ fn organization_settings(create: bool) -> Vec<Field> {
             "oauth_tenant_jit_provisioning",
             "Whether OAuth tenants can provision members.",
         ),
+        (
+            "first_party_connected_apps_allowed_type",
+            "Which first-party Connected Apps members may use.",
+        ),
+        (
+            "third_party_connected_apps_allowed_type",
+            "Which third-party Connected Apps members may use.",
+        ),
     ];
     let mut fields: Vec<Field> = DOCS
         .iter()
@@ -196,6 +204,24 @@ fn organization_settings(create: bool) -> Vec<Field> {
         FieldType::StringList,
         false,
         "Email domains that may join.",
+    ));
+    fields.push(field(
+        "claimed_email_domains",
+        FieldType::StringList,
+        false,
+        "Email domains the organization claims.",
+    ));
+    fields.push(field(
+        "allowed_first_party_connected_apps",
+        FieldType::StringList,
+        false,
+        "First-party Connected App ids allowed when their type is RESTRICTED.",
+    ));
+    fields.push(field(
+        "allowed_third_party_connected_apps",
+        FieldType::StringList,
+        false,
+        "Third-party Connected App ids allowed when their type is RESTRICTED.",
     ));
     fields.push(field(
         "rbac_email_implicit_role_assignments",
@@ -304,6 +330,26 @@ pub fn catalog() -> Vec<Endpoint> {
                 FieldType::Object,
                 false,
                 "Metadata a frontend may write: at most 20 top-level keys and 4 KB.",
+            ),
+            field(
+                "mfa_phone_number",
+                FieldType::String,
+                false,
+                "The member's phone number for SMS MFA (E.164).",
+            ),
+            field(
+                "mfa_enrolled",
+                FieldType::Boolean,
+                false,
+                "Whether the member must complete MFA at every login.",
+            ),
+            field(
+                "default_mfa_method",
+                FieldType::Enum {
+                    values: crate::organization::MFA_METHODS,
+                },
+                false,
+                "The MFA method the member uses by default.",
             ),
         ]);
         fields
@@ -535,8 +581,8 @@ pub fn fill_path(
 /// parameters (pointer `/<name>`) and with the body (pointers into it).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct RequestProblems {
-    pub path: Vec<crate::Problem>,
-    pub body: Vec<crate::Problem>,
+    pub path: Vec<orgpolicy_core::Problem>,
+    pub body: Vec<orgpolicy_core::Problem>,
 }
 
 impl RequestProblems {
@@ -545,7 +591,7 @@ impl RequestProblems {
         self.path
             .iter()
             .chain(&self.body)
-            .any(|p| p.severity == crate::Severity::Error)
+            .any(|p| p.severity == orgpolicy_core::Severity::Error)
     }
 }
 
@@ -556,12 +602,12 @@ pub fn check_request(
     endpoint: &Endpoint,
     params: &BTreeMap<String, String>,
     body: &serde_json::Value,
-    project: Option<&crate::Policy>,
+    project: Option<&orgpolicy_core::Policy>,
 ) -> RequestProblems {
     use crate::organization::{
         Mode, Origin, parse_search_query, validate_member_body, validate_organization_body,
     };
-    use crate::{Problem, ProblemCode};
+    use orgpolicy_core::{Problem, ProblemCode};
     let mut problems = RequestProblems::default();
     for name in &endpoint.path_params {
         match params.get(*name) {
@@ -593,7 +639,7 @@ pub fn check_request(
                 Some(serde_json::Value::Array(ids))
                     if !ids.is_empty() && ids.iter().all(serde_json::Value::is_string) => {}
                 _ => found.push(Problem::error(
-                    ProblemCode::InvalidSearchQuery,
+                    crate::codes::INVALID_SEARCH_QUERY,
                     "/organization_ids",
                     "`organization_ids` must be a non-empty array of organization ids",
                 )),
@@ -608,11 +654,15 @@ pub fn check_request(
         "rbac.organization_policy.set" => {
             let text = body.to_string();
             match project {
-                Some(project) => match crate::check_organization_policy_text(project, &text) {
-                    Err(problem) => vec![problem],
-                    Ok((_, report)) => report.errors.into_iter().chain(report.warnings).collect(),
-                },
-                None => crate::parse::parse_organization_policy(&text)
+                Some(project) => {
+                    match orgpolicy_core::check_organization_policy_text(project, &text) {
+                        Err(problem) => vec![problem],
+                        Ok((_, report)) => {
+                            report.errors.into_iter().chain(report.warnings).collect()
+                        }
+                    }
+                }
+                None => orgpolicy_core::parse::parse_organization_policy(&text)
                     .err()
                     .map(|error| vec![error.problem])
                     .unwrap_or_default(),
@@ -629,7 +679,7 @@ pub fn build_request(
     endpoint: &Endpoint,
     params: &BTreeMap<String, String>,
     body: &serde_json::Value,
-    project: Option<&crate::Policy>,
+    project: Option<&orgpolicy_core::Policy>,
 ) -> Result<crate::snippet::SnippetRequest, RequestProblems> {
     let problems = check_request(endpoint, params, body, project);
     if problems.has_errors() {

@@ -1,6 +1,6 @@
 //! The endpoint catalog and its request matcher (the gateway's allowlist).
 
-use orgpolicy_core::catalog::{FieldType, build_path, catalog, match_request};
+use orgpolicy_api::catalog::{FieldType, build_path, catalog, match_request};
 use std::collections::{BTreeMap, BTreeSet};
 
 #[test]
@@ -138,13 +138,13 @@ fn paths_are_not_built_from_unsafe_parameters() {
     assert_eq!(build_path(&get, &BTreeMap::new()), None);
 }
 
-fn endpoint(id: &str) -> orgpolicy_core::catalog::Endpoint {
+fn endpoint(id: &str) -> orgpolicy_api::catalog::Endpoint {
     catalog().into_iter().find(|e| e.id == id).unwrap()
 }
 
 #[test]
 fn requests_are_checked_with_the_endpoints_rules() {
-    use orgpolicy_core::catalog::{build_request, check_request};
+    use orgpolicy_api::catalog::{build_request, check_request};
     use serde_json::json;
     let create = endpoint("organizations.create");
     let problems = check_request(

@@ -4,7 +4,7 @@
 //! Bodies are checked as JSON values so that every problem is reported at
 //! once, each with a pointer, rather than stopping at the first type error.
 
-use crate::problem::{Pointer, Problem, ProblemCode};
+use orgpolicy_core::problem::{Pointer, Problem, ProblemCode};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -60,6 +60,16 @@ pub const ENUM_FIELDS: &[(&str, &[&str], &str)] = &[
         &["RESTRICTED", "NOT_ALLOWED"],
         "NOT_ALLOWED",
     ),
+    (
+        "first_party_connected_apps_allowed_type",
+        &["ALL_ALLOWED", "RESTRICTED", "NOT_ALLOWED"],
+        "ALL_ALLOWED",
+    ),
+    (
+        "third_party_connected_apps_allowed_type",
+        &["ALL_ALLOWED", "RESTRICTED", "NOT_ALLOWED"],
+        "ALL_ALLOWED",
+    ),
 ];
 
 /// List-valued enum fields and their values.
@@ -91,6 +101,9 @@ const OTHER_FIELDS: &[&str] = &[
     "rbac_email_implicit_role_assignments",
     "sso_default_connection_id",
     "allowed_oauth_tenants",
+    "claimed_email_domains",
+    "allowed_first_party_connected_apps",
+    "allowed_third_party_connected_apps",
 ];
 
 fn type_name(value: &Value) -> &'static str {
@@ -125,7 +138,7 @@ fn check_trusted_metadata(
     let at = Pointer::root().key("trusted_metadata");
     if origin == Origin::Frontend {
         problems.push(Problem::error(
-            ProblemCode::CannotUpdateTrustedMetadata,
+            crate::codes::CANNOT_UPDATE_TRUSTED_METADATA,
             at,
             "trusted_metadata cannot be written from a frontend; write it from your backend",
         ));
@@ -211,7 +224,7 @@ pub fn is_valid_domain(domain: &str) -> bool {
 pub fn validate_metadata(value: &Value, at: &Pointer) -> Vec<Problem> {
     let Value::Object(map) = value else {
         return vec![Problem::error(
-            ProblemCode::MetadataInvalidFormat,
+            crate::codes::METADATA_INVALID_FORMAT,
             at,
             format!("metadata must be an object, got {}", type_name(value)),
         )];
@@ -219,7 +232,7 @@ pub fn validate_metadata(value: &Value, at: &Pointer) -> Vec<Problem> {
     let mut problems = Vec::new();
     if map.len() > METADATA_MAX_KEYS {
         problems.push(Problem::error(
-            ProblemCode::MetadataTooManyKeys,
+            crate::codes::METADATA_TOO_MANY_KEYS,
             at,
             format!(
                 "metadata has {} top-level keys; at most {METADATA_MAX_KEYS} are allowed",
@@ -230,7 +243,7 @@ pub fn validate_metadata(value: &Value, at: &Pointer) -> Vec<Problem> {
     let bytes = value.to_string().len();
     if bytes > METADATA_MAX_BYTES {
         problems.push(Problem::error(
-            ProblemCode::MetadataTooLarge,
+            crate::codes::METADATA_TOO_LARGE,
             at,
             format!(
                 "metadata is {bytes} bytes serialized; at most {METADATA_MAX_BYTES} are allowed"
@@ -302,7 +315,7 @@ pub fn validate_organization_body(body: &Value, mode: Mode, origin: Origin) -> V
             let count = name.chars().count();
             (name.trim().is_empty() || count > NAME_MAX_CHARS).then(|| {
                 Problem::error(
-                    ProblemCode::InvalidOrganizationName,
+                    crate::codes::INVALID_ORGANIZATION_NAME,
                     at,
                     format!(
                         "organization name must be 1 to {NAME_MAX_CHARS} characters, got {count}"
@@ -319,7 +332,7 @@ pub fn validate_organization_body(body: &Value, mode: Mode, origin: Origin) -> V
         |slug, at| {
             (!is_valid_slug(slug)).then(|| {
             Problem::error(
-                ProblemCode::InvalidOrganizationSlug,
+                crate::codes::INVALID_ORGANIZATION_SLUG,
                 at,
                 format!(
                     "slug `{slug}` must be {SLUG_MIN_CHARS} to {SLUG_MAX_CHARS} ASCII letters, digits or `-._~`"
@@ -335,7 +348,7 @@ pub fn validate_organization_body(body: &Value, mode: Mode, origin: Origin) -> V
             None => {}
             Some(Value::String(value)) if values.contains(&value.as_str()) => {}
             Some(Value::String(value)) => problems.push(Problem::error(
-                ProblemCode::InvalidEnumValue,
+                crate::codes::INVALID_ENUM_VALUE,
                 &at,
                 format!("`{value}` is not one of {}", values.join(", ")),
             )),
@@ -346,7 +359,7 @@ pub fn validate_organization_body(body: &Value, mode: Mode, origin: Origin) -> V
         check_string_list(field(name), &root.key(name), &mut problems, |value, at| {
             (!values.contains(&value)).then(|| {
                 Problem::error(
-                    ProblemCode::InvalidEnumValue,
+                    crate::codes::INVALID_ENUM_VALUE,
                     at,
                     format!("`{value}` is not one of {}", values.join(", ")),
                 )
@@ -360,13 +373,42 @@ pub fn validate_organization_body(body: &Value, mode: Mode, origin: Origin) -> V
         |domain, at| {
             (!is_valid_domain(domain)).then(|| {
                 Problem::error(
-                    ProblemCode::InvalidEmailDomain,
+                    crate::codes::INVALID_EMAIL_DOMAIN,
                     at,
                     format!("`{domain}` is not an email domain"),
                 )
             })
         },
     );
+
+    check_string_list(
+        field("claimed_email_domains"),
+        &root.key("claimed_email_domains"),
+        &mut problems,
+        |domain, at| {
+            (!is_valid_domain(domain)).then(|| {
+                Problem::error(
+                    crate::codes::INVALID_EMAIL_DOMAIN,
+                    at,
+                    format!("`{domain}` is not an email domain"),
+                )
+            })
+        },
+    );
+    for name in [
+        "allowed_first_party_connected_apps",
+        "allowed_third_party_connected_apps",
+    ] {
+        check_string_list(field(name), &root.key(name), &mut problems, |_, _| None);
+    }
+    match field("allowed_oauth_tenants") {
+        None | Some(Value::Object(_)) => {}
+        Some(other) => problems.push(expected(
+            &root.key("allowed_oauth_tenants"),
+            "an object",
+            other,
+        )),
+    }
 
     let assignments_at = root.key("rbac_email_implicit_role_assignments");
     match field("rbac_email_implicit_role_assignments") {
@@ -381,7 +423,7 @@ pub fn validate_organization_body(body: &Value, mode: Mode, origin: Origin) -> V
                 match assignment.get("domain") {
                     Some(Value::String(domain)) if is_valid_domain(domain) => {}
                     Some(Value::String(domain)) => problems.push(Problem::error(
-                        ProblemCode::InvalidEmailDomain,
+                        crate::codes::INVALID_EMAIL_DOMAIN,
                         at.key("domain"),
                         format!("`{domain}` is not an email domain"),
                     )),
@@ -419,7 +461,7 @@ pub fn validate_organization_body(body: &Value, mode: Mode, origin: Origin) -> V
             || LIST_ENUM_FIELDS.iter().any(|(field, _)| field == name);
         if !known {
             problems.push(Problem::warning(
-                ProblemCode::UnknownField,
+                crate::codes::UNKNOWN_FIELD,
                 root.key(name),
                 format!("`{name}` is not an organization field"),
             ));
@@ -449,7 +491,13 @@ const MEMBER_FIELDS: &[&str] = &[
     "is_breakglass",
     "trusted_metadata",
     "untrusted_metadata",
+    "mfa_phone_number",
+    "mfa_enrolled",
+    "default_mfa_method",
 ];
+
+/// MFA methods a member may default to.
+pub const MFA_METHODS: &[&str] = &["sms_otp", "totp"];
 
 /// Checks a member create or update body; every problem at once. A
 /// frontend may write `untrusted_metadata`, never `trusted_metadata`.
@@ -462,7 +510,7 @@ pub fn validate_member_body(body: &Value, mode: Mode, origin: Origin) -> Vec<Pro
     check_string_field(fields, "email_address", mode, &mut problems, |email, at| {
         (!is_valid_email(email)).then(|| {
             Problem::error(
-                ProblemCode::InvalidEmailAddress,
+                crate::codes::INVALID_EMAIL_ADDRESS,
                 at,
                 format!("`{email}` is not an email address"),
             )
@@ -472,9 +520,25 @@ pub fn validate_member_body(body: &Value, mode: Mode, origin: Origin) -> Vec<Pro
         None | Some(Value::Null | Value::String(_)) => {}
         Some(other) => problems.push(expected(&root.key("name"), "a string", other)),
     }
-    match fields.get("is_breakglass") {
-        None | Some(Value::Null | Value::Bool(_)) => {}
-        Some(other) => problems.push(expected(&root.key("is_breakglass"), "a boolean", other)),
+    for flag in ["is_breakglass", "mfa_enrolled"] {
+        match fields.get(flag) {
+            None | Some(Value::Null | Value::Bool(_)) => {}
+            Some(other) => problems.push(expected(&root.key(flag), "a boolean", other)),
+        }
+    }
+    match fields.get("mfa_phone_number") {
+        None | Some(Value::Null | Value::String(_)) => {}
+        Some(other) => problems.push(expected(&root.key("mfa_phone_number"), "a string", other)),
+    }
+    match fields.get("default_mfa_method") {
+        None | Some(Value::Null) => {}
+        Some(Value::String(method)) if MFA_METHODS.contains(&method.as_str()) => {}
+        Some(Value::String(method)) => problems.push(Problem::error(
+            crate::codes::INVALID_ENUM_VALUE,
+            root.key("default_mfa_method"),
+            format!("`{method}` is not one of {}", MFA_METHODS.join(", ")),
+        )),
+        Some(other) => problems.push(expected(&root.key("default_mfa_method"), "a string", other)),
     }
     check_string_list(
         fields.get("roles").filter(|roles| !roles.is_null()),
@@ -499,7 +563,7 @@ pub fn validate_member_body(body: &Value, mode: Mode, origin: Origin) -> Vec<Pro
         .filter(|name| !MEMBER_FIELDS.contains(&name.as_str()))
     {
         problems.push(Problem::warning(
-            ProblemCode::UnknownField,
+            crate::codes::UNKNOWN_FIELD,
             root.key(name),
             format!("`{name}` is not a member field"),
         ));
@@ -580,7 +644,7 @@ fn search_operand(item: &Value, at: &Pointer, problems: &mut Vec<Problem>) -> Op
     };
     let Some(Value::String(name)) = operand.get("filter_name") else {
         problems.push(Problem::error(
-            ProblemCode::InvalidSearchQuery,
+            crate::codes::INVALID_SEARCH_QUERY,
             at.key("filter_name"),
             "`filter_name` must be a string",
         ));
@@ -589,7 +653,7 @@ fn search_operand(item: &Value, at: &Pointer, problems: &mut Vec<Problem>) -> Op
     let Some(&(_, kind)) = SEARCH_FILTERS.iter().find(|(filter, _)| filter == name) else {
         let known: Vec<&str> = SEARCH_FILTERS.iter().map(|(filter, _)| *filter).collect();
         problems.push(Problem::error(
-            ProblemCode::UnknownSearchFilter,
+            crate::codes::UNKNOWN_SEARCH_FILTER,
             at.key("filter_name"),
             format!(
                 "`{name}` is not a search filter; expected one of {}",
@@ -610,7 +674,7 @@ fn search_operand(item: &Value, at: &Pointer, problems: &mut Vec<Problem>) -> Op
             } =>
         {
             problems.push(Problem::error(
-                ProblemCode::InvalidSearchQuery,
+                crate::codes::INVALID_SEARCH_QUERY,
                 &value_at,
                 format!("search values are at most {SEARCH_VALUE_MAX_CHARS} characters"),
             ));
@@ -630,7 +694,7 @@ fn search_operand(item: &Value, at: &Pointer, problems: &mut Vec<Problem>) -> Op
         (FilterKind::Fuzzy, Value::String(text)) => {
             if text.chars().count() < FUZZY_MIN_CHARS {
                 problems.push(Problem::error(
-                    ProblemCode::FuzzySearchTooShort,
+                    crate::codes::FUZZY_SEARCH_TOO_SHORT,
                     &value_at,
                     format!("fuzzy search `{name}` needs at least {FUZZY_MIN_CHARS} characters, got `{text}`"),
                 ));
@@ -683,7 +747,7 @@ pub fn parse_search_query(body: &Value) -> Result<SearchQuery, Vec<Problem>> {
             }
             _ => {
                 problems.push(Problem::error(
-                    ProblemCode::InvalidSearchLimit,
+                    crate::codes::INVALID_SEARCH_LIMIT,
                     root.key("limit"),
                     format!(
                         "limit must be a whole number from 1 to {SEARCH_LIMIT_MAX}, got {value}"
@@ -703,7 +767,7 @@ pub fn parse_search_query(body: &Value) -> Result<SearchQuery, Vec<Problem>> {
                 Some("AND") => operator = SearchOperator::And,
                 Some("OR") => operator = SearchOperator::Or,
                 _ => problems.push(Problem::error(
-                    ProblemCode::InvalidSearchQuery,
+                    crate::codes::INVALID_SEARCH_QUERY,
                     at.key("operator"),
                     "operator must be `AND` or `OR`",
                 )),
@@ -711,7 +775,7 @@ pub fn parse_search_query(body: &Value) -> Result<SearchQuery, Vec<Problem>> {
             match query.get("operands") {
                 Some(Value::Array(items)) if items.len() > SEARCH_OPERANDS_MAX => {
                     problems.push(Problem::error(
-                        ProblemCode::InvalidSearchQuery,
+                        crate::codes::INVALID_SEARCH_QUERY,
                         at.key("operands"),
                         format!(
                             "a search takes at most {SEARCH_OPERANDS_MAX} operands, got {}",
@@ -730,7 +794,7 @@ pub fn parse_search_query(body: &Value) -> Result<SearchQuery, Vec<Problem>> {
                 }
                 Some(other) => problems.push(expected(&at.key("operands"), "an array", other)),
                 None => problems.push(Problem::error(
-                    ProblemCode::InvalidSearchQuery,
+                    crate::codes::INVALID_SEARCH_QUERY,
                     &at,
                     "missing field `operands`",
                 )),
@@ -747,7 +811,7 @@ pub fn parse_search_query(body: &Value) -> Result<SearchQuery, Vec<Problem>> {
         .sum();
     if values > SEARCH_VALUES_MAX {
         problems.push(Problem::error(
-            ProblemCode::InvalidSearchQuery,
+            crate::codes::INVALID_SEARCH_QUERY,
             root.key("query").key("operands"),
             format!(
                 "a search takes at most {SEARCH_VALUES_MAX} values over all operands, got {values}"

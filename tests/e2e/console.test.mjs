@@ -287,6 +287,20 @@ test("the keyboard alone opens an endpoint, fills a list and sends", async () =>
   assert.ok(memberId);
 });
 
+test("a member is found by email through the query parameters", async () => {
+  await openEndpoint("members.get");
+  await page.fill("#p-organization_id", organizationId);
+  await page.fill("#p-member_id", "");
+  await page.fill("#p-email_address", "PAT@example.com");
+  await page.waitForFunction(() => document.querySelector("#snippet").textContent.includes("/member?email_address=PAT%40example.com"));
+  const count = await historyCount();
+  await page.click("#send");
+  const { status, body } = await responseJson(count);
+  assert.match(status, /^200/);
+  assert.equal(body.member.member_id, memberId);
+  assert.equal(body.member.email_address, "pat@example.com");
+});
+
 test("the copy button puts the shown snippet on the clipboard", async () => {
   await openEndpoint("organizations.get");
   await page.fill("#p-organization_id", organizationId);

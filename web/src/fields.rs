@@ -204,6 +204,9 @@ pub fn ParamInput(
     name: &'static str,
     form: FormState,
     problems: Memo<RequestProblems>,
+    /// A query parameter the endpoint may go without.
+    #[prop(optional)]
+    optional: bool,
 ) -> impl IntoView {
     let input_id = format!("p-{name}");
     let messages_id = format!("pe-{name}");
@@ -213,15 +216,20 @@ pub fn ParamInput(
         <div class="field">
             <label for=input_id.clone()>
                 <code>{name}</code>
-                <span class="required" aria-hidden="true">" *"</span>
-                <span class="visually-hidden">" (required)"</span>
+                {(!optional)
+                    .then(|| {
+                        view! {
+                            <span class="required" aria-hidden="true">" *"</span>
+                            <span class="visually-hidden">" (required)"</span>
+                        }
+                    })}
             </label>
             <input
                 id=input_id
                 type="text"
                 autocomplete="off"
                 spellcheck="false"
-                required=true
+                required=!optional
                 aria-invalid=invalid
                 aria-describedby=messages_id.clone()
                 prop:value=move || form.params.with(|p| p.get(name).cloned().unwrap_or_default())

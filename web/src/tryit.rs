@@ -49,7 +49,7 @@ pub fn request_for(
         .unwrap_or_default();
     SnippetRequest {
         method: endpoint.method,
-        path,
+        path: path + &catalog::query_string(endpoint, params),
         body: matches!(endpoint.method, Method::Post | Method::Put).then(|| body.clone()),
     }
 }
@@ -341,6 +341,13 @@ pub fn TryIt(console: Console, selected: RwSignal<String>) -> impl IntoView {
                 .iter()
                 .map(|name| view! { <ParamInput name=name form=form problems=shown /> })
                 .collect_view();
+            let query = endpoint
+                .query
+                .iter()
+                .map(|field| {
+                    view! { <ParamInput name=field.name form=form problems=shown optional=true /> }
+                })
+                .collect_view();
             let fields = endpoint
                 .body
                 .iter()
@@ -359,6 +366,8 @@ pub fn TryIt(console: Console, selected: RwSignal<String>) -> impl IntoView {
                 <p class="summary">{endpoint.summary}</p>
                 {(!endpoint.path_params.is_empty())
                     .then(|| view! { <fieldset class="params"><legend>"Path"</legend>{params}</fieldset> })}
+                {(!endpoint.query.is_empty())
+                    .then(|| view! { <fieldset class="params"><legend>"Query"</legend>{query}</fieldset> })}
                 {has_body
                     .then(|| {
                         view! {

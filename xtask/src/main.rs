@@ -297,7 +297,9 @@ fn check_core_dependencies() -> Result<()> {
         .lines()
         .any(|line| line.split_whitespace().next() == Some("orgpolicy-api"))
     {
-        bail!("orgpolicy-wasm depends on orgpolicy-api: the npm package depends on the policy core only");
+        bail!(
+            "orgpolicy-wasm depends on orgpolicy-api: the npm package depends on the policy core only"
+        );
     }
     eprintln!("npm package dependencies: the policy core, not orgpolicy-api");
     Ok(())
@@ -427,6 +429,7 @@ fn test() -> Result<()> {
                 "tests/browser/",
                 "tests/package/",
                 "tests/e2e/",
+                "tests/sdk/",
             ];
             if !run_tests_env(
                 &mut tally,

@@ -101,6 +101,8 @@ pub struct Endpoint {
     pub path: &'static str,
     pub summary: &'static str,
     pub path_params: Vec<&'static str>,
+    /// Query parameters: the gateway forwards these and drops any other.
+    pub query: Vec<Field>,
     pub body: Vec<Field>,
 }
 
@@ -369,6 +371,7 @@ pub fn catalog() -> Vec<Endpoint> {
             path: "/v1/b2b/organizations",
             summary: "Create an organization",
             path_params: vec![],
+            query: vec![],
             body: create,
         },
         Endpoint {
@@ -378,6 +381,7 @@ pub fn catalog() -> Vec<Endpoint> {
             path: "/v1/b2b/organizations/{organization_id}",
             summary: "Get an organization by id or slug",
             path_params: organization.clone(),
+            query: vec![],
             body: vec![],
         },
         Endpoint {
@@ -387,6 +391,7 @@ pub fn catalog() -> Vec<Endpoint> {
             path: "/v1/b2b/organizations/{organization_id}",
             summary: "Update an organization",
             path_params: organization.clone(),
+            query: vec![],
             body: update,
         },
         Endpoint {
@@ -396,6 +401,7 @@ pub fn catalog() -> Vec<Endpoint> {
             path: "/v1/b2b/organizations/{organization_id}",
             summary: "Delete an organization, its members and its RBAC policy",
             path_params: organization.clone(),
+            query: vec![],
             body: vec![],
         },
         Endpoint {
@@ -405,6 +411,7 @@ pub fn catalog() -> Vec<Endpoint> {
             path: "/v1/b2b/organizations/search",
             summary: "Search organizations",
             path_params: vec![],
+            query: vec![],
             body: search_fields(),
         },
         Endpoint {
@@ -414,15 +421,30 @@ pub fn catalog() -> Vec<Endpoint> {
             path: "/v1/b2b/organizations/{organization_id}/members",
             summary: "Create a member",
             path_params: organization.clone(),
+            query: vec![],
             body: member_fields(true),
         },
         Endpoint {
             id: "members.get",
             group: Group::Members,
             method: Method::Get,
-            path: "/v1/b2b/organizations/{organization_id}/members/{member_id}",
-            summary: "Get a member",
-            path_params: member.clone(),
+            path: "/v1/b2b/organizations/{organization_id}/member",
+            summary: "Get a member by id or email address",
+            path_params: organization.clone(),
+            query: vec![
+                field(
+                    "member_id",
+                    FieldType::String,
+                    false,
+                    "The member's id. Give this or `email_address`.",
+                ),
+                field(
+                    "email_address",
+                    FieldType::String,
+                    false,
+                    "The member's email address. Give this or `member_id`.",
+                ),
+            ],
             body: vec![],
         },
         Endpoint {
@@ -432,6 +454,7 @@ pub fn catalog() -> Vec<Endpoint> {
             path: "/v1/b2b/organizations/{organization_id}/members/{member_id}",
             summary: "Update a member",
             path_params: member.clone(),
+            query: vec![],
             body: member_fields(false),
         },
         Endpoint {
@@ -441,6 +464,7 @@ pub fn catalog() -> Vec<Endpoint> {
             path: "/v1/b2b/organizations/{organization_id}/members/{member_id}",
             summary: "Delete a member",
             path_params: member,
+            query: vec![],
             body: vec![],
         },
         Endpoint {
@@ -450,6 +474,7 @@ pub fn catalog() -> Vec<Endpoint> {
             path: "/v1/b2b/organizations/members/search",
             summary: "Search members across organizations",
             path_params: vec![],
+            query: vec![],
             body: member_search,
         },
         Endpoint {
@@ -459,6 +484,7 @@ pub fn catalog() -> Vec<Endpoint> {
             path: "/v1/b2b/rbac/policy",
             summary: "Get the project's RBAC policy",
             path_params: vec![],
+            query: vec![],
             body: vec![],
         },
         Endpoint {
@@ -468,6 +494,7 @@ pub fn catalog() -> Vec<Endpoint> {
             path: "/v1/b2b/rbac/organizations/{organization_id}",
             summary: "Get an organization's custom roles",
             path_params: organization.clone(),
+            query: vec![],
             body: vec![],
         },
         Endpoint {
@@ -477,6 +504,7 @@ pub fn catalog() -> Vec<Endpoint> {
             path: "/v1/b2b/rbac/organizations/{organization_id}",
             summary: "Set an organization's custom roles",
             path_params: organization,
+            query: vec![],
             body: vec![field(
                 "org_policy",
                 FieldType::Object,
@@ -544,6 +572,43 @@ pub fn match_request(method: &str, path: &str) -> Option<Matched> {
         }
     }
     best.map(|(_, matched)| matched)
+}
+
+/// The query string for an endpoint's query parameters that have a
+/// non-empty value in `params` (`?name=value&...`, form-encoded), or `""`.
+pub fn query_string(endpoint: &Endpoint, params: &BTreeMap<String, String>) -> String {
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    let mut any = false;
+    for field in &endpoint.query {
+        if let Some(value) = params.get(field.name).filter(|value| !value.is_empty()) {
+            query.append_pair(field.name, value);
+            any = true;
+        }
+    }
+    if any {
+        format!("?{}", query.finish())
+    } else {
+        String::new()
+    }
+}
+
+/// The part of a request's query string an endpoint takes: its own
+/// parameters, each once (the first occurrence), re-encoded; everything
+/// else is dropped. `None` when nothing is left.
+pub fn forwarded_query(endpoint: &Endpoint, raw: &str) -> Option<String> {
+    let mut kept: Vec<(String, String)> = Vec::new();
+    for (name, value) in form_urlencoded::parse(raw.as_bytes()) {
+        if endpoint.query.iter().any(|field| field.name == name)
+            && !kept.iter().any(|(seen, _)| *seen == name)
+        {
+            kept.push((name.into_owned(), value.into_owned()));
+        }
+    }
+    (!kept.is_empty()).then(|| {
+        form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(kept)
+            .finish()
+    })
 }
 
 /// Fills a path template with parameters; `None` if one is missing or not a
@@ -624,6 +689,19 @@ pub fn check_request(
             )),
         }
     }
+    if endpoint.id == "members.get" {
+        let given: Vec<&str> = ["member_id", "email_address"]
+            .into_iter()
+            .filter(|name| params.get(*name).is_some_and(|v| !v.is_empty()))
+            .collect();
+        if given.len() != 1 {
+            problems.path.push(Problem::error(
+                ProblemCode::MissingField,
+                "/member_id",
+                "give exactly one of `member_id` and `email_address`",
+            ));
+        }
+    }
     // The gateway sends the project's credentials: bodies are a backend's.
     let origin = Origin::Backend;
     problems.body = match endpoint.id {
@@ -685,7 +763,8 @@ pub fn build_request(
     if problems.has_errors() {
         return Err(problems);
     }
-    let path = build_path(endpoint, params).ok_or_else(|| problems.clone())?;
+    let path = build_path(endpoint, params).ok_or_else(|| problems.clone())?
+        + &query_string(endpoint, params);
     let has_body = matches!(endpoint.method, Method::Post | Method::Put);
     Ok(crate::snippet::SnippetRequest {
         method: endpoint.method,

@@ -12,9 +12,9 @@
 )]
 
 use axum::http::HeaderValue;
+use orgpolicy_api::objects::{Organization, OrganizationSettings};
 use orgpolicy_api::organization::{SEARCH_OPERANDS_MAX, SEARCH_VALUE_MAX_CHARS, SEARCH_VALUES_MAX};
 use orgpolicy_gateway::{GatewayConfig, GatewayState, Upstream, UpstreamKind, app};
-use orgpolicy_api::objects::{Organization, OrganizationSettings};
 use orgpolicy_sandbox::store::Store;
 use orgpolicy_sandbox::{AppState, Credentials, ServerLimits};
 use serde_json::json;

@@ -27,7 +27,7 @@ use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{any, get};
 use axum::{Json, Router};
-use orgpolicy_api::catalog::match_request;
+use orgpolicy_api::catalog::{forwarded_query, match_request};
 use orgpolicy_sandbox::{is_json_content_type, same_secret};
 use serde_json::json;
 use std::path::PathBuf;
@@ -339,9 +339,15 @@ async fn proxy(State(state): State<GatewayState>, request: Request) -> Response 
         );
     }
     let upstream = &state.config.upstream;
+    // Only the endpoint's own query parameters go upstream.
+    let query = uri
+        .query()
+        .and_then(|raw| forwarded_query(&matched.endpoint, raw))
+        .map(|query| format!("?{query}"))
+        .unwrap_or_default();
     let mut request = state
         .client
-        .request(method.clone(), format!("{}{path}", upstream.base))
+        .request(method.clone(), format!("{}{path}{query}", upstream.base))
         .header("x-request-id", &request_id);
     for name in FORWARDED_REQUEST_HEADERS {
         if let Some(value) = headers.get(&name) {

@@ -24,7 +24,7 @@ use axum::extract::{Path, Request, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use base64::Engine as _;
 pub use body::{JsonBody, is_json_content_type};
 pub use error::{ApiError, PROBLEMS_LISTED_MAX};
@@ -176,10 +176,12 @@ pub fn app(state: AppState) -> Router {
             post(members::create),
         )
         .route(
+            "/v1/b2b/organizations/{organization_id}/member",
+            get(members::get),
+        )
+        .route(
             "/v1/b2b/organizations/{organization_id}/members/{member_id}",
-            get(members::get)
-                .put(members::update)
-                .delete(members::delete),
+            put(members::update).delete(members::delete),
         )
         .route("/v1/b2b/rbac/policy", get(rbac::policy))
         .route(

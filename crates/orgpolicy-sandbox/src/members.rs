@@ -9,11 +9,11 @@ use crate::error::{ApiError, reject_errors};
 use crate::organizations::{JsonBody, given, ok};
 use crate::search::{Operand, page, passes, prepare};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use orgpolicy_api::objects::{Member, MemberSettings, Organization, apply_body};
 use orgpolicy_api::organization::{Mode, Origin, parse_search_query, validate_member_body};
 use orgpolicy_core::stytch::DEFAULT_MEMBER_ROLE;
-use orgpolicy_core::{MemberRoles, Problem, effective_roles};
+use orgpolicy_core::{MemberRoles, Problem, ProblemCode, effective_roles};
 use serde_json::{Map, Value, json};
 
 /// Most organizations one member search may name.
@@ -108,15 +108,48 @@ fn found(
     }
 }
 
+/// `GET .../{organization_id}/member?member_id=...` or `?email_address=...`:
+/// exactly one of the two.
 pub async fn get(
     State(state): State<AppState>,
-    Path((organization_id, member_id)): Path<(String, String)>,
+    Path(organization_id): Path<String>,
+    RawQuery(query): RawQuery,
 ) -> Result<Json<Value>, ApiError> {
-    let (lookup, member) = (organization_id.clone(), member_id.clone());
-    let result = state
-        .with_store(move |store| Ok(store.member(&lookup, &member)?))
-        .await?;
-    found(&organization_id, &member_id, result)
+    let mut member_id = None;
+    let mut email = None;
+    for (name, value) in form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
+        match name.as_ref() {
+            "member_id" if member_id.is_none() && !value.is_empty() => {
+                member_id = Some(value.into_owned());
+            }
+            "email_address" if email.is_none() && !value.is_empty() => {
+                email = Some(value.into_owned());
+            }
+            _ => {}
+        }
+    }
+    let lookup = organization_id.clone();
+    match (member_id, email) {
+        (Some(member_id), None) => {
+            let wanted = member_id.clone();
+            let result = state
+                .with_store(move |store| Ok(store.member(&lookup, &wanted)?))
+                .await?;
+            found(&organization_id, &member_id, result)
+        }
+        (None, Some(email)) => {
+            let wanted = email.clone();
+            let result = state
+                .with_store(move |store| Ok(store.member_by_email(&lookup, &wanted)?))
+                .await?;
+            found(&organization_id, &email, result)
+        }
+        _ => Err(ApiError::invalid(vec![Problem::error(
+            ProblemCode::MissingField,
+            "/member_id",
+            "give exactly one of the query parameters `member_id` and `email_address`",
+        )])),
+    }
 }
 
 pub async fn update(

@@ -87,6 +87,10 @@ pub(crate) fn page<T>(
     items.truncate(limit);
     Ok(Page {
         items,
-        metadata: json!({"total": total, "next_cursor": next_cursor}),
+        // `next_cursor` is optional in the SDKs' types: absent on the last page.
+        metadata: match next_cursor {
+            Some(cursor) => json!({"total": total, "next_cursor": cursor}),
+            None => json!({"total": total}),
+        },
     })
 }

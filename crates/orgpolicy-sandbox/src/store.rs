@@ -444,6 +444,34 @@ impl Store {
         })
     }
 
+    /// A member of an organization (by id or slug) by email address, compared
+    /// by its key: `None` if the organization does not exist.
+    pub fn member_by_email(
+        &self,
+        organization_id_or_slug: &str,
+        email: &str,
+    ) -> Result<Option<(Organization, Option<Member>)>, StoreError> {
+        let connection = self.lock()?;
+        let Some(organization) = find_organization(&connection, organization_id_or_slug)? else {
+            return Ok(None);
+        };
+        let Some(key) = email_key(email) else {
+            return Ok(Some((organization, None)));
+        };
+        let member = connection
+            .query_row(
+                &format!(
+                    "SELECT {MEMBER_COLUMNS} FROM member WHERE organization_id = ?1 AND email_key = ?2"
+                ),
+                params![organization.organization_id, key],
+                member_row,
+            )
+            .optional()?
+            .map(member_from)
+            .transpose()?;
+        Ok(Some((organization, member)))
+    }
+
     /// A member of an organization (by id or slug): `None` if the
     /// organization does not exist.
     pub fn member(

@@ -190,8 +190,34 @@ fn requests_are_checked_with_the_endpoints_rules() {
         ("member_id".to_owned(), "member-1".to_owned()),
     ]);
     let request = build_request(&get, &params, &json!({"ignored": true}), None).unwrap();
-    assert_eq!(request.path, "/v1/b2b/organizations/org-1/members/member-1");
+    assert_eq!(
+        request.path,
+        "/v1/b2b/organizations/org-1/member?member_id=member-1"
+    );
     assert_eq!(request.body, None, "a GET sends no body");
+    // Query values are form-encoded; only the endpoint's own are kept.
+    let params = BTreeMap::from([
+        ("organization_id".to_owned(), "org-1".to_owned()),
+        ("email_address".to_owned(), "ada+x@acme.test".to_owned()),
+        ("unrelated".to_owned(), "x".to_owned()),
+    ]);
+    let request = build_request(&get, &params, &json!({}), None).unwrap();
+    assert_eq!(
+        request.path,
+        "/v1/b2b/organizations/org-1/member?email_address=ada%2Bx%40acme.test"
+    );
+    assert_eq!(
+        orgpolicy_api::catalog::forwarded_query(
+            &get,
+            "member_id=a&member_id=b&secret=1&email_address=c%40d"
+        ),
+        Some("member_id=a&email_address=c%40d".to_owned())
+    );
+    assert_eq!(orgpolicy_api::catalog::forwarded_query(&get, "x=1"), None);
+    assert_eq!(
+        orgpolicy_api::catalog::forwarded_query(&endpoint("organizations.get"), "member_id=a"),
+        None
+    );
 
     let set = endpoint("rbac.organization_policy.set");
     let project = orgpolicy_core::stytch::default_policy();

@@ -4,8 +4,8 @@ use orgpolicy_api::organization::{
     FilterValue, METADATA_MAX_BYTES, Mode, Origin, SearchOperator, is_valid_slug, merge_metadata,
     parse_search_query, validate_metadata, validate_organization_body,
 };
-use orgpolicy_core::problem::Pointer;
 use orgpolicy_core::Severity;
+use orgpolicy_core::problem::Pointer;
 use serde_json::{Map, Value, json};
 
 fn errors(body: &Value, mode: Mode, origin: Origin) -> Vec<(String, String)> {

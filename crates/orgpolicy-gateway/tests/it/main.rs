@@ -58,15 +58,15 @@ async fn sandbox() -> (Upstream, Credentials) {
 
 /// An upstream that answers with the headers and body it received.
 async fn echo() -> String {
-    serve(
-        Router::new().fallback(any(|headers: HeaderMap, body: String| async move {
+    serve(Router::new().fallback(any(
+        |uri: axum::http::Uri, headers: HeaderMap, body: String| async move {
             let headers: serde_json::Map<String, Value> = headers
                 .iter()
                 .map(|(name, value)| (name.to_string(), json!(value.to_str().unwrap_or_default())))
                 .collect();
-            axum::Json(json!({"headers": headers, "body": body}))
-        })),
-    )
+            axum::Json(json!({"uri": uri.to_string(), "headers": headers, "body": body}))
+        },
+    )))
     .await
 }
 
@@ -236,6 +236,28 @@ async fn the_upstream_sees_only_what_the_gateway_chooses_to_send() {
     assert!(headers.get("x-forwarded-for").is_none());
     assert_eq!(headers["content-type"], json!("application/json"));
     assert_eq!(answer.body["body"], json!("{\"limit\":1}"));
+    assert_eq!(answer.body["uri"], json!("/v1/b2b/organizations/search"));
+
+    // Only an endpoint's own query parameters go upstream, each once.
+    for (sent, seen) in [
+        (
+            "/v1/b2b/organizations/org-1/member?member_id=m-1&secret=x&member_id=m-2",
+            "/v1/b2b/organizations/org-1/member?member_id=m-1",
+        ),
+        (
+            "/v1/b2b/organizations/org-1/member?email_address=ada%2Bx%40acme.test",
+            "/v1/b2b/organizations/org-1/member?email_address=ada%2Bx%40acme.test",
+        ),
+        (
+            "/v1/b2b/organizations/org-1?member_id=m-1&x=1",
+            "/v1/b2b/organizations/org-1",
+        ),
+        ("/v1/b2b/rbac/policy?", "/v1/b2b/rbac/policy"),
+    ] {
+        let answer = send(&router, "GET", sent, None, &[]).await;
+        assert_eq!(answer.status, StatusCode::OK, "{sent}");
+        assert_eq!(answer.body["uri"], json!(seen), "{sent}");
+    }
 }
 
 #[tokio::test]

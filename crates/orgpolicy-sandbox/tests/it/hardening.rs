@@ -118,7 +118,7 @@ async fn a_body_cannot_move_data_across_organizations() {
     let (status, _) = sandbox
         .call(
             "GET",
-            &format!("/v1/b2b/organizations/{victim}/members/{victim_member}"),
+            &format!("/v1/b2b/organizations/{victim}/member?member_id={victim_member}"),
             None,
         )
         .await;
@@ -209,7 +209,7 @@ async fn server_assigned_fields_are_never_taken_on_create() {
     let (status, _) = sandbox
         .call(
             "GET",
-            &format!("/v1/b2b/organizations/{victim}/members/member-chosen"),
+            &format!("/v1/b2b/organizations/{victim}/member?member_id=member-chosen"),
             None,
         )
         .await;

@@ -580,10 +580,25 @@ async fn members_carry_their_role_sources_and_follow_their_organization() {
         body["member"]["untrusted_metadata"],
         json!({"theme": "dark"})
     );
+    let lookup = format!("/v1/b2b/organizations/{org}/member");
     let (status, body) = sandbox
-        .call("GET", &format!("{members}/member-test-nope"), None)
+        .call("GET", &format!("{lookup}?member_id=member-test-nope"), None)
         .await;
     assert_error(status, &body, StatusCode::NOT_FOUND, "member_not_found");
+    // By email, compared as the store keys addresses.
+    let (status, body) = sandbox
+        .call(
+            "GET",
+            &format!("{lookup}?email_address=ADA%40acme.TEST"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["member"]["email_address"], json!("ada@ACME.test"));
+    for query in ["", "?member_id=a&email_address=b%40c.test", "?member_id="] {
+        let (status, body) = sandbox.call("GET", &format!("{lookup}{query}"), None).await;
+        assert_error(status, &body, StatusCode::BAD_REQUEST, "missing_field");
+    }
 
     sandbox
         .call(
@@ -621,7 +636,9 @@ async fn members_carry_their_role_sources_and_follow_their_organization() {
 
     let (status, _) = sandbox.call("DELETE", &member, None).await;
     assert_eq!(status, StatusCode::OK);
-    let (status, _) = sandbox.call("GET", &member, None).await;
+    let (status, _) = sandbox
+        .call("GET", &format!("{lookup}?member_id={member_id}"), None)
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     // Deleting the organization removes its remaining members.
     sandbox

@@ -1,0 +1,163 @@
+// Stytch's official Node SDK (npm `stytch`, pinned) pointed at the gateway
+// over the embedded sandbox, the way a backend's tests would point it: every
+// call the SDK makes for the organization, member and RBAC clients, each
+// answer checked against the interface the SDK's own `.d.ts` types it as.
+// Calls the sandbox does not serve yet are `todo`: they run, and their
+// failures are reported without failing the suite.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { createRequire } from "node:module";
+import { startGateway } from "../e2e/harness.mjs";
+import { check } from "./sdktypes.mjs";
+
+const require = createRequire(import.meta.url);
+const { B2BClient } = require("stytch");
+
+let gateway;
+let client;
+const warn = console.warn;
+
+before(async () => {
+  gateway = await startGateway();
+  // The SDK warns that `env` is not one of Stytch's own; that is the point.
+  console.warn = () => {};
+  client = new B2BClient({
+    project_id: "project-test-00000000-0000-4000-8000-000000000000",
+    secret: "secret-test-the-gateway-replaces-this",
+    env: `${gateway.origin}/`,
+  });
+  console.warn = warn;
+});
+
+after(async () => {
+  await gateway?.stop();
+});
+
+/** Calls the SDK and checks its answer against the SDK's type. */
+async function conforms(type, call) {
+  const answer = await call();
+  assert.deepEqual(check(answer, type), [], `${type}: ${JSON.stringify(answer)}`);
+  assert.equal(answer.status_code, 200);
+  return answer;
+}
+
+/** Calls the SDK expecting Stytch's error shape with this type and status. */
+async function fails(call, status, errorType) {
+  await assert.rejects(call, (error) => {
+    assert.equal(error.constructor.name, "StytchError", String(error));
+    assert.equal(error.status_code, status, JSON.stringify(error));
+    assert.equal(error.error_type, errorType, JSON.stringify(error));
+    assert.ok(error.request_id && error.error_message && error.error_url);
+    return true;
+  });
+}
+
+let organizationId;
+let memberId;
+
+test("organizations: create, get, update, search", async () => {
+  const created = await conforms("B2BOrganizationsCreateResponse", () =>
+    client.organizations.create({ organization_name: "Acme", organization_slug: "acme-sdk", trusted_metadata: { tier: "gold" } }),
+  );
+  organizationId = created.organization.organization_id;
+  assert.deepEqual(created.organization.custom_roles, []);
+  const got = await conforms("B2BOrganizationsGetResponse", () => client.organizations.get({ organization_id: organizationId }));
+  assert.equal(got.organization.organization_slug, "acme-sdk");
+  const bySlug = await conforms("B2BOrganizationsGetResponse", () => client.organizations.get({ organization_id: "acme-sdk" }));
+  assert.equal(bySlug.organization.organization_id, organizationId);
+  const updated = await conforms("B2BOrganizationsUpdateResponse", () =>
+    client.organizations.update({ organization_id: organizationId, organization_name: "Acme Inc", email_allowed_domains: ["acme.test"] }),
+  );
+  assert.equal(updated.organization.organization_name, "Acme Inc");
+  const found = await conforms("B2BOrganizationsSearchResponse", () =>
+    client.organizations.search({ query: { operator: "AND", operands: [{ filter_name: "organization_slugs", filter_value: ["acme-sdk"] }] } }),
+  );
+  assert.deepEqual(found.organizations.map((o) => o.organization_id), [organizationId]);
+  await fails(() => client.organizations.get({ organization_id: "organization-test-missing" }), 404, "organization_not_found");
+  await fails(() => client.organizations.create({ organization_name: "Acme", organization_slug: "acme-sdk" }), 400, "organization_slug_already_used");
+});
+
+test("members: create, get by id and by email, update, search", async () => {
+  const created = await conforms("B2BOrganizationsMembersCreateResponse", () =>
+    client.organizations.members.create({ organization_id: organizationId, email_address: "ada@acme.test", name: "Ada", roles: ["stytch_admin"] }),
+  );
+  memberId = created.member.member_id;
+  assert.equal(created.member.is_admin, true);
+  const byId = await conforms("B2BOrganizationsMembersGetResponse", () =>
+    client.organizations.members.get({ organization_id: organizationId, member_id: memberId }),
+  );
+  assert.equal(byId.member.email_address, "ada@acme.test");
+  const byEmail = await conforms("B2BOrganizationsMembersGetResponse", () =>
+    client.organizations.members.get({ organization_id: organizationId, email_address: "ADA@acme.test" }),
+  );
+  assert.equal(byEmail.member.member_id, memberId);
+  const updated = await conforms("B2BOrganizationsMembersUpdateResponse", () =>
+    client.organizations.members.update({ organization_id: organizationId, member_id: memberId, name: "Ada L.", roles: [] }),
+  );
+  assert.equal(updated.member.name, "Ada L.");
+  assert.equal(updated.member.is_admin, false);
+  const found = await conforms("B2BOrganizationsMembersSearchResponse", () =>
+    client.organizations.members.search({ organization_ids: [organizationId] }),
+  );
+  assert.deepEqual(found.members.map((m) => m.member_id), [memberId]);
+  await fails(
+    () => client.organizations.members.get({ organization_id: organizationId, member_id: "member-test-missing" }),
+    404,
+    "member_not_found",
+  );
+});
+
+test("rbac: the project policy and an organization's custom roles", async () => {
+  const policy = await conforms("B2BRBACPolicyResponse", () => client.rbac.policy());
+  assert.ok(policy.policy.roles.some((role) => role.role_id === "stytch_admin"));
+  const roles = [{ role_id: "auditor", description: "Reads everything", permissions: [{ resource_id: "stytch.member", actions: ["search"] }] }];
+  await conforms("B2BRBACOrganizationsSetOrgPolicyResponse", () =>
+    client.rbac.organizations.setOrgPolicy({ organization_id: organizationId, org_policy: { roles } }),
+  );
+  const got = await conforms("B2BRBACOrganizationsGetOrgPolicyResponse", () =>
+    client.rbac.organizations.getOrgPolicy({ organization_id: organizationId }),
+  );
+  assert.deepEqual(got.org_policy.roles.map((r) => r.role_id), ["auditor"]);
+  // The organization mirrors its custom roles.
+  const organization = await client.organizations.get({ organization_id: organizationId });
+  assert.deepEqual(organization.organization.custom_roles.map((r) => r.role_id), ["auditor"]);
+});
+
+test("delete: a member, then the organization", async () => {
+  await conforms("B2BOrganizationsMembersDeleteResponse", () =>
+    client.organizations.members.delete({ organization_id: organizationId, member_id: memberId }),
+  );
+  await conforms("B2BOrganizationsDeleteResponse", () => client.organizations.delete({ organization_id: organizationId }));
+  await fails(() => client.organizations.get({ organization_id: organizationId }), 404, "organization_not_found");
+});
+
+// The SDK's other organization, member and RBAC calls: not served yet.
+const ids = () => ({ organization_id: organizationId ?? "acme-sdk", member_id: memberId ?? "member-test-x" });
+const pending = {
+  "organizations.metrics": () => client.organizations.metrics({ organization_id: ids().organization_id }),
+  "organizations.connectedApps": () => client.organizations.connectedApps({ organization_id: ids().organization_id }),
+  "organizations.getConnectedApp": () => client.organizations.getConnectedApp({ organization_id: ids().organization_id, connected_app_id: "connected-app-test-x" }),
+  "organizations.deleteExternalId": () => client.organizations.deleteExternalId({ organization_id: ids().organization_id }),
+  "members.reactivate": () => client.organizations.members.reactivate(ids()),
+  "members.deleteMFAPhoneNumber": () => client.organizations.members.deleteMFAPhoneNumber(ids()),
+  "members.deleteTOTP": () => client.organizations.members.deleteTOTP(ids()),
+  "members.deletePassword": () => client.organizations.members.deletePassword({ organization_id: ids().organization_id, member_password_id: "member-password-test-x" }),
+  "members.dangerouslyGet": () => client.organizations.members.dangerouslyGet({ member_id: ids().member_id }),
+  "members.oidcProviders": () => client.organizations.members.oidcProviders(ids()),
+  "members.unlinkRetiredEmail": () => client.organizations.members.unlinkRetiredEmail({ ...ids(), email_address: "old@acme.test" }),
+  "members.startEmailUpdate": () => client.organizations.members.startEmailUpdate({ ...ids(), email_address: "new@acme.test" }),
+  "members.getConnectedApps": () => client.organizations.members.getConnectedApps(ids()),
+  "members.deleteExternalId": () => client.organizations.members.deleteExternalId(ids()),
+  "members.oauthProviders.google": () => client.organizations.members.oauthProviders.google(ids()),
+  "members.oauthProviders.microsoft": () => client.organizations.members.oauthProviders.microsoft(ids()),
+  "members.oauthProviders.slack": () => client.organizations.members.oauthProviders.slack(ids()),
+  "members.oauthProviders.hubspot": () => client.organizations.members.oauthProviders.hubspot(ids()),
+  "members.oauthProviders.github": () => client.organizations.members.oauthProviders.github(ids()),
+  "members.connectedApps.revoke": () => client.organizations.members.connectedApps.revoke({ ...ids(), connected_app_id: "connected-app-test-x" }),
+};
+for (const [name, call] of Object.entries(pending)) {
+  test(`not served yet: ${name}`, { todo: "the sandbox does not serve it yet" }, async () => {
+    const answer = await call();
+    assert.equal(answer.status_code, 200);
+  });
+}

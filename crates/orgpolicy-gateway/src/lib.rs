@@ -109,16 +109,97 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'
      style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
      frame-ancestors 'none'; form-action 'self'";
 
+/// Every refusal the gateway itself answers, with what it means; served at
+/// `/_gateway/errors`, which each refusal's `error_url` points into.
+pub const GATEWAY_ERRORS: &[(&str, &str)] = &[
+    (
+        "access_token_required",
+        "This gateway is bound beyond loopback: API requests carry its access token in `x-gateway-token`.",
+    ),
+    (
+        "body_timeout",
+        "The request body did not arrive within the body timeout.",
+    ),
+    (
+        "body_too_large",
+        "The request body is larger than the gateway's body limit.",
+    ),
+    ("body_unreadable", "The request body broke off."),
+    (
+        "cross_site_request",
+        "A browser marked the request as coming from another site's page, without an allowed Origin.",
+    ),
+    (
+        "duplicate_host",
+        "The request carried more than one Host header.",
+    ),
+    (
+        "host_not_allowed",
+        "The Host header is not one this gateway answers for (DNS rebinding protection).",
+    ),
+    ("not_found", "No such file in the console."),
+    (
+        "not_in_catalog",
+        "The method and path are not an endpoint of the catalog; the gateway forwards nothing else.",
+    ),
+    (
+        "origin_not_allowed",
+        "The request's Origin is neither the gateway's own nor one given with --allow-origin.",
+    ),
+    (
+        "unsupported_media_type",
+        "A request body must be JSON, sent with `Content-Type: application/json`.",
+    ),
+    (
+        "upstream_redirect",
+        "The upstream answered with a redirect; the gateway follows none.",
+    ),
+    (
+        "upstream_response_too_large",
+        "The upstream's answer is larger than the gateway's response limit.",
+    ),
+    (
+        "upstream_timeout",
+        "The upstream did not answer within the upstream timeout.",
+    ),
+    (
+        "upstream_unreachable",
+        "The upstream could not be reached, or its answer broke off.",
+    ),
+];
+
+/// A refusal of the gateway's own, shaped like the API's errors
+/// (`status_code`, `request_id`, `error_type`, `error_message`,
+/// `error_url`), so Stytch's SDKs raise their typed error for it, and
+/// marked by the `x-orgpolicy-gateway-error` header and a `gateway_error`
+/// object so it cannot be mistaken for the API's own.
 fn gateway_error(status: StatusCode, code: &'static str, message: impl Into<String>) -> Response {
+    let message = message.into();
+    let request_id = format!("gateway-{}", uuid::Uuid::new_v4());
     let body = json!({
         "status_code": status.as_u16(),
-        "gateway_error": {"code": code, "message": message.into()},
+        "request_id": request_id,
+        "error_type": code,
+        "error_message": message,
+        "error_url": format!("/_gateway/errors#{code}"),
+        "gateway_error": {"code": code, "message": message},
     });
     let mut response = (status, Json(body)).into_response();
     response
         .headers_mut()
         .insert(GATEWAY_ERROR_HEADER, HeaderValue::from_static(code));
+    if let Ok(value) = HeaderValue::from_str(&request_id) {
+        response.headers_mut().insert("x-request-id", value);
+    }
     response
+}
+
+async fn errors() -> Json<serde_json::Value> {
+    let errors: Vec<_> = GATEWAY_ERRORS
+        .iter()
+        .map(|(code, description)| json!({"code": code, "description": description}))
+        .collect();
+    Json(json!({ "errors": errors }))
 }
 
 /// Whether a path is the API or the gateway's own endpoints (which need
@@ -436,6 +517,7 @@ pub fn app(state: GatewayState) -> Router {
     let config = Arc::clone(&state.config);
     let mut router = Router::new()
         .route("/_gateway/info", get(info))
+        .route("/_gateway/errors", get(errors))
         .route("/v1/{*rest}", any(proxy))
         .route("/v1", any(proxy));
     router = match &config.static_dir {

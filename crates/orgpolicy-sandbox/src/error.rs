@@ -61,6 +61,13 @@ impl ApiError {
         Self::client(StatusCode::NOT_FOUND, error_type, message)
     }
 
+    pub fn connected_app_not_found() -> Self {
+        Self::not_found(
+            "connected_app_not_found",
+            "The Connected App requested could not be found.",
+        )
+    }
+
     pub fn organization_not_found(id: &str) -> Self {
         Self::not_found(
             "organization_not_found",
@@ -127,7 +134,7 @@ impl IntoResponse for ApiError {
         body.insert(
             "error_url".into(),
             json!(format!(
-                "https://stytch.com/docs/api/errors/{}#{error_type}",
+                "https://stytch.com/docs/api-reference/b2b/api/errors/{}#{error_type}",
                 status.as_u16()
             )),
         );

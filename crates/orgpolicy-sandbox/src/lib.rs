@@ -24,7 +24,7 @@ use axum::extract::{Path, Request, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
-use axum::routing::{get, post, put};
+use axum::routing::{delete, get, post, put};
 use base64::Engine as _;
 pub use body::{JsonBody, is_json_content_type};
 pub use error::{ApiError, PROBLEMS_LISTED_MAX};
@@ -183,11 +183,54 @@ pub fn app(state: AppState) -> Router {
             "/v1/b2b/organizations/{organization_id}/members/{member_id}",
             put(members::update).delete(members::delete),
         )
+        .route(
+            "/v1/b2b/organizations/{organization_id}/metrics",
+            get(organizations::metrics),
+        )
+        .route(
+            "/v1/b2b/organizations/{organization_id}/connected_apps",
+            get(organizations::connected_apps),
+        )
+        .route(
+            "/v1/b2b/organizations/{organization_id}/connected_apps/{connected_app_id}",
+            get(organizations::connected_app),
+        )
+        .route(
+            "/v1/b2b/organizations/members/dangerously_get/{member_id}",
+            get(members::dangerously_get),
+        )
+        .route(
+            "/v1/b2b/organizations/{organization_id}/members/mfa_phone_numbers/{member_id}",
+            delete(members::delete_mfa_phone_number),
+        )
+        .route(
+            "/v1/b2b/organizations/{organization_id}/members/{member_id}/oidc_providers",
+            get(members::oidc_providers),
+        )
+        .route(
+            "/v1/b2b/organizations/{organization_id}/members/{member_id}/connected_apps",
+            get(members::connected_apps),
+        )
+        .route(
+            "/v1/b2b/organizations/{organization_id}/members/{member_id}/connected_apps/{connected_app_id}/revoke",
+            post(members::revoke_connected_app),
+        )
         .route("/v1/b2b/rbac/policy", get(rbac::policy))
         .route(
             "/v1/b2b/rbac/organizations/{organization_id}",
             get(rbac::organization_policy).put(rbac::set_organization_policy),
         )
+        // Unknown routes and methods answer in the API's error shape too.
+        .fallback(|| async {
+            ApiError::not_found("route_not_found", "There is no API route at this path.")
+        })
+        .method_not_allowed_fallback(|| async {
+            ApiError::client(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "This route does not take this HTTP method.",
+            )
+        })
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             require_credentials,

@@ -193,6 +193,80 @@ pub async fn delete(
     }
 }
 
+/// `GET .../members/dangerously_get/{member_id}`: a member by id alone.
+pub async fn dangerously_get(
+    State(state): State<AppState>,
+    Path(member_id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let wanted = member_id.clone();
+    let found = state
+        .with_store(move |store| Ok(store.member_anywhere(&wanted)?))
+        .await?;
+    match found {
+        Some((organization, member)) => Ok(answer(&member, &organization)),
+        None => Err(member_not_found(&member_id)),
+    }
+}
+
+pub async fn delete_mfa_phone_number(
+    State(state): State<AppState>,
+    Path((organization_id, member_id)): Path<(String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    let (lookup, member) = (organization_id.clone(), member_id.clone());
+    let result = state
+        .with_store(move |store| {
+            store.update_member(&lookup, &member, |mut member| {
+                member.settings.mfa_phone_number.clear();
+                member.updated_at = crate::now();
+                Ok::<_, ApiError>(member)
+            })
+        })
+        .await?;
+    found(&organization_id, &member_id, result)
+}
+
+/// The member (in its organization) a sub-resource belongs to, or the
+/// not-found answer for either.
+async fn existing_member(
+    state: &AppState,
+    organization_id: &str,
+    member_id: &str,
+) -> Result<(), ApiError> {
+    let (lookup, member) = (organization_id.to_owned(), member_id.to_owned());
+    let result = state
+        .with_store(move |store| Ok(store.member(&lookup, &member)?))
+        .await?;
+    found(organization_id, member_id, result).map(|_| ())
+}
+
+/// A member's OIDC registrations: none, as the sandbox has no SSO.
+pub async fn oidc_providers(
+    State(state): State<AppState>,
+    Path((organization_id, member_id)): Path<(String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    existing_member(&state, &organization_id, &member_id).await?;
+    Ok(ok("registrations", json!([])))
+}
+
+/// The Connected Apps a member has authorized: none here.
+pub async fn connected_apps(
+    State(state): State<AppState>,
+    Path((organization_id, member_id)): Path<(String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    existing_member(&state, &organization_id, &member_id).await?;
+    Ok(ok("connected_apps", json!([])))
+}
+
+/// Revoking a Connected App: never found, as the sandbox has none.
+pub async fn revoke_connected_app(
+    State(state): State<AppState>,
+    Path((organization_id, member_id, _connected_app_id)): Path<(String, String, String)>,
+    JsonBody(_): JsonBody,
+) -> Result<Json<Value>, ApiError> {
+    existing_member(&state, &organization_id, &member_id).await?;
+    Err(ApiError::connected_app_not_found())
+}
+
 fn member_matches(member: &Member, operand: &Operand) -> bool {
     let email = member.email_address.to_lowercase();
     match operand {

@@ -204,3 +204,42 @@ pub async fn search(
     }
     Ok(answer)
 }
+
+pub async fn metrics(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let lookup = id.clone();
+    let count = state
+        .with_store(move |store| Ok(store.member_count(&lookup)?))
+        .await?
+        .ok_or_else(|| ApiError::organization_not_found(&id))?;
+    Ok(ok("member_count", json!(count)))
+}
+
+/// The Connected Apps an organization's members use: none, as the sandbox
+/// has no Connected Apps.
+pub async fn connected_apps(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let lookup = id.clone();
+    state
+        .with_store(move |store| Ok(store.organization(&lookup)?))
+        .await?
+        .ok_or_else(|| ApiError::organization_not_found(&id))?;
+    Ok(ok("connected_apps", json!([])))
+}
+
+/// One Connected App: never found, as the sandbox has none.
+pub async fn connected_app(
+    State(state): State<AppState>,
+    Path((id, _connected_app_id)): Path<(String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    let lookup = id.clone();
+    state
+        .with_store(move |store| Ok(store.organization(&lookup)?))
+        .await?
+        .ok_or_else(|| ApiError::organization_not_found(&id))?;
+    Err(ApiError::connected_app_not_found())
+}

@@ -539,6 +539,43 @@ impl Store {
         })
     }
 
+    /// How many members an organization (by id or slug) has: `None` if it
+    /// does not exist.
+    pub fn member_count(&self, organization_id_or_slug: &str) -> Result<Option<u64>, StoreError> {
+        let connection = self.lock()?;
+        let Some(organization) = find_organization(&connection, organization_id_or_slug)? else {
+            return Ok(None);
+        };
+        let count: i64 = connection.query_row(
+            "SELECT count(*) FROM member WHERE organization_id = ?1 AND status != 'deleted'",
+            params![organization.organization_id],
+            |row| row.get(0),
+        )?;
+        Ok(Some(u64::try_from(count).unwrap_or_default()))
+    }
+
+    /// A member by id alone, with its organization, in any organization.
+    pub fn member_anywhere(
+        &self,
+        member_id: &str,
+    ) -> Result<Option<(Organization, Member)>, StoreError> {
+        let connection = self.lock()?;
+        let Some(member) = connection
+            .query_row(
+                &format!("SELECT {MEMBER_COLUMNS} FROM member WHERE member_id = ?1"),
+                params![member_id],
+                member_row,
+            )
+            .optional()?
+            .map(member_from)
+            .transpose()?
+        else {
+            return Ok(None);
+        };
+        let organization = find_organization(&connection, &member.organization_id)?;
+        Ok(organization.map(|organization| (organization, member)))
+    }
+
     /// Organizations by id or slug, each once, in the order given; the ids
     /// and slugs that name none are skipped.
     pub fn resolve_organizations(

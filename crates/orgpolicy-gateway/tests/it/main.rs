@@ -136,6 +136,30 @@ fn assert_gateway_error(answer: &Answer, status: StatusCode, code: &str) {
         answer.text
     );
     assert_eq!(answer.body["gateway_error"]["code"], json!(code));
+    // Shaped like the API's errors, so the SDKs raise their typed error.
+    assert_eq!(answer.body["status_code"], json!(status.as_u16()));
+    assert_eq!(answer.body["error_type"], json!(code));
+    assert!(
+        answer.body["error_message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty())
+    );
+    assert!(
+        answer.body["request_id"]
+            .as_str()
+            .unwrap()
+            .starts_with("gateway-")
+    );
+    assert_eq!(
+        answer.body["error_url"],
+        json!(format!("/_gateway/errors#{code}"))
+    );
+    assert!(
+        orgpolicy_gateway::GATEWAY_ERRORS
+            .iter()
+            .any(|(known, _)| *known == code),
+        "{code} is not listed at /_gateway/errors"
+    );
 }
 
 #[tokio::test]

@@ -129,6 +129,34 @@ async fn credentials_are_required() {
 }
 
 #[tokio::test]
+async fn unknown_routes_and_methods_answer_in_the_api_error_shape() {
+    let sandbox = sandbox();
+    let (status, body) = sandbox.call("GET", "/v1/b2b/nothing/here", None).await;
+    assert_error(status, &body, StatusCode::NOT_FOUND, "route_not_found");
+    let (status, body) = sandbox.call("PATCH", "/v1/b2b/organizations", None).await;
+    assert_error(
+        status,
+        &body,
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+    );
+    assert!(
+        body["error_url"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://stytch.com/docs/api-reference/b2b/api/errors/405#")
+    );
+    // Credentials are still checked first.
+    let (status, body) = sandbox.send("GET", "/v1/b2b/nothing", None, None).await;
+    assert_error(
+        status,
+        &body,
+        StatusCode::UNAUTHORIZED,
+        "unauthorized_credentials",
+    );
+}
+
+#[tokio::test]
 async fn create_applies_defaults_and_get_finds_by_id_or_slug() {
     let sandbox = sandbox();
     let created = sandbox.create("Acme", "acme").await;

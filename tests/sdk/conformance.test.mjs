@@ -163,10 +163,30 @@ test("the gateway's own refusals reach the SDK as its typed error", async () => 
   await fails(() => client.organizations.members.deleteTOTP({ organization_id: organizationId, member_id: memberId }), 404, "not_in_catalog");
 });
 
-test("delete: a member, then the organization", async () => {
+test("delete: a member (soft: reactivate brings it back), then the organization", async () => {
   await conforms("B2BOrganizationsMembersDeleteResponse", () =>
     client.organizations.members.delete({ organization_id: organizationId, member_id: memberId }),
   );
+  await fails(() => client.organizations.members.get({ organization_id: organizationId, member_id: memberId }), 404, "member_not_found");
+  const deleted = await conforms("B2BOrganizationsMembersGetResponse", () =>
+    client.organizations.members.dangerouslyGet({ member_id: memberId, include_deleted: true }),
+  );
+  assert.equal(deleted.member.status, "deleted");
+  const reactivated = await conforms("B2BOrganizationsMembersReactivateResponse", () =>
+    client.organizations.members.reactivate({ organization_id: organizationId, member_id: memberId }),
+  );
+  assert.equal(reactivated.member.status, "active");
+  const pending = await conforms("B2BOrganizationsMembersCreateResponse", () =>
+    client.organizations.members.create({ organization_id: organizationId, email_address: "pat@acme.test", create_member_as_pending: true }),
+  );
+  assert.equal(pending.member.status, "pending");
+  const byStatus = await conforms("B2BOrganizationsMembersSearchResponse", () =>
+    client.organizations.members.search({
+      organization_ids: [organizationId],
+      query: { operator: "AND", operands: [{ filter_name: "statuses", filter_value: ["pending"] }] },
+    }),
+  );
+  assert.deepEqual(byStatus.members.map((m) => m.email_address), ["pat@acme.test"]);
   await conforms("B2BOrganizationsDeleteResponse", () => client.organizations.delete({ organization_id: organizationId }));
   await fails(() => client.organizations.get({ organization_id: organizationId }), 404, "organization_not_found");
 });
@@ -175,7 +195,6 @@ test("delete: a member, then the organization", async () => {
 const ids = () => ({ organization_id: organizationId ?? "acme-sdk", member_id: memberId ?? "member-test-x" });
 const pending = {
   "organizations.deleteExternalId": () => client.organizations.deleteExternalId({ organization_id: ids().organization_id }),
-  "members.reactivate": () => client.organizations.members.reactivate(ids()),
   "members.deleteTOTP": () => client.organizations.members.deleteTOTP(ids()),
   "members.deletePassword": () => client.organizations.members.deletePassword({ organization_id: ids().organization_id, member_password_id: "member-password-test-x" }),
   "members.unlinkRetiredEmail": () => client.organizations.members.unlinkRetiredEmail({ ...ids(), email_address: "old@acme.test" }),

@@ -306,6 +306,12 @@ pub fn catalog() -> Vec<Endpoint> {
                 true,
                 "The member's email address.",
             ));
+            fields.push(field(
+                "create_member_as_pending",
+                FieldType::Boolean,
+                false,
+                "Create the member with status `pending` instead of `active`.",
+            ));
         }
         fields.extend([
             field("name", FieldType::String, false, "The member's name."),
@@ -492,7 +498,17 @@ pub fn catalog() -> Vec<Endpoint> {
             group: Group::Members,
             method: Method::Delete,
             path: "/v1/b2b/organizations/{organization_id}/members/{member_id}",
-            summary: "Delete a member",
+            summary: "Delete a member (its status becomes `deleted`; reactivate brings it back)",
+            path_params: member.clone(),
+            query: vec![],
+            body: vec![],
+        },
+        Endpoint {
+            id: "members.reactivate",
+            group: Group::Members,
+            method: Method::Put,
+            path: "/v1/b2b/organizations/{organization_id}/members/{member_id}/reactivate",
+            summary: "Reactivate a deleted member",
             path_params: member.clone(),
             query: vec![],
             body: vec![],
@@ -760,7 +776,8 @@ pub fn check_request(
     project: Option<&orgpolicy_core::Policy>,
 ) -> RequestProblems {
     use crate::organization::{
-        Mode, Origin, parse_search_query, validate_member_body, validate_organization_body,
+        Mode, Origin, parse_member_search_query, parse_search_query, validate_member_body,
+        validate_organization_body,
     };
     use orgpolicy_core::{Problem, ProblemCode};
     let mut problems = RequestProblems::default();
@@ -813,7 +830,7 @@ pub fn check_request(
                 )),
             }
             found.extend(
-                parse_search_query(&serde_json::Value::Object(rest))
+                parse_member_search_query(&serde_json::Value::Object(rest))
                     .err()
                     .unwrap_or_default(),
             );

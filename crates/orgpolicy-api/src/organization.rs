@@ -485,6 +485,7 @@ pub fn is_valid_email(email: &str) -> bool {
 }
 
 const MEMBER_FIELDS: &[&str] = &[
+    "create_member_as_pending",
     "email_address",
     "name",
     "roles",
@@ -520,7 +521,7 @@ pub fn validate_member_body(body: &Value, mode: Mode, origin: Origin) -> Vec<Pro
         None | Some(Value::Null | Value::String(_)) => {}
         Some(other) => problems.push(expected(&root.key("name"), "a string", other)),
     }
-    for flag in ["is_breakglass", "mfa_enrolled"] {
+    for flag in ["is_breakglass", "mfa_enrolled", "create_member_as_pending"] {
         match fields.get(flag) {
             None | Some(Value::Null | Value::Bool(_)) => {}
             Some(other) => problems.push(expected(&root.key(flag), "a boolean", other)),
@@ -623,6 +624,7 @@ enum FilterKind {
     Flag,
 }
 
+/// The filters of an organization search.
 const SEARCH_FILTERS: &[(&str, FilterKind)] = &[
     ("organization_ids", FilterKind::Strings),
     ("organization_slugs", FilterKind::Strings),
@@ -637,7 +639,30 @@ const SEARCH_FILTERS: &[(&str, FilterKind)] = &[
     ("sso_connection_id", FilterKind::Text),
 ];
 
-fn search_operand(item: &Value, at: &Pointer, problems: &mut Vec<Problem>) -> Option<SearchFilter> {
+/// The filters of a member search: its own list, not the organization one.
+const MEMBER_SEARCH_FILTERS: &[(&str, FilterKind)] = &[
+    ("member_ids", FilterKind::Strings),
+    ("member_emails", FilterKind::Strings),
+    ("member_email_fuzzy", FilterKind::Fuzzy),
+    ("member_is_breakglass", FilterKind::Flag),
+    ("statuses", FilterKind::Strings),
+    ("member_roles", FilterKind::Strings),
+    ("member_phone_numbers", FilterKind::Strings),
+    ("member_phone_number_fuzzy", FilterKind::Fuzzy),
+    ("member_mfa_phone_numbers", FilterKind::Strings),
+    ("member_mfa_phone_number_fuzzy", FilterKind::Fuzzy),
+    ("member_password_exists", FilterKind::Flag),
+];
+
+/// A member's statuses, as `statuses` filters name them.
+pub const MEMBER_STATUSES: &[&str] = &["active", "pending", "invited", "deleted"];
+
+fn search_operand(
+    filters: &[(&str, FilterKind)],
+    item: &Value,
+    at: &Pointer,
+    problems: &mut Vec<Problem>,
+) -> Option<SearchFilter> {
     let Value::Object(operand) = item else {
         problems.push(expected(at, "an object", item));
         return None;
@@ -650,8 +675,8 @@ fn search_operand(item: &Value, at: &Pointer, problems: &mut Vec<Problem>) -> Op
         ));
         return None;
     };
-    let Some(&(_, kind)) = SEARCH_FILTERS.iter().find(|(filter, _)| filter == name) else {
-        let known: Vec<&str> = SEARCH_FILTERS.iter().map(|(filter, _)| *filter).collect();
+    let Some(&(_, kind)) = filters.iter().find(|(filter, _)| filter == name) else {
+        let known: Vec<&str> = filters.iter().map(|(filter, _)| *filter).collect();
         problems.push(Problem::error(
             crate::codes::UNKNOWN_SEARCH_FILTER,
             at.key("filter_name"),
@@ -725,6 +750,45 @@ fn search_operand(item: &Value, at: &Pointer, problems: &mut Vec<Problem>) -> Op
 
 /// Checks a search body `{cursor?, limit?, query?: {operator, operands}}`.
 pub fn parse_search_query(body: &Value) -> Result<SearchQuery, Vec<Problem>> {
+    parse_query_with(SEARCH_FILTERS, body)
+}
+
+/// Checks a member search body (without its `organization_ids`), against
+/// the member filters.
+pub fn parse_member_search_query(body: &Value) -> Result<SearchQuery, Vec<Problem>> {
+    let query = parse_query_with(MEMBER_SEARCH_FILTERS, body)?;
+    let mut problems = Vec::new();
+    for (index, operand) in query.operands.iter().enumerate() {
+        if let (true, FilterValue::Strings(statuses)) =
+            (operand.filter_name == "statuses", &operand.filter_value)
+        {
+            for status in statuses
+                .iter()
+                .filter(|s| !MEMBER_STATUSES.contains(&s.as_str()))
+            {
+                problems.push(Problem::error(
+                    crate::codes::INVALID_ENUM_VALUE,
+                    Pointer::root()
+                        .key("query")
+                        .key("operands")
+                        .index(index)
+                        .key("filter_value"),
+                    format!("`{status}` is not one of {}", MEMBER_STATUSES.join(", ")),
+                ));
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(query)
+    } else {
+        Err(problems)
+    }
+}
+
+fn parse_query_with(
+    filters: &[(&str, FilterKind)],
+    body: &Value,
+) -> Result<SearchQuery, Vec<Problem>> {
     let root = Pointer::root();
     let Value::Object(fields) = body else {
         return Err(vec![expected(&root, "an object", body)]);
@@ -785,9 +849,12 @@ pub fn parse_search_query(body: &Value) -> Result<SearchQuery, Vec<Problem>> {
                 }
                 Some(Value::Array(items)) => {
                     for (index, item) in items.iter().enumerate() {
-                        if let Some(filter) =
-                            search_operand(item, &at.key("operands").index(index), &mut problems)
-                        {
+                        if let Some(filter) = search_operand(
+                            filters,
+                            item,
+                            &at.key("operands").index(index),
+                            &mut problems,
+                        ) {
                             operands.push(filter);
                         }
                     }

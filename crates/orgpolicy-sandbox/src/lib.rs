@@ -196,6 +196,10 @@ pub fn app(state: AppState) -> Router {
             get(organizations::connected_app),
         )
         .route(
+            "/v1/b2b/organizations/{organization_id}/members/{member_id}/reactivate",
+            put(members::reactivate),
+        )
+        .route(
             "/v1/b2b/organizations/members/dangerously_get/{member_id}",
             get(members::dangerously_get),
         )

@@ -11,7 +11,8 @@ use crate::search::{Operand, page, passes, prepare};
 use axum::Json;
 use axum::extract::{Path, RawQuery, State};
 use orgpolicy_api::objects::{Member, MemberSettings, Organization, apply_body};
-use orgpolicy_api::organization::{Mode, Origin, parse_search_query, validate_member_body};
+use orgpolicy_api::organization::{Mode, Origin, parse_member_search_query, validate_member_body};
+use orgpolicy_core::members::MemberRole;
 use orgpolicy_core::stytch::DEFAULT_MEMBER_ROLE;
 use orgpolicy_core::{MemberRoles, Problem, ProblemCode, effective_roles};
 use serde_json::{Map, Value, json};
@@ -26,8 +27,9 @@ fn member_not_found(id: &str) -> ApiError {
     )
 }
 
-/// A member as the API shows it: roles with their sources.
-fn render(member: &Member, organization: &Organization) -> Value {
+/// A member's effective roles in its organization, with their sources:
+/// explicit ones, `stytch_member`, and those its email domain implies.
+fn member_roles(member: &Member, organization: &Organization) -> Vec<MemberRole> {
     let mut roles = member.settings.roles.clone();
     roles.push(DEFAULT_MEMBER_ROLE.to_owned());
     let member_roles = MemberRoles {
@@ -36,11 +38,15 @@ fn render(member: &Member, organization: &Organization) -> Value {
         roles,
         sso_role_assignments: Vec::new(),
     };
-    let roles = effective_roles(
+    effective_roles(
         &member_roles,
         &organization.settings.rbac_email_implicit_role_assignments,
-    );
-    member.to_json(&roles)
+    )
+}
+
+/// A member as the API shows it: roles with their sources.
+fn render(member: &Member, organization: &Organization) -> Value {
+    member.to_json(&member_roles(member, organization))
 }
 
 fn answer(member: &Member, organization: &Organization) -> Json<Value> {
@@ -72,6 +78,7 @@ pub async fn create(
     reject_errors(validate_member_body(&body, Mode::Create, Origin::Backend))?;
     let email = given(&body, "email_address").unwrap_or_default().to_owned();
     checked_email(&email)?;
+    let pending = body.get("create_member_as_pending") == Some(&Value::Bool(true));
     let lookup = organization_id.clone();
     let created = state
         .with_store(move |store| {
@@ -81,7 +88,7 @@ pub async fn create(
                     member_id: format!("member-test-{}", uuid::Uuid::new_v4()),
                     organization_id: organization.organization_id.clone(),
                     email_address: email,
-                    status: "active".to_owned(),
+                    status: if pending { "pending" } else { "active" }.to_owned(),
                     created_at: timestamp.clone(),
                     updated_at: timestamp,
                     settings: apply_body(&MemberSettings::default(), &body)
@@ -197,15 +204,41 @@ pub async fn delete(
 pub async fn dangerously_get(
     State(state): State<AppState>,
     Path(member_id): Path<String>,
+    RawQuery(query): RawQuery,
 ) -> Result<Json<Value>, ApiError> {
+    let include_deleted = form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+        .find(|(name, _)| name == "include_deleted")
+        .is_some_and(|(_, value)| value == "true");
     let wanted = member_id.clone();
     let found = state
-        .with_store(move |store| Ok(store.member_anywhere(&wanted)?))
+        .with_store(move |store| Ok(store.member_anywhere(&wanted, include_deleted)?))
         .await?;
     match found {
         Some((organization, member)) => Ok(answer(&member, &organization)),
         None => Err(member_not_found(&member_id)),
     }
+}
+
+/// `PUT .../members/{member_id}/reactivate`: a deleted member becomes
+/// active again (its email address must still be free in the organization).
+pub async fn reactivate(
+    State(state): State<AppState>,
+    Path((organization_id, member_id)): Path<(String, String)>,
+    JsonBody(_): JsonBody,
+) -> Result<Json<Value>, ApiError> {
+    let (lookup, member) = (organization_id.clone(), member_id.clone());
+    let result = state
+        .with_store(move |store| {
+            store.change_member(&lookup, &member, true, |mut member| {
+                if member.status == "deleted" {
+                    "active".clone_into(&mut member.status);
+                    member.updated_at = crate::now();
+                }
+                Ok::<_, ApiError>(member)
+            })
+        })
+        .await?;
+    found(&organization_id, &member_id, result)
 }
 
 pub async fn delete_mfa_phone_number(
@@ -267,13 +300,44 @@ pub async fn revoke_connected_app(
     Err(ApiError::connected_app_not_found())
 }
 
-fn member_matches(member: &Member, operand: &Operand) -> bool {
+/// Whether a member passes one prepared filter; `roles` are its effective
+/// role ids.
+fn member_matches(member: &Member, roles: &[String], operand: &Operand) -> bool {
     let email = member.email_address.to_lowercase();
+    let phone = &member.settings.mfa_phone_number;
     match operand {
-        Operand::AnyOf(name, emails) => name == "member_emails" && emails.contains(&email),
-        Operand::Contains(name, part) => name == "member_email_fuzzy" && email.contains(part),
-        Operand::Flag(..) => false,
+        Operand::AnyOf(name, wanted) => match name.as_str() {
+            "member_ids" => wanted.contains(&member.member_id.to_lowercase()),
+            "member_emails" => wanted.contains(&email),
+            "statuses" => wanted.contains(&member.status),
+            "member_roles" => roles
+                .iter()
+                .any(|role| wanted.contains(&role.to_lowercase())),
+            "member_phone_numbers" | "member_mfa_phone_numbers" => {
+                !phone.is_empty() && wanted.contains(phone)
+            }
+            _ => false,
+        },
+        Operand::Contains(name, part) => match name.as_str() {
+            "member_email_fuzzy" => email.contains(part),
+            "member_phone_number_fuzzy" | "member_mfa_phone_number_fuzzy" => phone.contains(part),
+            _ => false,
+        },
+        Operand::Flag(name, wanted) => match name.as_str() {
+            "member_is_breakglass" => member.settings.is_breakglass == *wanted,
+            // No member has a password here.
+            "member_password_exists" => !*wanted,
+            _ => false,
+        },
     }
+}
+
+/// A member's effective role ids in its organization.
+fn role_ids(member: &Member, organization: &Organization) -> Vec<String> {
+    member_roles(member, organization)
+        .into_iter()
+        .map(|role| role.role_id)
+        .collect()
 }
 
 /// The `organization_ids` of a member search: 1 to
@@ -308,8 +372,12 @@ pub async fn search(
     let lookups = search_organization_ids(&body).map_err(|p| ApiError::invalid(vec![p]))?;
     let mut rest = body.as_object().cloned().unwrap_or_default();
     rest.remove("organization_ids");
-    let query = parse_search_query(&Value::Object(rest)).map_err(ApiError::invalid)?;
+    let query = parse_member_search_query(&Value::Object(rest)).map_err(ApiError::invalid)?;
     let operands = prepare(&query);
+    // Deleted members are found only when a `statuses` filter names them.
+    let wants_deleted = operands.iter().any(|operand| {
+        matches!(operand, Operand::AnyOf(name, statuses) if name == "statuses" && statuses.contains("deleted"))
+    });
     let (page, organizations) = state
         .with_store(move |store| {
             // Slugs resolve to their organization's row id, as in every
@@ -322,7 +390,18 @@ pub async fn search(
             let selected: Vec<Member> = store
                 .members_of(&ids)?
                 .into_iter()
-                .filter(|member| passes(&query, operands.iter().map(|o| member_matches(member, o))))
+                .filter(|member| wants_deleted || member.status != "deleted")
+                .filter(|member| {
+                    let roles = organizations
+                        .iter()
+                        .find(|o| o.organization_id == member.organization_id)
+                        .map(|o| role_ids(member, o))
+                        .unwrap_or_default();
+                    passes(
+                        &query,
+                        operands.iter().map(|o| member_matches(member, &roles, o)),
+                    )
+                })
                 .collect();
             Ok((
                 page(selected, &query, |m| m.member_id.as_str())?,
@@ -330,20 +409,20 @@ pub async fn search(
             ))
         })
         .await?;
-    let shown: Vec<Value> = page
-        .items
-        .iter()
-        .filter_map(|member| {
-            organizations
-                .iter()
-                .find(|o| o.organization_id == member.organization_id)
-                .map(|o| render(member, o))
-        })
-        .collect();
-    let by_id: Map<String, Value> = organizations
-        .iter()
-        .map(|o| (o.organization_id.clone(), o.to_json()))
-        .collect();
+    let mut shown = Vec::new();
+    // Only the organizations of the members returned.
+    let mut by_id = Map::new();
+    for member in &page.items {
+        if let Some(organization) = organizations
+            .iter()
+            .find(|o| o.organization_id == member.organization_id)
+        {
+            shown.push(render(member, organization));
+            by_id
+                .entry(organization.organization_id.clone())
+                .or_insert_with(|| organization.to_json());
+        }
+    }
     let mut answer = ok("members", json!(shown));
     if let Value::Object(fields) = &mut answer.0 {
         fields.insert("results_metadata".into(), page.metadata);

@@ -58,10 +58,13 @@ CREATE TABLE IF NOT EXISTS member (
     status TEXT NOT NULL,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
-    settings TEXT NOT NULL,
-    UNIQUE (organization_id, email_key)
+    settings TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS member_by_organization ON member(organization_id, member_id);
+-- An email address names one member of an organization, deleted ones aside
+-- (a deleted member keeps its address; reactivating it checks again).
+CREATE UNIQUE INDEX IF NOT EXISTS member_email_key ON member(organization_id, email_key)
+    WHERE status != 'deleted';
 CREATE TABLE IF NOT EXISTS organization_policy (
     organization_id TEXT PRIMARY KEY REFERENCES organization(organization_id) ON DELETE CASCADE,
     document TEXT NOT NULL
@@ -165,17 +168,20 @@ fn find_organization(
         .transpose()
 }
 
+/// A member of an organization (by row id); a deleted one only if asked.
 fn find_member(
     connection: &Connection,
     organization_id: &str,
     member_id: &str,
+    include_deleted: bool,
 ) -> Result<Option<Member>, StoreError> {
     connection
         .query_row(
             &format!(
-                "SELECT {MEMBER_COLUMNS} FROM member WHERE organization_id = ?1 AND member_id = ?2"
+                "SELECT {MEMBER_COLUMNS} FROM member WHERE organization_id = ?1 AND member_id = ?2
+                 AND (?3 OR status != 'deleted')"
             ),
-            params![organization_id, member_id],
+            params![organization_id, member_id, include_deleted],
             member_row,
         )
         .optional()?
@@ -461,7 +467,8 @@ impl Store {
         let member = connection
             .query_row(
                 &format!(
-                    "SELECT {MEMBER_COLUMNS} FROM member WHERE organization_id = ?1 AND email_key = ?2"
+                    "SELECT {MEMBER_COLUMNS} FROM member WHERE organization_id = ?1 AND email_key = ?2
+                     AND status != 'deleted'"
                 ),
                 params![organization.organization_id, key],
                 member_row,
@@ -483,7 +490,7 @@ impl Store {
         let Some(organization) = find_organization(&connection, organization_id_or_slug)? else {
             return Ok(None);
         };
-        let member = find_member(&connection, &organization.organization_id, member_id)?;
+        let member = find_member(&connection, &organization.organization_id, member_id, false)?;
         Ok(Some((organization, member)))
     }
 
@@ -496,12 +503,28 @@ impl Store {
         member_id: &str,
         change: impl FnOnce(Member) -> Result<Member, E>,
     ) -> Result<Option<(Organization, Option<Member>)>, E> {
+        self.change_member(organization_id_or_slug, member_id, false, change)
+    }
+
+    /// Like [`Store::update_member`], finding deleted members too (reactivate).
+    pub fn change_member<E: From<StoreError>>(
+        &self,
+        organization_id_or_slug: &str,
+        member_id: &str,
+        include_deleted: bool,
+        change: impl FnOnce(Member) -> Result<Member, E>,
+    ) -> Result<Option<(Organization, Option<Member>)>, E> {
         self.write(|transaction| {
             let Some(organization) = find_organization(transaction, organization_id_or_slug)?
             else {
                 return Ok(None);
             };
-            let Some(found) = find_member(transaction, &organization.organization_id, member_id)?
+            let Some(found) = find_member(
+                transaction,
+                &organization.organization_id,
+                member_id,
+                include_deleted,
+            )?
             else {
                 return Ok(Some((organization, None)));
             };
@@ -519,8 +542,10 @@ impl Store {
         })
     }
 
-    /// Deletes a member: `None` if the organization does not exist, else
-    /// whether the member did.
+    /// Deletes a member, as the API does: its status becomes `deleted` and
+    /// it stays (found by `dangerously_get` with `include_deleted`,
+    /// reactivated by `reactivate`). `None` if the organization does not
+    /// exist, else whether a member that was not deleted did.
     pub fn delete_member(
         &self,
         organization_id_or_slug: &str,
@@ -532,8 +557,9 @@ impl Store {
                 return Ok(None);
             };
             let deleted = transaction.execute(
-                "DELETE FROM member WHERE organization_id = ?1 AND member_id = ?2",
-                params![organization.organization_id, member_id],
+                "UPDATE member SET status = 'deleted', updated_at = ?3
+                 WHERE organization_id = ?1 AND member_id = ?2 AND status != 'deleted'",
+                params![organization.organization_id, member_id, crate::now()],
             )?;
             Ok(Some(deleted > 0))
         })
@@ -558,12 +584,16 @@ impl Store {
     pub fn member_anywhere(
         &self,
         member_id: &str,
+        include_deleted: bool,
     ) -> Result<Option<(Organization, Member)>, StoreError> {
         let connection = self.lock()?;
         let Some(member) = connection
             .query_row(
-                &format!("SELECT {MEMBER_COLUMNS} FROM member WHERE member_id = ?1"),
-                params![member_id],
+                &format!(
+                    "SELECT {MEMBER_COLUMNS} FROM member WHERE member_id = ?1
+                     AND (?2 OR status != 'deleted')"
+                ),
+                params![member_id, include_deleted],
                 member_row,
             )
             .optional()?

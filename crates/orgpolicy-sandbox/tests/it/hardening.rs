@@ -533,3 +533,183 @@ async fn bodies_must_be_json() {
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn deleted_members_stay_until_reactivated_and_search_finds_them_when_asked() {
+    let sandbox = sandbox();
+    let org = id_of(&sandbox.create("Acme", "acme").await);
+    let (_, body) = add_member(
+        &sandbox,
+        &org,
+        json!({"email_address": "ada@acme.test", "is_breakglass": true}),
+    )
+    .await;
+    let ada = body["member_id"].as_str().unwrap().to_owned();
+    let (_, body) = add_member(&sandbox, &org, json!({"email_address": "bob@acme.test", "create_member_as_pending": true, "roles": ["stytch_admin"]})).await;
+    assert_eq!(body["member"]["status"], json!("pending"));
+    let bob = body["member_id"].as_str().unwrap().to_owned();
+    let search = |query: Value| json!({"organization_ids": [org.clone()], "query": query});
+    let found = |body: &Value| -> Vec<String> {
+        body["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["member_id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+
+    let (status, _) = sandbox
+        .call(
+            "DELETE",
+            &format!("/v1/b2b/organizations/{org}/members/{ada}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    // Gone for get, update, delete and the default search...
+    let (status, body) = sandbox
+        .call(
+            "GET",
+            &format!("/v1/b2b/organizations/{org}/member?member_id={ada}"),
+            None,
+        )
+        .await;
+    assert_error(status, &body, StatusCode::NOT_FOUND, "member_not_found");
+    let (status, _) = sandbox
+        .call(
+            "DELETE",
+            &format!("/v1/b2b/organizations/{org}/members/{ada}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, body) = sandbox
+        .call(
+            "POST",
+            "/v1/b2b/organizations/members/search",
+            Some(search(json!({"operator": "AND", "operands": []}))),
+        )
+        .await;
+    assert_eq!(found(&body), vec![bob.clone()]);
+    let (_, body) = sandbox
+        .call("GET", &format!("/v1/b2b/organizations/{org}/metrics"), None)
+        .await;
+    assert_eq!(body["member_count"], json!(1));
+    // ...found when asked for...
+    let (status, body) = sandbox
+        .call(
+            "GET",
+            &format!("/v1/b2b/organizations/members/dangerously_get/{ada}"),
+            None,
+        )
+        .await;
+    assert_error(status, &body, StatusCode::NOT_FOUND, "member_not_found");
+    let (status, body) = sandbox
+        .call(
+            "GET",
+            &format!("/v1/b2b/organizations/members/dangerously_get/{ada}?include_deleted=true"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["member"]["status"], json!("deleted"));
+    let statuses = json!({"operator": "AND", "operands": [{"filter_name": "statuses", "filter_value": ["deleted"]}]});
+    let (_, body) = sandbox
+        .call(
+            "POST",
+            "/v1/b2b/organizations/members/search",
+            Some(search(statuses)),
+        )
+        .await;
+    assert_eq!(found(&body), vec![ada.clone()]);
+    // ...its address is free meanwhile, so reactivating checks it again.
+    let (status, _) = add_member(&sandbox, &org, json!({"email_address": "ada@acme.test"})).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = sandbox
+        .call(
+            "PUT",
+            &format!("/v1/b2b/organizations/{org}/members/{ada}/reactivate"),
+            None,
+        )
+        .await;
+    assert_error(
+        status,
+        &body,
+        StatusCode::BAD_REQUEST,
+        "duplicate_member_email",
+    );
+    let (_, body) = sandbox.call("POST", "/v1/b2b/organizations/members/search", Some(search(json!({"operator": "AND", "operands": [{"filter_name": "member_emails", "filter_value": ["ada@acme.test"]}]})))).await;
+    let newer = found(&body).pop().unwrap();
+    sandbox
+        .call(
+            "DELETE",
+            &format!("/v1/b2b/organizations/{org}/members/{newer}"),
+            None,
+        )
+        .await;
+    let (status, body) = sandbox
+        .call(
+            "PUT",
+            &format!("/v1/b2b/organizations/{org}/members/{ada}/reactivate"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["member"]["status"], json!("active"));
+
+    // The member filters, and the organizations map of the members returned.
+    for (query, expected) in [
+        (
+            json!({"filter_name": "member_is_breakglass", "filter_value": true}),
+            vec![ada.clone()],
+        ),
+        (
+            json!({"filter_name": "member_roles", "filter_value": ["stytch_admin"]}),
+            vec![bob.clone()],
+        ),
+        (
+            json!({"filter_name": "statuses", "filter_value": ["pending"]}),
+            vec![bob.clone()],
+        ),
+        (
+            json!({"filter_name": "member_ids", "filter_value": [ada.clone()]}),
+            vec![ada.clone()],
+        ),
+        (
+            json!({"filter_name": "member_password_exists", "filter_value": true}),
+            vec![],
+        ),
+    ] {
+        let (status, body) = sandbox
+            .call(
+                "POST",
+                "/v1/b2b/organizations/members/search",
+                Some(search(
+                    json!({"operator": "AND", "operands": [query.clone()]}),
+                )),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(found(&body), expected, "{query}");
+        let organizations = body["organizations"].as_object().unwrap();
+        assert_eq!(
+            organizations.len(),
+            usize::from(!expected.is_empty()),
+            "{query}"
+        );
+    }
+    // Organization filters are not member filters.
+    let (status, body) = sandbox
+        .call("POST", "/v1/b2b/organizations/members/search", Some(search(json!({"operator": "AND", "operands": [{"filter_name": "organization_slugs", "filter_value": ["acme"]}]}))))
+        .await;
+    assert_error(
+        status,
+        &body,
+        StatusCode::BAD_REQUEST,
+        "unknown_search_filter",
+    );
+    let (status, body) = sandbox
+        .call("POST", "/v1/b2b/organizations/members/search", Some(search(json!({"operator": "AND", "operands": [{"filter_name": "statuses", "filter_value": ["gone"]}]}))))
+        .await;
+    assert_error(status, &body, StatusCode::BAD_REQUEST, "invalid_enum_value");
+}

@@ -75,6 +75,16 @@ test("organizations: create, get, update, search", async () => {
   assert.deepEqual(found.organizations.map((o) => o.organization_id), [organizationId]);
   await fails(() => client.organizations.get({ organization_id: "organization-test-missing" }), 404, "organization_not_found");
   await fails(() => client.organizations.create({ organization_name: "Acme", organization_slug: "acme-sdk" }), 400, "organization_slug_already_used");
+  await fails(
+    () => client.organizations.create({ organization_name: "Mail", organization_slug: "mail-sdk", email_allowed_domains: ["gmail.com"] }),
+    400,
+    "organization_settings_domain_too_common",
+  );
+  await fails(
+    () => client.organizations.update({ organization_id: organizationId, auth_methods: "RESTRICTED" }),
+    400,
+    "allowed_auth_methods_required_for_restricted",
+  );
 });
 
 test("members: create, get by id and by email, update, search", async () => {
@@ -104,6 +114,16 @@ test("members: create, get by id and by email, update, search", async () => {
     () => client.organizations.members.get({ organization_id: organizationId, member_id: "member-test-missing" }),
     404,
     "member_not_found",
+  );
+  await fails(
+    () => client.organizations.members.create({ organization_id: organizationId, email_address: "bob@@acme.test" }),
+    400,
+    "invalid_email",
+  );
+  await fails(
+    () => client.organizations.members.update({ organization_id: organizationId, member_id: memberId, roles: ["stytch_member"] }),
+    400,
+    "cannot_assign_default_rbac_role_id",
   );
 });
 

@@ -181,7 +181,7 @@ pub fn TryIt(console: Console, selected: RwSignal<String>) -> impl IntoView {
         let attempted = attempted.get();
         let keep = |problem: &orgpolicy_core::Problem| {
             attempted
-                || problem.code != orgpolicy_core::ProblemCode::MissingField
+                || !orgpolicy_api::codes::is_missing(problem.code)
                 || crate::fields::field_of(problem)
                     .is_some_and(|field| form.touched.with(|touched| touched.contains(&field)))
         };

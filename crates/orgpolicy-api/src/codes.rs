@@ -18,7 +18,12 @@ codes! {
     INVALID_ORGANIZATION_SLUG => "invalid_organization_slug",
     INVALID_ENUM_VALUE => "invalid_enum_value",
     INVALID_EMAIL_DOMAIN => "invalid_email_domain",
-    INVALID_EMAIL_ADDRESS => "invalid_email_address",
+    ORGANIZATION_NAME_MISSING => "organization_name_missing",
+    INVALID_EMAIL => "invalid_email",
+    ORGANIZATION_SETTINGS_DOMAIN_TOO_COMMON => "organization_settings_domain_too_common",
+    ALLOWED_AUTH_METHODS_REQUIRED_FOR_RESTRICTED => "allowed_auth_methods_required_for_restricted",
+    ALLOWED_MFA_METHODS_REQUIRED_FOR_RESTRICTED => "allowed_mfa_methods_required_for_restricted",
+    CANNOT_ASSIGN_DEFAULT_RBAC_ROLE_ID => "cannot_assign_default_rbac_role_id",
     METADATA_TOO_MANY_KEYS => "metadata_too_many_keys",
     METADATA_TOO_LARGE => "metadata_too_large",
     METADATA_INVALID_FORMAT => "metadata_invalid_format",
@@ -29,4 +34,10 @@ codes! {
     INVALID_SEARCH_LIMIT => "invalid_search_limit",
     UNKNOWN_SEARCH_FILTER => "unknown_search_filter",
     FUZZY_SEARCH_TOO_SHORT => "fuzzy_search_too_short",
+}
+
+/// Whether a code says a required field is missing (the console waits for
+/// the field to be touched, or a send attempt, before showing these).
+pub fn is_missing(code: ProblemCode) -> bool {
+    code == ProblemCode::MissingField || code == ORGANIZATION_NAME_MISSING
 }

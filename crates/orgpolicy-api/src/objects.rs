@@ -273,6 +273,27 @@ impl Member {
     }
 }
 
+/// Rules on an organization's settings as a whole (after an update is
+/// merged): a RESTRICTED method setting needs its list.
+pub fn check_settings(settings: &OrganizationSettings) -> Vec<Problem> {
+    let list = |items: &[String]| Value::from(items.to_vec());
+    [
+        crate::organization::restricted_without_list(
+            Some(&settings.auth_methods),
+            Some(&list(&settings.allowed_auth_methods)),
+            "allowed_auth_methods",
+        ),
+        crate::organization::restricted_without_list(
+            Some(&settings.mfa_methods),
+            Some(&list(&settings.allowed_mfa_methods)),
+            "allowed_mfa_methods",
+        ),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
 /// Settings keys whose values are metadata: merged, never replaced.
 const METADATA_KEYS: [&str; 2] = ["trusted_metadata", "untrusted_metadata"];
 

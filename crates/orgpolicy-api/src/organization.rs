@@ -159,6 +159,14 @@ fn check_string_field(
 ) {
     let at = Pointer::root().key(name);
     match (fields.get(name), mode) {
+        // Stytch names this one; other missing fields are `missing_field`.
+        (None, Mode::Create) if name == "organization_name" => {
+            problems.push(Problem::error(
+                crate::codes::ORGANIZATION_NAME_MISSING,
+                &at,
+                format!("missing field `{name}`"),
+            ));
+        }
         (None, Mode::Create) => {
             problems.push(Problem::error(
                 ProblemCode::MissingField,
@@ -203,6 +211,40 @@ pub fn is_valid_slug(slug: &str) -> bool {
         && slug
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b))
+}
+
+/// Email providers' domains, which no organization may allow or claim
+/// (Stytch refuses them as `organization_settings_domain_too_common`).
+pub const COMMON_EMAIL_DOMAINS: &[&str] = &[
+    "aol.com",
+    "gmail.com",
+    "gmx.com",
+    "gmx.de",
+    "googlemail.com",
+    "hotmail.com",
+    "hotmail.co.uk",
+    "icloud.com",
+    "live.com",
+    "mac.com",
+    "mail.com",
+    "mail.ru",
+    "me.com",
+    "msn.com",
+    "outlook.com",
+    "proton.me",
+    "protonmail.com",
+    "qq.com",
+    "yahoo.com",
+    "yahoo.co.uk",
+    "yandex.ru",
+    "zoho.com",
+];
+
+/// Whether a domain is an email provider's (case-insensitive).
+pub fn is_common_email_domain(domain: &str) -> bool {
+    COMMON_EMAIL_DOMAINS
+        .iter()
+        .any(|common| common.eq_ignore_ascii_case(domain))
 }
 
 /// Whether a string looks like an email domain (`example.com`).
@@ -292,6 +334,31 @@ pub fn update_metadata(
     }
 }
 
+/// `auth_methods`/`mfa_methods` set to `RESTRICTED` need a non-empty list
+/// of what is allowed. Checked on a create body, and on the merged
+/// settings of an update (see [`crate::objects::check_settings`]).
+pub fn restricted_without_list(
+    setting: Option<&str>,
+    list: Option<&Value>,
+    list_name: &str,
+) -> Option<Problem> {
+    let empty = list
+        .and_then(Value::as_array)
+        .is_none_or(|items| items.is_empty());
+    (setting == Some("RESTRICTED") && empty).then(|| {
+        let code = if list_name == "allowed_auth_methods" {
+            crate::codes::ALLOWED_AUTH_METHODS_REQUIRED_FOR_RESTRICTED
+        } else {
+            crate::codes::ALLOWED_MFA_METHODS_REQUIRED_FOR_RESTRICTED
+        };
+        Problem::error(
+            code,
+            Pointer::root().key(list_name),
+            format!("`{list_name}` must be set when its setting is RESTRICTED"),
+        )
+    })
+}
+
 /// Checks a create or update body; every problem at once. Unknown fields are
 /// warnings (a likely typo), not errors.
 pub fn validate_organization_body(body: &Value, mode: Mode, origin: Origin) -> Vec<Problem> {
@@ -371,15 +438,37 @@ pub fn validate_organization_body(body: &Value, mode: Mode, origin: Origin) -> V
         &root.key("email_allowed_domains"),
         &mut problems,
         |domain, at| {
-            (!is_valid_domain(domain)).then(|| {
-                Problem::error(
+            if !is_valid_domain(domain) {
+                Some(Problem::error(
                     crate::codes::INVALID_EMAIL_DOMAIN,
                     at,
                     format!("`{domain}` is not an email domain"),
-                )
-            })
+                ))
+            } else if is_common_email_domain(domain) {
+                Some(Problem::error(
+                    crate::codes::ORGANIZATION_SETTINGS_DOMAIN_TOO_COMMON,
+                    at,
+                    format!(
+                        "`{domain}` is an email provider's domain; allow your organization's own"
+                    ),
+                ))
+            } else {
+                None
+            }
         },
     );
+    if mode == Mode::Create {
+        problems.extend(restricted_without_list(
+            field("auth_methods").and_then(Value::as_str),
+            field("allowed_auth_methods"),
+            "allowed_auth_methods",
+        ));
+        problems.extend(restricted_without_list(
+            field("mfa_methods").and_then(Value::as_str),
+            field("allowed_mfa_methods"),
+            "allowed_mfa_methods",
+        ));
+    }
 
     check_string_list(
         field("claimed_email_domains"),
@@ -511,7 +600,7 @@ pub fn validate_member_body(body: &Value, mode: Mode, origin: Origin) -> Vec<Pro
     check_string_field(fields, "email_address", mode, &mut problems, |email, at| {
         (!is_valid_email(email)).then(|| {
             Problem::error(
-                crate::codes::INVALID_EMAIL_ADDRESS,
+                crate::codes::INVALID_EMAIL,
                 at,
                 format!("`{email}` is not an email address"),
             )
@@ -546,13 +635,21 @@ pub fn validate_member_body(body: &Value, mode: Mode, origin: Origin) -> Vec<Pro
         &root.key("roles"),
         &mut problems,
         |role, at| {
-            role.trim().is_empty().then(|| {
-                Problem::error(
+            if role.trim().is_empty() {
+                Some(Problem::error(
                     ProblemCode::EmptyRbacRoleId,
                     at,
                     "role id must not be empty",
-                )
-            })
+                ))
+            } else if role == orgpolicy_core::stytch::DEFAULT_MEMBER_ROLE {
+                Some(Problem::error(
+                    crate::codes::CANNOT_ASSIGN_DEFAULT_RBAC_ROLE_ID,
+                    at,
+                    "`stytch_member` is every member's role; it cannot be assigned",
+                ))
+            } else {
+                None
+            }
         },
     );
     check_trusted_metadata(fields, origin, &mut problems);

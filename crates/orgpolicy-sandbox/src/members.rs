@@ -63,7 +63,7 @@ fn answer(member: &Member, organization: &Organization) -> Json<Value> {
 fn checked_email(email: &str) -> Result<(), ApiError> {
     email_key(email).map(|_| ()).ok_or_else(|| {
         ApiError::invalid(vec![Problem::error(
-            orgpolicy_api::codes::INVALID_EMAIL_ADDRESS,
+            orgpolicy_api::codes::INVALID_EMAIL,
             "/email_address",
             format!("`{email}` is not an email address"),
         )])

@@ -7,7 +7,7 @@ use crate::store::StoreError;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use orgpolicy_api::objects::{Organization, OrganizationSettings, apply_body};
+use orgpolicy_api::objects::{Organization, OrganizationSettings, apply_body, check_settings};
 use orgpolicy_api::organization::{Mode, Origin, parse_search_query, validate_organization_body};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
@@ -105,6 +105,7 @@ pub async fn update(
             store.update_organization(&lookup, |mut organization| {
                 organization.settings =
                     apply_body(&organization.settings, &body).map_err(ApiError::invalid)?;
+                reject_errors(check_settings(&organization.settings))?;
                 if let Some(slug) = given(&body, "organization_slug") {
                     slug.clone_into(&mut organization.organization_slug);
                 }

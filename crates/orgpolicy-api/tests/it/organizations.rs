@@ -142,7 +142,10 @@ fn slugs() {
 fn create_needs_name_and_slug_update_needs_neither() {
     assert_eq!(
         errors(&json!({}), Mode::Create, Origin::Backend),
-        vec![pair("missing_field", ""), pair("missing_field", "")]
+        vec![
+            pair("organization_name_missing", "/organization_name"),
+            pair("missing_field", "")
+        ]
     );
     assert_eq!(errors(&json!({}), Mode::Update, Origin::Backend), vec![]);
     assert_eq!(
@@ -302,7 +305,7 @@ fn member_bodies() {
             Origin::Frontend
         ),
         vec![
-            pair("invalid_email_address", "/email_address"),
+            pair("invalid_email", "/email_address"),
             pair("invalid_type", "/is_breakglass"),
             pair("empty_rbac_role_id", "/roles/0"),
             pair("invalid_type", "/roles/1"),
@@ -339,4 +342,74 @@ fn member_bodies() {
         ),
         vec![pair("invalid_type", "/organization_name")]
     );
+}
+
+#[test]
+fn stytchs_organization_and_member_rules() {
+    let body = |extra: Value| {
+        let mut body = json!({"organization_name": "Acme", "organization_slug": "acme"});
+        body.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        body
+    };
+    assert_eq!(
+        errors(
+            &body(json!({"email_allowed_domains": ["acme.test", "GMAIL.com"]})),
+            Mode::Create,
+            Origin::Backend
+        ),
+        vec![pair(
+            "organization_settings_domain_too_common",
+            "/email_allowed_domains/1"
+        )]
+    );
+    assert_eq!(
+        errors(
+            &body(
+                json!({"auth_methods": "RESTRICTED", "mfa_methods": "RESTRICTED", "allowed_mfa_methods": []})
+            ),
+            Mode::Create,
+            Origin::Backend
+        ),
+        vec![
+            pair(
+                "allowed_auth_methods_required_for_restricted",
+                "/allowed_auth_methods"
+            ),
+            pair(
+                "allowed_mfa_methods_required_for_restricted",
+                "/allowed_mfa_methods"
+            ),
+        ]
+    );
+    assert_eq!(
+        errors(
+            &body(json!({"auth_methods": "RESTRICTED", "allowed_auth_methods": ["sso"]})),
+            Mode::Create,
+            Origin::Backend
+        ),
+        vec![]
+    );
+    // An update is checked on the merged settings (the sandbox does it).
+    let mut settings = orgpolicy_api::objects::OrganizationSettings::default();
+    settings.auth_methods = "RESTRICTED".into();
+    let problems = orgpolicy_api::objects::check_settings(&settings);
+    assert_eq!(
+        problems[0].code.as_str(),
+        "allowed_auth_methods_required_for_restricted"
+    );
+    settings.allowed_auth_methods = vec!["sso".into()];
+    assert!(orgpolicy_api::objects::check_settings(&settings).is_empty());
+
+    let member = orgpolicy_api::organization::validate_member_body(
+        &json!({"email_address": "ada@acme.test", "roles": ["editor", "stytch_member"]}),
+        Mode::Create,
+        Origin::Backend,
+    );
+    assert_eq!(
+        member[0].code.as_str(),
+        "cannot_assign_default_rbac_role_id"
+    );
+    assert_eq!(member[0].path, "/roles/1");
 }

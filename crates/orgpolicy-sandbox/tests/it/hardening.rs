@@ -258,12 +258,7 @@ async fn look_alike_slugs_and_emails_are_refused_or_collide() {
         "bob@example.com\u{0}",
     ] {
         let (status, body) = add_member(&sandbox, "acme", json!({"email_address": bad})).await;
-        assert_error(
-            status,
-            &body,
-            StatusCode::BAD_REQUEST,
-            "invalid_email_address",
-        );
+        assert_error(status, &body, StatusCode::BAD_REQUEST, "invalid_email");
     }
 }
 
@@ -712,4 +707,46 @@ async fn deleted_members_stay_until_reactivated_and_search_finds_them_when_asked
         .call("POST", "/v1/b2b/organizations/members/search", Some(search(json!({"operator": "AND", "operands": [{"filter_name": "statuses", "filter_value": ["gone"]}]}))))
         .await;
     assert_error(status, &body, StatusCode::BAD_REQUEST, "invalid_enum_value");
+}
+
+#[tokio::test]
+async fn restricted_settings_need_their_list_after_an_update_is_merged() {
+    let sandbox = sandbox();
+    let org = id_of(&sandbox.create("Acme", "acme").await);
+    let path = format!("/v1/b2b/organizations/{org}");
+    let (status, body) = sandbox
+        .call("PUT", &path, Some(json!({"auth_methods": "RESTRICTED"})))
+        .await;
+    assert_error(
+        status,
+        &body,
+        StatusCode::BAD_REQUEST,
+        "allowed_auth_methods_required_for_restricted",
+    );
+    let (status, _) = sandbox
+        .call("PUT", &path, Some(json!({"allowed_auth_methods": ["sso"]})))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    // The stored list now satisfies the setting.
+    let (status, body) = sandbox
+        .call("PUT", &path, Some(json!({"auth_methods": "RESTRICTED"})))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["organization"]["auth_methods"], json!("RESTRICTED"));
+    // Nothing was half-applied by the refused update.
+    let (status, body) = sandbox
+        .call(
+            "PUT",
+            &path,
+            Some(json!({"mfa_methods": "RESTRICTED", "organization_name": "Renamed"})),
+        )
+        .await;
+    assert_error(
+        status,
+        &body,
+        StatusCode::BAD_REQUEST,
+        "allowed_mfa_methods_required_for_restricted",
+    );
+    let (_, body) = sandbox.call("GET", &path, None).await;
+    assert_eq!(body["organization"]["organization_name"], json!("Acme"));
 }

@@ -560,12 +560,7 @@ async fn members_carry_their_role_sources_and_follow_their_organization() {
             Some(json!({"email_address": "not-an-email"})),
         )
         .await;
-    assert_error(
-        status,
-        &body,
-        StatusCode::BAD_REQUEST,
-        "invalid_email_address",
-    );
+    assert_error(status, &body, StatusCode::BAD_REQUEST, "invalid_email");
     let (status, body) = sandbox
         .call("POST", &members, Some(json!({"email_address": null})))
         .await;

@@ -392,8 +392,10 @@ fn stytchs_organization_and_member_rules() {
         vec![]
     );
     // An update is checked on the merged settings (the sandbox does it).
-    let mut settings = orgpolicy_api::objects::OrganizationSettings::default();
-    settings.auth_methods = "RESTRICTED".into();
+    let mut settings = orgpolicy_api::objects::OrganizationSettings {
+        auth_methods: "RESTRICTED".into(),
+        ..Default::default()
+    };
     let problems = orgpolicy_api::objects::check_settings(&settings);
     assert_eq!(
         problems[0].code.as_str(),

@@ -178,6 +178,14 @@ test("metrics, connected apps, OIDC providers, MFA phone numbers, dangerously_ge
   await fails(() => client.organizations.members.dangerouslyGet({ member_id: "member-test-missing" }), 404, "member_not_found");
 });
 
+test("a member session is passed on, and the sandbox, which has none, refuses it", async () => {
+  await fails(
+    () => client.organizations.members.search({ organization_ids: [organizationId] }, { authorization: { session_token: "session-token-x" } }),
+    400,
+    "member_sessions_not_supported",
+  );
+});
+
 test("the gateway's own refusals reach the SDK as its typed error", async () => {
   // A call outside the catalog (not served yet) is refused by the gateway.
   await fails(() => client.organizations.members.deleteTOTP({ organization_id: organizationId, member_id: memberId }), 404, "not_in_catalog");

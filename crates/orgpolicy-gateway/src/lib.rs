@@ -388,8 +388,18 @@ async fn info(State(state): State<GatewayState>) -> Json<Info> {
     })
 }
 
+/// A member's session, so the API applies that member's permissions
+/// instead of the project's (Stytch's RBAC-enforced endpoints).
+pub const MEMBER_SESSION_HEADERS: [&str; 2] =
+    ["x-stytch-member-session", "x-stytch-member-sessionjwt"];
+
 /// Headers passed through to the upstream; everything else is dropped.
-const FORWARDED_REQUEST_HEADERS: [HeaderName; 2] = [header::CONTENT_TYPE, header::ACCEPT];
+const FORWARDED_REQUEST_HEADERS: [HeaderName; 4] = [
+    header::CONTENT_TYPE,
+    header::ACCEPT,
+    HeaderName::from_static(MEMBER_SESSION_HEADERS[0]),
+    HeaderName::from_static(MEMBER_SESSION_HEADERS[1]),
+];
 
 async fn proxy(State(state): State<GatewayState>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
@@ -549,6 +559,8 @@ pub fn app(state: GatewayState) -> Router {
                 .allow_headers([
                     header::CONTENT_TYPE,
                     HeaderName::from_static(ACCESS_TOKEN_HEADER),
+                    HeaderName::from_static(MEMBER_SESSION_HEADERS[0]),
+                    HeaderName::from_static(MEMBER_SESSION_HEADERS[1]),
                 ])
                 // A console on another origin tells gateway refusals apart
                 // and shows request ids.

@@ -110,6 +110,20 @@ async fn require_credentials(
             "Unauthorized credentials: send HTTP Basic auth with the project id and secret",
         ));
     }
+    // The sandbox has no sessions: acting on a member session's behalf
+    // with the project's full rights would be silently wrong, so refuse.
+    if ["x-stytch-member-session", "x-stytch-member-sessionjwt"]
+        .iter()
+        .any(|name| request.headers().contains_key(*name))
+    {
+        return Err(ApiError::client(
+            StatusCode::BAD_REQUEST,
+            "member_sessions_not_supported",
+            "The sandbox has no member sessions, so it cannot apply a member's permissions: \
+             send the request without X-Stytch-Member-Session / X-Stytch-Member-SessionJWT, \
+             or use the real API",
+        ));
+    }
     Ok(next.run(request).await)
 }
 

@@ -246,6 +246,8 @@ async fn the_upstream_sees_only_what_the_gateway_chooses_to_send() {
             ("cookie", "session=abc"),
             ("x-forwarded-for", "10.0.0.1"),
             ("accept", "application/json"),
+            ("x-stytch-member-session", "session-token-1"),
+            ("x-stytch-member-sessionjwt", "session.jwt.1"),
         ],
     )
     .await;
@@ -258,6 +260,12 @@ async fn the_upstream_sees_only_what_the_gateway_chooses_to_send() {
     );
     assert!(headers.get("cookie").is_none());
     assert!(headers.get("x-forwarded-for").is_none());
+    // A member's session goes upstream, so the API applies its permissions.
+    assert_eq!(headers["x-stytch-member-session"], json!("session-token-1"));
+    assert_eq!(
+        headers["x-stytch-member-sessionjwt"],
+        json!("session.jwt.1")
+    );
     assert_eq!(headers["content-type"], json!("application/json"));
     assert_eq!(answer.body["body"], json!("{\"limit\":1}"));
     assert_eq!(answer.body["uri"], json!("/v1/b2b/organizations/search"));

@@ -129,6 +129,37 @@ async fn credentials_are_required() {
 }
 
 #[tokio::test]
+async fn member_sessions_are_refused_not_run_with_the_project_s_rights() {
+    let sandbox = sandbox();
+    for header in ["x-stytch-member-session", "x-stytch-member-sessionjwt"] {
+        let request = Request::builder()
+            .method("POST")
+            .uri("/v1/b2b/organizations")
+            .header("authorization", &sandbox.authorization)
+            .header("content-type", "application/json")
+            .header(header, "a-member-session")
+            .body(Body::from(
+                r#"{"organization_name":"Acme","organization_slug":"acme"}"#,
+            ))
+            .unwrap();
+        let response = sandbox.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let body: Value = serde_json::from_slice(&bytes).unwrap();
+        assert_error(
+            status,
+            &body,
+            StatusCode::BAD_REQUEST,
+            "member_sessions_not_supported",
+        );
+    }
+    let (status, _) = sandbox
+        .call("GET", "/v1/b2b/organizations/acme", None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "nothing was created");
+}
+
+#[tokio::test]
 async fn unknown_routes_and_methods_answer_in_the_api_error_shape() {
     let sandbox = sandbox();
     let (status, body) = sandbox.call("GET", "/v1/b2b/nothing/here", None).await;

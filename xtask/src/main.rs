@@ -236,6 +236,43 @@ fn run_tests_capture(
     Ok((out.status.success(), format!("{stdout}{stderr}")))
 }
 
+/// The version of Stytch's Python SDK the conformance test drives.
+const PYTHON_SDK_VERSION: &str = "15.3.0";
+
+/// A Python with Stytch's SDK at [`PYTHON_SDK_VERSION`], in a virtual
+/// environment under `target/` (created, or upgraded, only when it is not
+/// there at that version). Returns its interpreter's path.
+fn python_sdk(root: &Path) -> Result<String> {
+    let venv = root.join("target").join("python-sdk");
+    let python = venv.join("bin").join("python");
+    let python_path = python.to_str().context("UTF-8 path")?.to_owned();
+    let installed = Command::new(&python)
+        .args([
+            "-c",
+            "import importlib.metadata as m; print(m.version('stytch'))",
+        ])
+        .output()
+        .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).trim() == PYTHON_SDK_VERSION);
+    if installed {
+        eprintln!("setup: stytch {PYTHON_SDK_VERSION} (Python) present");
+        return Ok(python_path);
+    }
+    let venv_path = venv.to_str().context("UTF-8 path")?;
+    run("python3", &["-m", "venv", venv_path])?;
+    run(
+        &python_path,
+        &[
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            &format!("stytch=={PYTHON_SDK_VERSION}"),
+        ],
+    )?;
+    Ok(python_path)
+}
+
 /// Crates the core must never depend on: it is pure and target-neutral.
 const FORBIDDEN_IN_CORE: &[&str] = &[
     "wasm-bindgen",
@@ -414,9 +451,10 @@ fn test() -> Result<()> {
     let built = wasm::build(&root)
         .and_then(|_| wasm::build_console(&root))
         .and_then(|_| run("cargo", &["build", "-p", "orgpolicy-gateway"]))
-        .and_then(|()| browser::chromium());
+        .and_then(|()| browser::chromium())
+        .and_then(|chromium| Ok((chromium, python_sdk(&root)?)));
     match built {
-        Ok(chromium) => {
+        Ok((chromium, python)) => {
             note(
                 &mut failed_steps,
                 "TypeScript consumer (tsc --strict)",
@@ -435,7 +473,10 @@ fn test() -> Result<()> {
                 &mut tally,
                 "node",
                 &args,
-                &[("CHROMIUM", chromium.as_str())],
+                &[
+                    ("CHROMIUM", chromium.as_str()),
+                    ("ORGPOLICY_PYTHON_SDK", python.as_str()),
+                ],
             )? {
                 failed_runners.push("node --test");
             }

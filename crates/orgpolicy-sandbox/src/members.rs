@@ -208,7 +208,11 @@ pub async fn dangerously_get(
 ) -> Result<Json<Value>, ApiError> {
     let include_deleted = form_urlencoded::parse(query.unwrap_or_default().as_bytes())
         .find(|(name, _)| name == "include_deleted")
-        .is_some_and(|(_, value)| value == "true");
+        // As a Go backend reads a boolean (`strconv.ParseBool`): the Node SDK
+        // sends `true`, the Python SDK `True`.
+        .is_some_and(|(_, value)| {
+            ["1", "t", "T", "true", "TRUE", "True"].contains(&value.as_ref())
+        });
     let wanted = member_id.clone();
     let found = state
         .with_store(move |store| Ok(store.member_anywhere(&wanted, include_deleted)?))

@@ -178,6 +178,26 @@ test("metrics, connected apps, OIDC providers, MFA phone numbers, dangerously_ge
   await fails(() => client.organizations.members.dangerouslyGet({ member_id: "member-test-missing" }), 404, "member_not_found");
 });
 
+test("external ids stand for ids (a pipe included) until deleted", async () => {
+  await client.organizations.update({ organization_id: organizationId, organization_external_id: "crm|42" });
+  const byExternal = await conforms("B2BOrganizationsGetResponse", () => client.organizations.get({ organization_id: "crm|42" }));
+  assert.equal(byExternal.organization.organization_id, organizationId);
+  await client.organizations.members.update({ organization_id: "crm|42", member_id: memberId, external_id: "emp|7" });
+  const member = await conforms("B2BOrganizationsMembersGetResponse", () =>
+    client.organizations.members.get({ organization_id: "crm|42", member_id: "emp|7" }),
+  );
+  assert.equal(member.member.member_id, memberId);
+  const memberCleared = await conforms("B2BOrganizationsMembersDeleteExternalIdResponse", () =>
+    client.organizations.members.deleteExternalId({ organization_id: organizationId, member_id: memberId }),
+  );
+  assert.equal(memberCleared.member.external_id, undefined);
+  const cleared = await conforms("B2BOrganizationsDeleteExternalIdResponse", () =>
+    client.organizations.deleteExternalId({ organization_id: organizationId }),
+  );
+  assert.equal(cleared.organization.organization_external_id, undefined);
+  await fails(() => client.organizations.get({ organization_id: "crm|42" }), 404, "organization_not_found");
+});
+
 test("a member session is passed on, and the sandbox, which has none, refuses it", async () => {
   await fails(
     () => client.organizations.members.search({ organization_ids: [organizationId] }, { authorization: { session_token: "session-token-x" } }),
@@ -222,12 +242,10 @@ test("delete: a member (soft: reactivate brings it back), then the organization"
 // The SDK's other organization, member and RBAC calls: not served yet.
 const ids = () => ({ organization_id: organizationId ?? "acme-sdk", member_id: memberId ?? "member-test-x" });
 const pending = {
-  "organizations.deleteExternalId": () => client.organizations.deleteExternalId({ organization_id: ids().organization_id }),
   "members.deleteTOTP": () => client.organizations.members.deleteTOTP(ids()),
   "members.deletePassword": () => client.organizations.members.deletePassword({ organization_id: ids().organization_id, member_password_id: "member-password-test-x" }),
   "members.unlinkRetiredEmail": () => client.organizations.members.unlinkRetiredEmail({ ...ids(), email_address: "old@acme.test" }),
   "members.startEmailUpdate": () => client.organizations.members.startEmailUpdate({ ...ids(), email_address: "new@acme.test" }),
-  "members.deleteExternalId": () => client.organizations.members.deleteExternalId(ids()),
   "members.oauthProviders.google": () => client.organizations.members.oauthProviders.google(ids()),
   "members.oauthProviders.microsoft": () => client.organizations.members.oauthProviders.microsoft(ids()),
   "members.oauthProviders.slack": () => client.organizations.members.oauthProviders.slack(ids()),

@@ -5,8 +5,9 @@
 //!
 //! The matcher is the gateway's allowlist, so it is strict: a path
 //! parameter is one or more unreserved characters (letters, digits,
-//! `-._~`) and never `.` or `..`; anything else (percent-escapes, empty
-//! segments, a trailing slash) does not match.
+//! `-._~`) or `%7C` (the `|` external ids may hold), and never `.` or
+//! `..`; anything else (other percent-escapes, empty segments, a trailing
+//! slash) does not match.
 
 use crate::organization::{ENUM_FIELDS, LIST_ENUM_FIELDS};
 use serde::Serialize;
@@ -267,6 +268,12 @@ fn search_fields() -> Vec<Field> {
 pub fn catalog() -> Vec<Endpoint> {
     let organization = vec!["organization_id"];
     let member = vec!["organization_id", "member_id"];
+    let external_id = field(
+        "organization_external_id",
+        FieldType::String,
+        false,
+        "Your own id for the organization, usable wherever its id is: up to 128 letters, digits or `._-|`; unique in the project.",
+    );
     let mut create = vec![
         field(
             "organization_name",
@@ -281,6 +288,7 @@ pub fn catalog() -> Vec<Endpoint> {
             "2 to 128 ASCII letters, digits or `-._~`; unique in the project.",
         ),
     ];
+    create.push(external_id.clone());
     create.extend(organization_settings(true));
     let mut update = vec![
         field(
@@ -296,6 +304,7 @@ pub fn catalog() -> Vec<Endpoint> {
             "2 to 128 ASCII letters, digits or `-._~`.",
         ),
     ];
+    update.push(external_id);
     update.extend(organization_settings(false));
     let member_fields = |create: bool| {
         let mut fields = Vec::new();
@@ -315,6 +324,12 @@ pub fn catalog() -> Vec<Endpoint> {
         }
         fields.extend([
             field("name", FieldType::String, false, "The member's name."),
+            field(
+                "external_id",
+                FieldType::String,
+                false,
+                "Your own id for the member, usable wherever its member_id is: up to 128 letters, digits or `._-|`; unique in the organization.",
+            ),
             field(
                 "roles",
                 FieldType::StringList,
@@ -451,6 +466,16 @@ pub fn catalog() -> Vec<Endpoint> {
             body: vec![],
         },
         Endpoint {
+            id: "organizations.delete_external_id",
+            group: Group::Organizations,
+            method: Method::Delete,
+            path: "/v1/b2b/organizations/{organization_id}/external_id",
+            summary: "Remove an organization's external id",
+            path_params: organization.clone(),
+            query: vec![],
+            body: vec![],
+        },
+        Endpoint {
             id: "members.create",
             group: Group::Members,
             method: Method::Post,
@@ -499,6 +524,16 @@ pub fn catalog() -> Vec<Endpoint> {
             method: Method::Delete,
             path: "/v1/b2b/organizations/{organization_id}/members/{member_id}",
             summary: "Delete a member (its status becomes `deleted`; reactivate brings it back)",
+            path_params: member.clone(),
+            query: vec![],
+            body: vec![],
+        },
+        Endpoint {
+            id: "members.delete_external_id",
+            group: Group::Members,
+            method: Method::Delete,
+            path: "/v1/b2b/organizations/{organization_id}/members/{member_id}/external_id",
+            summary: "Remove a member's external id",
             path_params: member.clone(),
             query: vec![],
             body: vec![],
@@ -631,12 +666,30 @@ pub struct Matched {
 /// Whether `segment` may stand for a path parameter: one or more
 /// unreserved characters (letters, digits, `-._~`), never `.` or `..`.
 pub fn is_parameter_value(segment: &str) -> bool {
-    !segment.is_empty()
-        && segment != "."
-        && segment != ".."
-        && segment
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b))
+    if segment.is_empty() || segment == "." || segment == ".." {
+        return false;
+    }
+    // External ids may hold `|`, which clients send as `%7C`: that one
+    // escape is allowed, and no other.
+    let mut rest = segment.as_bytes();
+    while let Some((&first, tail)) = rest.split_first() {
+        if first.is_ascii_alphanumeric() || b"-._~".contains(&first) {
+            rest = tail;
+        } else if let Some(after) = rest
+            .strip_prefix(b"%7C")
+            .or_else(|| rest.strip_prefix(b"%7c"))
+        {
+            rest = after;
+        } else {
+            return false;
+        }
+    }
+    true
+}
+
+/// A parameter value as it goes in a path: `|` written `%7C`.
+fn encode_parameter(value: &str) -> String {
+    value.replace('|', "%7C")
 }
 
 /// Matches a method and a concrete path (no query string) against the
@@ -723,8 +776,8 @@ pub fn build_path(endpoint: &Endpoint, params: &BTreeMap<String, String>) -> Opt
     fill_path(endpoint, |name| {
         params
             .get(name)
+            .map(|value| encode_parameter(value))
             .filter(|value| is_parameter_value(value))
-            .cloned()
     })
 }
 

@@ -24,6 +24,7 @@ codes! {
     ALLOWED_AUTH_METHODS_REQUIRED_FOR_RESTRICTED => "allowed_auth_methods_required_for_restricted",
     ALLOWED_MFA_METHODS_REQUIRED_FOR_RESTRICTED => "allowed_mfa_methods_required_for_restricted",
     CANNOT_ASSIGN_DEFAULT_RBAC_ROLE_ID => "cannot_assign_default_rbac_role_id",
+    INVALID_EXTERNAL_ID => "invalid_external_id",
     METADATA_TOO_MANY_KEYS => "metadata_too_many_keys",
     METADATA_TOO_LARGE => "metadata_too_large",
     METADATA_INVALID_FORMAT => "metadata_invalid_format",

@@ -91,6 +91,9 @@ impl Default for OrganizationSettings {
 pub struct Organization {
     pub organization_id: String,
     pub organization_slug: String,
+    /// The client's own id for it, unique in the project (a column, like
+    /// the slug, because the database keeps it unique).
+    pub organization_external_id: Option<String>,
     pub created_at: String,
     pub updated_at: String,
     /// The roles of the organization's RBAC policy (kept by the RBAC
@@ -132,6 +135,8 @@ pub struct OrganizationView<'a> {
     pub updated_at: &'a str,
     #[serde(skip_serializing_if = "Map::is_empty")]
     pub allowed_oauth_tenants: &'a Map<String, Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub organization_external_id: Option<&'a str>,
 }
 
 impl Organization {
@@ -168,6 +173,7 @@ impl Organization {
             created_at: &self.created_at,
             updated_at: &self.updated_at,
             allowed_oauth_tenants: &settings.allowed_oauth_tenants,
+            organization_external_id: self.organization_external_id.as_deref(),
         }
     }
 
@@ -197,6 +203,8 @@ pub struct MemberSettings {
 pub struct Member {
     pub member_id: String,
     pub organization_id: String,
+    /// The client's own id for it, unique in its organization.
+    pub external_id: Option<String>,
     pub email_address: String,
     pub status: String,
     pub created_at: String,
@@ -234,6 +242,8 @@ pub struct MemberView<'a> {
     pub untrusted_metadata: &'a Map<String, Value>,
     pub created_at: &'a str,
     pub updated_at: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<&'a str>,
 }
 
 impl Member {
@@ -264,6 +274,7 @@ impl Member {
             untrusted_metadata: &settings.untrusted_metadata,
             created_at: &self.created_at,
             updated_at: &self.updated_at,
+            external_id: self.external_id.as_deref(),
         }
     }
 

@@ -102,6 +102,7 @@ const OTHER_FIELDS: &[&str] = &[
     "sso_default_connection_id",
     "allowed_oauth_tenants",
     "claimed_email_domains",
+    "organization_external_id",
     "allowed_first_party_connected_apps",
     "allowed_third_party_connected_apps",
 ];
@@ -211,6 +212,29 @@ pub fn is_valid_slug(slug: &str) -> bool {
         && slug
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b))
+}
+
+/// Whether an external id is 1 to 128 ASCII letters, digits and `._-|`.
+pub fn is_valid_external_id(id: &str) -> bool {
+    (1..=128).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-|".contains(&b))
+}
+
+/// Checks an optional external id field of a body.
+fn check_external_id(fields: &Map<String, Value>, name: &str, problems: &mut Vec<Problem>) {
+    let at = Pointer::root().key(name);
+    match fields.get(name) {
+        None | Some(Value::Null) => {}
+        Some(Value::String(id)) if is_valid_external_id(id) => {}
+        Some(Value::String(id)) => problems.push(Problem::error(
+            crate::codes::INVALID_EXTERNAL_ID,
+            at,
+            format!("external id `{id}` must be 1 to 128 ASCII letters, digits or `._-|`"),
+        )),
+        Some(other) => problems.push(expected(&at, "a string", other)),
+    }
 }
 
 /// Email providers' domains, which no organization may allow or claim
@@ -543,6 +567,7 @@ pub fn validate_organization_body(body: &Value, mode: Mode, origin: Origin) -> V
     }
 
     check_trusted_metadata(fields, origin, &mut problems);
+    check_external_id(fields, "organization_external_id", &mut problems);
 
     for name in fields.keys() {
         let known = OTHER_FIELDS.contains(&name.as_str())
@@ -584,6 +609,7 @@ const MEMBER_FIELDS: &[&str] = &[
     "mfa_phone_number",
     "mfa_enrolled",
     "default_mfa_method",
+    "external_id",
 ];
 
 /// MFA methods a member may default to.
@@ -653,6 +679,7 @@ pub fn validate_member_body(body: &Value, mode: Mode, origin: Origin) -> Vec<Pro
         },
     );
     check_trusted_metadata(fields, origin, &mut problems);
+    check_external_id(fields, "external_id", &mut problems);
     if let Some(metadata) = fields.get("untrusted_metadata") {
         problems.extend(validate_metadata(metadata, &root.key("untrusted_metadata")));
     }

@@ -106,6 +106,7 @@ async fn main() {
             .insert_organization(&Organization {
                 organization_id: format!("organization-test-{index:06}"),
                 organization_slug: format!("org-{index}"),
+                organization_external_id: None,
                 created_at: "2026-01-01T00:00:00Z".into(),
                 updated_at: "2026-01-01T00:00:00Z".into(),
                 custom_roles: Vec::new(),

@@ -198,6 +198,14 @@ pub fn app(state: AppState) -> Router {
             put(members::update).delete(members::delete),
         )
         .route(
+            "/v1/b2b/organizations/{organization_id}/external_id",
+            delete(organizations::delete_external_id),
+        )
+        .route(
+            "/v1/b2b/organizations/{organization_id}/members/{member_id}/external_id",
+            delete(members::delete_external_id),
+        )
+        .route(
             "/v1/b2b/organizations/{organization_id}/metrics",
             get(organizations::metrics),
         )

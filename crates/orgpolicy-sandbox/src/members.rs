@@ -87,6 +87,7 @@ pub async fn create(
                 Ok::<_, ApiError>(Member {
                     member_id: format!("member-test-{}", uuid::Uuid::new_v4()),
                     organization_id: organization.organization_id.clone(),
+                    external_id: given(&body, "external_id").map(str::to_owned),
                     email_address: email,
                     status: if pending { "pending" } else { "active" }.to_owned(),
                     created_at: timestamp.clone(),
@@ -177,6 +178,9 @@ pub async fn update(
                 if let Some(email) = given(&body, "email_address") {
                     email.clone_into(&mut member.email_address);
                 }
+                if let Some(external_id) = given(&body, "external_id") {
+                    member.external_id = Some(external_id.to_owned());
+                }
                 member.updated_at = crate::now();
                 Ok::<_, ApiError>(member)
             })
@@ -221,6 +225,24 @@ pub async fn dangerously_get(
         Some((organization, member)) => Ok(answer(&member, &organization)),
         None => Err(member_not_found(&member_id)),
     }
+}
+
+/// `DELETE .../members/{member_id}/external_id`.
+pub async fn delete_external_id(
+    State(state): State<AppState>,
+    Path((organization_id, member_id)): Path<(String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    let (lookup, member) = (organization_id.clone(), member_id.clone());
+    let result = state
+        .with_store(move |store| {
+            store.update_member(&lookup, &member, |mut member| {
+                member.external_id = None;
+                member.updated_at = crate::now();
+                Ok::<_, ApiError>(member)
+            })
+        })
+        .await?;
+    found(&organization_id, &member_id, result)
 }
 
 /// `PUT .../members/{member_id}/reactivate`: a deleted member becomes

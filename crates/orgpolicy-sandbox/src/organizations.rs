@@ -27,6 +27,18 @@ impl From<StoreError> for ApiError {
                 "duplicate_member_email",
                 format!("a member with email `{email}` already exists in this organization"),
             ),
+            StoreError::OrganizationExternalIdTaken(id) => ApiError::client(
+                StatusCode::BAD_REQUEST,
+                "organization_external_id_already_used",
+                format!("the external id `{id}` is already used by another organization"),
+            ),
+            StoreError::MemberExternalIdTaken(id) => ApiError::client(
+                StatusCode::BAD_REQUEST,
+                "member_external_id_already_used",
+                format!(
+                    "the external id `{id}` is already used by another member of this organization"
+                ),
+            ),
             StoreError::InvalidEmail(email) => ApiError::client(
                 StatusCode::BAD_REQUEST,
                 "invalid_email",
@@ -65,6 +77,7 @@ pub async fn create(
         organization_slug: given(&body, "organization_slug")
             .unwrap_or_default()
             .to_owned(),
+        organization_external_id: given(&body, "organization_external_id").map(str::to_owned),
         created_at: timestamp.clone(),
         updated_at: timestamp,
         custom_roles: Vec::new(),
@@ -108,6 +121,9 @@ pub async fn update(
                 reject_errors(check_settings(&organization.settings))?;
                 if let Some(slug) = given(&body, "organization_slug") {
                     slug.clone_into(&mut organization.organization_slug);
+                }
+                if let Some(external_id) = given(&body, "organization_external_id") {
+                    organization.organization_external_id = Some(external_id.to_owned());
                 }
                 organization.updated_at = crate::now();
                 Ok::<_, ApiError>(organization)
@@ -243,4 +259,24 @@ pub async fn connected_app(
         .await?
         .ok_or_else(|| ApiError::organization_not_found(&id))?;
     Err(ApiError::connected_app_not_found())
+}
+
+/// `DELETE .../{organization_id}/external_id`: the organization keeps its
+/// id and slug, and loses its external id.
+pub async fn delete_external_id(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let lookup = id.clone();
+    state
+        .with_store(move |store| {
+            store.update_organization(&lookup, |mut organization| {
+                organization.organization_external_id = None;
+                organization.updated_at = crate::now();
+                Ok::<_, ApiError>(organization)
+            })
+        })
+        .await?
+        .map(|organization| ok("organization", organization.to_json()))
+        .ok_or_else(|| ApiError::organization_not_found(&id))
 }

@@ -26,6 +26,10 @@ pub enum StoreError {
     EmailTaken(String),
     #[error("`{0}` is not an email address")]
     InvalidEmail(String),
+    #[error("the external id `{0}` is already used by another organization")]
+    OrganizationExternalIdTaken(String),
+    #[error("the external id `{0}` is already used by another member of this organization")]
+    MemberExternalIdTaken(String),
     #[error("the store is unavailable: a previous operation panicked")]
     Poisoned,
     #[error(transparent)]
@@ -46,6 +50,7 @@ const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS organization (
     organization_id TEXT PRIMARY KEY,
     organization_slug TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    organization_external_id TEXT UNIQUE,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
     settings TEXT NOT NULL
@@ -53,6 +58,7 @@ CREATE TABLE IF NOT EXISTS organization (
 CREATE TABLE IF NOT EXISTS member (
     member_id TEXT PRIMARY KEY,
     organization_id TEXT NOT NULL REFERENCES organization(organization_id) ON DELETE CASCADE,
+    external_id TEXT,
     email_address TEXT NOT NULL,
     email_key TEXT NOT NULL,
     status TEXT NOT NULL,
@@ -65,25 +71,26 @@ CREATE INDEX IF NOT EXISTS member_by_organization ON member(organization_id, mem
 -- (a deleted member keeps its address; reactivating it checks again).
 CREATE UNIQUE INDEX IF NOT EXISTS member_email_key ON member(organization_id, email_key)
     WHERE status != 'deleted';
+CREATE UNIQUE INDEX IF NOT EXISTS member_external_id ON member(organization_id, external_id)
+    WHERE external_id IS NOT NULL AND status != 'deleted';
 CREATE TABLE IF NOT EXISTS organization_policy (
     organization_id TEXT PRIMARY KEY REFERENCES organization(organization_id) ON DELETE CASCADE,
     document TEXT NOT NULL
 );
 ";
 
-const ORGANIZATION_COLUMNS: &str =
-    "organization_id, organization_slug, created_at, updated_at, settings";
+const ORGANIZATION_COLUMNS: &str = "organization_id, organization_slug, created_at, updated_at, settings, organization_external_id";
 /// An organization's columns and its policy's document (custom roles).
-const ORGANIZATION_SELECT: &str = "SELECT o.organization_id, o.organization_slug, o.created_at, o.updated_at, o.settings, p.document
+const ORGANIZATION_SELECT: &str = "SELECT o.organization_id, o.organization_slug, o.created_at, o.updated_at, o.settings, p.document, o.organization_external_id
      FROM organization o LEFT JOIN organization_policy p ON p.organization_id = o.organization_id";
-const MEMBER_COLUMNS: &str =
-    "member_id, organization_id, email_address, status, created_at, updated_at, settings";
+const MEMBER_COLUMNS: &str = "member_id, organization_id, email_address, status, created_at, updated_at, settings, external_id";
 
-/// Finds an organization's row by id, else by slug.
+/// Finds an organization's row by id, else by slug, else by external id.
 fn find_organization_sql() -> String {
     format!(
         "{ORGANIZATION_SELECT} WHERE o.organization_id = ?1 OR o.organization_slug = ?1
-         ORDER BY o.organization_id = ?1 DESC LIMIT 1"
+         OR o.organization_external_id = ?1
+         ORDER BY o.organization_id = ?1 DESC, o.organization_slug = ?1 DESC LIMIT 1"
     )
 }
 
@@ -97,38 +104,17 @@ fn is_unique_conflict(error: &rusqlite::Error, column: &str) -> bool {
 }
 
 /// An organization row's columns, settings still text.
-type OrganizationRow = (String, String, String, String, String, Option<String>);
+type OrganizationRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+);
 
 fn organization_row(row: &Row<'_>) -> rusqlite::Result<OrganizationRow> {
-    Ok((
-        row.get(0)?,
-        row.get(1)?,
-        row.get(2)?,
-        row.get(3)?,
-        row.get(4)?,
-        row.get(5)?,
-    ))
-}
-
-fn organization_from(row: OrganizationRow) -> Result<Organization, StoreError> {
-    let (organization_id, organization_slug, created_at, updated_at, settings, policy) = row;
-    let custom_roles = match policy {
-        Some(text) => serde_json::from_str::<OrganizationPolicy>(&text)?.roles,
-        None => Vec::new(),
-    };
-    Ok(Organization {
-        organization_id,
-        organization_slug,
-        created_at,
-        updated_at,
-        custom_roles,
-        settings: serde_json::from_str::<OrganizationSettings>(&settings)?,
-    })
-}
-
-type MemberRow = (String, String, String, String, String, String, String);
-
-fn member_row(row: &Row<'_>) -> rusqlite::Result<MemberRow> {
     Ok((
         row.get(0)?,
         row.get(1)?,
@@ -140,11 +126,70 @@ fn member_row(row: &Row<'_>) -> rusqlite::Result<MemberRow> {
     ))
 }
 
+fn organization_from(row: OrganizationRow) -> Result<Organization, StoreError> {
+    let (
+        organization_id,
+        organization_slug,
+        created_at,
+        updated_at,
+        settings,
+        policy,
+        organization_external_id,
+    ) = row;
+    let custom_roles = match policy {
+        Some(text) => serde_json::from_str::<OrganizationPolicy>(&text)?.roles,
+        None => Vec::new(),
+    };
+    Ok(Organization {
+        organization_id,
+        organization_slug,
+        organization_external_id,
+        created_at,
+        updated_at,
+        custom_roles,
+        settings: serde_json::from_str::<OrganizationSettings>(&settings)?,
+    })
+}
+
+type MemberRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+);
+
+fn member_row(row: &Row<'_>) -> rusqlite::Result<MemberRow> {
+    Ok((
+        row.get(0)?,
+        row.get(1)?,
+        row.get(2)?,
+        row.get(3)?,
+        row.get(4)?,
+        row.get(5)?,
+        row.get(6)?,
+        row.get(7)?,
+    ))
+}
+
 fn member_from(row: MemberRow) -> Result<Member, StoreError> {
-    let (member_id, organization_id, email_address, status, created_at, updated_at, settings) = row;
+    let (
+        member_id,
+        organization_id,
+        email_address,
+        status,
+        created_at,
+        updated_at,
+        settings,
+        external_id,
+    ) = row;
     Ok(Member {
         member_id,
         organization_id,
+        external_id,
         email_address,
         status,
         created_at,
@@ -178,8 +223,9 @@ fn find_member(
     connection
         .query_row(
             &format!(
-                "SELECT {MEMBER_COLUMNS} FROM member WHERE organization_id = ?1 AND member_id = ?2
-                 AND (?3 OR status != 'deleted')"
+                "SELECT {MEMBER_COLUMNS} FROM member WHERE organization_id = ?1
+                 AND (member_id = ?2 OR external_id = ?2) AND (?3 OR status != 'deleted')
+                 ORDER BY member_id = ?2 DESC LIMIT 1"
             ),
             params![organization_id, member_id, include_deleted],
             member_row,
@@ -191,6 +237,22 @@ fn find_member(
 
 fn settings_text(settings: &impl serde::Serialize) -> Result<String, StoreError> {
     Ok(serde_json::to_string(settings)?)
+}
+
+/// The uniqueness an organization write broke, if any.
+fn organization_conflict(error: rusqlite::Error, organization: &Organization) -> StoreError {
+    if is_unique_conflict(&error, "organization_slug") {
+        StoreError::SlugTaken(organization.organization_slug.clone())
+    } else if is_unique_conflict(&error, "organization_external_id") {
+        StoreError::OrganizationExternalIdTaken(
+            organization
+                .organization_external_id
+                .clone()
+                .unwrap_or_default(),
+        )
+    } else {
+        error.into()
+    }
 }
 
 fn key_of(email: &str) -> Result<String, StoreError> {
@@ -214,12 +276,15 @@ fn write_member(
                 member.status,
                 member.created_at,
                 member.updated_at,
-                settings_text(&member.settings)?
+                settings_text(&member.settings)?,
+                member.external_id
             ],
         )
         .map_err(|error| {
             if is_unique_conflict(&error, "email_key") {
                 StoreError::EmailTaken(member.email_address.clone())
+            } else if is_unique_conflict(&error, "external_id") {
+                StoreError::MemberExternalIdTaken(member.external_id.clone().unwrap_or_default())
             } else {
                 error.into()
             }
@@ -280,23 +345,18 @@ impl Store {
         connection
             .execute(
                 &format!(
-                    "INSERT INTO organization ({ORGANIZATION_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5)"
+                    "INSERT INTO organization ({ORGANIZATION_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
                 ),
                 params![
                     organization.organization_id,
                     organization.organization_slug,
                     organization.created_at,
                     organization.updated_at,
-                    settings_text(&organization.settings)?
+                    settings_text(&organization.settings)?,
+                    organization.organization_external_id
                 ],
             )
-            .map_err(|error| {
-                if is_unique_conflict(&error, "organization_slug") {
-                    StoreError::SlugTaken(organization.organization_slug.clone())
-                } else {
-                    error.into()
-                }
-            })?;
+            .map_err(|error| organization_conflict(error, organization))?;
         Ok(())
     }
 
@@ -323,22 +383,17 @@ impl Store {
             changed.organization_id = id;
             transaction
                 .execute(
-                    "UPDATE organization SET organization_slug = ?2, updated_at = ?3, settings = ?4
-                     WHERE organization_id = ?1",
+                    "UPDATE organization SET organization_slug = ?2, updated_at = ?3, settings = ?4,
+                     organization_external_id = ?5 WHERE organization_id = ?1",
                     params![
                         changed.organization_id,
                         changed.organization_slug,
                         changed.updated_at,
-                        settings_text(&changed.settings)?
+                        settings_text(&changed.settings)?,
+                        changed.organization_external_id
                     ],
                 )
-                .map_err(|error| {
-                    if is_unique_conflict(&error, "organization_slug") {
-                        StoreError::SlugTaken(changed.organization_slug.clone())
-                    } else {
-                        StoreError::from(error)
-                    }
-                })?;
+                .map_err(|error| organization_conflict(error, &changed))?;
             Ok(Some(changed))
         })
     }
@@ -442,7 +497,7 @@ impl Store {
                 transaction,
                 &format!(
                     "INSERT INTO member ({MEMBER_COLUMNS}, email_key)
-                     VALUES (?1, ?2, ?3, ?5, ?6, ?7, ?8, ?4)"
+                     VALUES (?1, ?2, ?3, ?5, ?6, ?7, ?8, ?9, ?4)"
                 ),
                 &member,
             )?;
@@ -535,7 +590,8 @@ impl Store {
             write_member(
                 transaction,
                 "UPDATE member SET email_address = ?3, email_key = ?4, status = ?5, created_at = ?6,
-                 updated_at = ?7, settings = ?8 WHERE member_id = ?1 AND organization_id = ?2",
+                 updated_at = ?7, settings = ?8, external_id = ?9
+                 WHERE member_id = ?1 AND organization_id = ?2",
                 &changed,
             )?;
             Ok(Some((organization, Some(changed))))
@@ -558,7 +614,8 @@ impl Store {
             };
             let deleted = transaction.execute(
                 "UPDATE member SET status = 'deleted', updated_at = ?3
-                 WHERE organization_id = ?1 AND member_id = ?2 AND status != 'deleted'",
+                 WHERE organization_id = ?1 AND (member_id = ?2 OR external_id = ?2)
+                 AND status != 'deleted'",
                 params![organization.organization_id, member_id, crate::now()],
             )?;
             Ok(Some(deleted > 0))

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 #[test]
 fn the_catalog_is_consistent() {
     let endpoints = catalog();
-    assert_eq!(endpoints.len(), 22);
+    assert_eq!(endpoints.len(), 24);
     let ids: BTreeSet<&str> = endpoints.iter().map(|e| e.id).collect();
     assert_eq!(ids.len(), endpoints.len(), "ids are unique");
     let routes: BTreeSet<(&str, &str)> = endpoints
@@ -234,4 +234,24 @@ fn requests_are_checked_with_the_endpoints_rules() {
     let problems = check_request(&search, &BTreeMap::new(), &json!({"limit": 0}), None);
     let paths: Vec<&str> = problems.body.iter().map(|p| p.path.as_str()).collect();
     assert_eq!(paths, vec!["/organization_ids", "/limit"]);
+}
+
+#[test]
+fn external_ids_with_a_pipe_travel_as_its_one_allowed_escape() {
+    use orgpolicy_api::catalog::is_parameter_value;
+    assert!(is_parameter_value("crm%7C42") && is_parameter_value("crm%7c42"));
+    for bad in ["crm|42", "crm%7D42", "crm%7", "%2e%2e", "a%2Fb", "%7"] {
+        assert!(!is_parameter_value(bad), "{bad}");
+    }
+    let get = catalog()
+        .into_iter()
+        .find(|e| e.id == "organizations.get")
+        .unwrap();
+    let params = BTreeMap::from([("organization_id".to_owned(), "crm|42".to_owned())]);
+    assert_eq!(
+        build_path(&get, &params).as_deref(),
+        Some("/v1/b2b/organizations/crm%7C42")
+    );
+    let matched = match_request("GET", "/v1/b2b/organizations/crm%7C42").unwrap();
+    assert_eq!(matched.endpoint.id, "organizations.get");
 }

@@ -750,3 +750,110 @@ async fn restricted_settings_need_their_list_after_an_update_is_merged() {
     let (_, body) = sandbox.call("GET", &path, None).await;
     assert_eq!(body["organization"]["organization_name"], json!("Acme"));
 }
+
+#[tokio::test]
+async fn external_ids_stand_for_ids_and_stay_unique() {
+    let sandbox = sandbox();
+    let (status, body) = sandbox
+        .call(
+            "POST",
+            "/v1/b2b/organizations",
+            Some(json!({"organization_name": "Acme", "organization_slug": "acme", "organization_external_id": "crm|42"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let org = id_of(&body["organization"]);
+    assert_eq!(
+        body["organization"]["organization_external_id"],
+        json!("crm|42")
+    );
+    // The escaped pipe reaches the handler decoded, and finds the organization.
+    let (status, body) = sandbox
+        .call("GET", "/v1/b2b/organizations/crm%7C42", None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["organization"]["organization_id"], json!(org));
+    let (status, body) = sandbox
+        .call(
+            "POST",
+            "/v1/b2b/organizations",
+            Some(json!({"organization_name": "Other", "organization_slug": "other", "organization_external_id": "crm|42"})),
+        )
+        .await;
+    assert_error(
+        status,
+        &body,
+        StatusCode::BAD_REQUEST,
+        "organization_external_id_already_used",
+    );
+    let (status, body) = sandbox
+        .call(
+            "POST",
+            "/v1/b2b/organizations",
+            Some(json!({"organization_name": "Other", "organization_slug": "other", "organization_external_id": "no spaces"})),
+        )
+        .await;
+    assert_error(
+        status,
+        &body,
+        StatusCode::BAD_REQUEST,
+        "invalid_external_id",
+    );
+
+    let (_, body) = add_member(
+        &sandbox,
+        "crm%7C42",
+        json!({"email_address": "ada@acme.test", "external_id": "emp-7"}),
+    )
+    .await;
+    let ada = body["member_id"].as_str().unwrap().to_owned();
+    assert_eq!(body["member"]["external_id"], json!("emp-7"));
+    let (status, body) = sandbox
+        .call(
+            "PUT",
+            &format!("/v1/b2b/organizations/{org}/members/emp-7"),
+            Some(json!({"name": "Ada"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["member"]["member_id"], json!(ada));
+    let (status, body) = add_member(
+        &sandbox,
+        &org,
+        json!({"email_address": "bob@acme.test", "external_id": "emp-7"}),
+    )
+    .await;
+    assert_error(
+        status,
+        &body,
+        StatusCode::BAD_REQUEST,
+        "member_external_id_already_used",
+    );
+
+    let (status, body) = sandbox
+        .call(
+            "DELETE",
+            &format!("/v1/b2b/organizations/{org}/members/{ada}/external_id"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body["member"].get("external_id").is_none());
+    let (status, body) = sandbox
+        .call(
+            "DELETE",
+            &format!("/v1/b2b/organizations/{org}/external_id"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(
+        body["organization"]
+            .get("organization_external_id")
+            .is_none()
+    );
+    let (status, _) = sandbox
+        .call("GET", "/v1/b2b/organizations/crm%7C42", None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

@@ -199,8 +199,9 @@ pub async fn delete(
         .await?
     {
         None => Err(ApiError::organization_not_found(&organization_id)),
-        Some(false) => Err(member_not_found(&member_id)),
-        Some(true) => Ok(ok("member_id", json!(member_id))),
+        Some(None) => Err(member_not_found(&member_id)),
+        // The member's own id, even when it was named by its external id.
+        Some(Some(deleted)) => Ok(ok("member_id", json!(deleted))),
     }
 }
 

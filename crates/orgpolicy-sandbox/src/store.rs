@@ -598,27 +598,32 @@ impl Store {
         })
     }
 
-    /// Deletes a member, as the API does: its status becomes `deleted` and
-    /// it stays (found by `dangerously_get` with `include_deleted`,
-    /// reactivated by `reactivate`). `None` if the organization does not
-    /// exist, else whether a member that was not deleted did.
+    /// Deletes a member (by id or external id), as the API does: its status
+    /// becomes `deleted` and it stays (found by `dangerously_get` with
+    /// `include_deleted`, reactivated by `reactivate`). `None` if the
+    /// organization does not exist, else the deleted member's id, if a
+    /// member that was not deleted was found.
     pub fn delete_member(
         &self,
         organization_id_or_slug: &str,
         member_id: &str,
-    ) -> Result<Option<bool>, StoreError> {
+    ) -> Result<Option<Option<String>>, StoreError> {
         self.write(|transaction| {
             let Some(organization) = find_organization(transaction, organization_id_or_slug)?
             else {
                 return Ok(None);
             };
-            let deleted = transaction.execute(
+            let Some(member) =
+                find_member(transaction, &organization.organization_id, member_id, false)?
+            else {
+                return Ok(Some(None));
+            };
+            transaction.execute(
                 "UPDATE member SET status = 'deleted', updated_at = ?3
-                 WHERE organization_id = ?1 AND (member_id = ?2 OR external_id = ?2)
-                 AND status != 'deleted'",
-                params![organization.organization_id, member_id, crate::now()],
+                 WHERE organization_id = ?1 AND member_id = ?2",
+                params![organization.organization_id, member.member_id, crate::now()],
             )?;
-            Ok(Some(deleted > 0))
+            Ok(Some(Some(member.member_id)))
         })
     }
 

@@ -160,6 +160,23 @@ pub async fn get(
     }
 }
 
+/// Changes a member (found by id or external id, a deleted one only if
+/// `include_deleted`) in one store transaction, and answers it with its
+/// organization, or the not-found answer for either.
+async fn change_member(
+    state: &AppState,
+    organization_id: String,
+    member_id: String,
+    include_deleted: bool,
+    change: impl FnOnce(Member) -> Result<Member, ApiError> + Send + 'static,
+) -> Result<Json<Value>, ApiError> {
+    let (lookup, member) = (organization_id.clone(), member_id.clone());
+    let result = state
+        .with_store(move |store| store.change_member(&lookup, &member, include_deleted, change))
+        .await?;
+    found(&organization_id, &member_id, result)
+}
+
 pub async fn update(
     State(state): State<AppState>,
     Path((organization_id, member_id)): Path<(String, String)>,
@@ -169,24 +186,25 @@ pub async fn update(
     if let Some(email) = given(&body, "email_address") {
         checked_email(email)?;
     }
-    let (lookup, member) = (organization_id.clone(), member_id.clone());
-    let result = state
-        .with_store(move |store| {
-            store.update_member(&lookup, &member, |mut member| {
-                // `roles` replaces the explicit roles; metadata merges.
-                member.settings = apply_body(&member.settings, &body).map_err(ApiError::invalid)?;
-                if let Some(email) = given(&body, "email_address") {
-                    email.clone_into(&mut member.email_address);
-                }
-                if let Some(external_id) = given(&body, "external_id") {
-                    member.external_id = Some(external_id.to_owned());
-                }
-                member.updated_at = crate::now();
-                Ok::<_, ApiError>(member)
-            })
-        })
-        .await?;
-    found(&organization_id, &member_id, result)
+    change_member(
+        &state,
+        organization_id,
+        member_id,
+        false,
+        move |mut member| {
+            // `roles` replaces the explicit roles; metadata merges.
+            member.settings = apply_body(&member.settings, &body).map_err(ApiError::invalid)?;
+            if let Some(email) = given(&body, "email_address") {
+                email.clone_into(&mut member.email_address);
+            }
+            if let Some(external_id) = given(&body, "external_id") {
+                member.external_id = Some(external_id.to_owned());
+            }
+            member.updated_at = crate::now();
+            Ok(member)
+        },
+    )
+    .await
 }
 
 pub async fn delete(
@@ -233,17 +251,12 @@ pub async fn delete_external_id(
     State(state): State<AppState>,
     Path((organization_id, member_id)): Path<(String, String)>,
 ) -> Result<Json<Value>, ApiError> {
-    let (lookup, member) = (organization_id.clone(), member_id.clone());
-    let result = state
-        .with_store(move |store| {
-            store.update_member(&lookup, &member, |mut member| {
-                member.external_id = None;
-                member.updated_at = crate::now();
-                Ok::<_, ApiError>(member)
-            })
-        })
-        .await?;
-    found(&organization_id, &member_id, result)
+    change_member(&state, organization_id, member_id, false, |mut member| {
+        member.external_id = None;
+        member.updated_at = crate::now();
+        Ok(member)
+    })
+    .await
 }
 
 /// `PUT .../members/{member_id}/reactivate`: a deleted member becomes
@@ -253,36 +266,26 @@ pub async fn reactivate(
     Path((organization_id, member_id)): Path<(String, String)>,
     JsonBody(_): JsonBody,
 ) -> Result<Json<Value>, ApiError> {
-    let (lookup, member) = (organization_id.clone(), member_id.clone());
-    let result = state
-        .with_store(move |store| {
-            store.change_member(&lookup, &member, true, |mut member| {
-                if member.status == "deleted" {
-                    "active".clone_into(&mut member.status);
-                    member.updated_at = crate::now();
-                }
-                Ok::<_, ApiError>(member)
-            })
-        })
-        .await?;
-    found(&organization_id, &member_id, result)
+    change_member(&state, organization_id, member_id, true, |mut member| {
+        if member.status == "deleted" {
+            "active".clone_into(&mut member.status);
+            member.updated_at = crate::now();
+        }
+        Ok(member)
+    })
+    .await
 }
 
 pub async fn delete_mfa_phone_number(
     State(state): State<AppState>,
     Path((organization_id, member_id)): Path<(String, String)>,
 ) -> Result<Json<Value>, ApiError> {
-    let (lookup, member) = (organization_id.clone(), member_id.clone());
-    let result = state
-        .with_store(move |store| {
-            store.update_member(&lookup, &member, |mut member| {
-                member.settings.mfa_phone_number.clear();
-                member.updated_at = crate::now();
-                Ok::<_, ApiError>(member)
-            })
-        })
-        .await?;
-    found(&organization_id, &member_id, result)
+    change_member(&state, organization_id, member_id, false, |mut member| {
+        member.settings.mfa_phone_number.clear();
+        member.updated_at = crate::now();
+        Ok(member)
+    })
+    .await
 }
 
 /// The member (in its organization) a sub-resource belongs to, or the

@@ -90,16 +90,36 @@ pub async fn create(
     Ok(ok("organization", organization.to_json()))
 }
 
+/// An organization by id, slug or external id, or `organization_not_found`.
+async fn existing_organization(state: &AppState, id: &str) -> Result<Organization, ApiError> {
+    let lookup = id.to_owned();
+    state
+        .with_store(move |store| Ok(store.organization(&lookup)?))
+        .await?
+        .ok_or_else(|| ApiError::organization_not_found(id))
+}
+
+/// Changes an organization in one store transaction and answers it, or
+/// `organization_not_found`.
+async fn change_organization(
+    state: &AppState,
+    id: String,
+    change: impl FnOnce(Organization) -> Result<Organization, ApiError> + Send + 'static,
+) -> Result<Json<Value>, ApiError> {
+    let lookup = id.clone();
+    state
+        .with_store(move |store| store.update_organization(&lookup, change))
+        .await?
+        .map(|organization| ok("organization", organization.to_json()))
+        .ok_or_else(|| ApiError::organization_not_found(&id))
+}
+
 pub async fn get(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let lookup = id.clone();
-    state
-        .with_store(move |store| Ok(store.organization(&lookup)?))
-        .await?
-        .map(|organization| ok("organization", organization.to_json()))
-        .ok_or_else(|| ApiError::organization_not_found(&id))
+    let organization = existing_organization(&state, &id).await?;
+    Ok(ok("organization", organization.to_json()))
 }
 
 pub async fn update(
@@ -112,27 +132,20 @@ pub async fn update(
         Mode::Update,
         Origin::Backend,
     ))?;
-    let lookup = id.clone();
-    let updated = state
-        .with_store(move |store| {
-            store.update_organization(&lookup, |mut organization| {
-                organization.settings =
-                    apply_body(&organization.settings, &body).map_err(ApiError::invalid)?;
-                reject_errors(check_settings(&organization.settings))?;
-                if let Some(slug) = given(&body, "organization_slug") {
-                    slug.clone_into(&mut organization.organization_slug);
-                }
-                if let Some(external_id) = given(&body, "organization_external_id") {
-                    organization.organization_external_id = Some(external_id.to_owned());
-                }
-                organization.updated_at = crate::now();
-                Ok::<_, ApiError>(organization)
-            })
-        })
-        .await?;
-    updated
-        .map(|organization| ok("organization", organization.to_json()))
-        .ok_or_else(|| ApiError::organization_not_found(&id))
+    change_organization(&state, id, move |mut organization| {
+        organization.settings =
+            apply_body(&organization.settings, &body).map_err(ApiError::invalid)?;
+        reject_errors(check_settings(&organization.settings))?;
+        if let Some(slug) = given(&body, "organization_slug") {
+            slug.clone_into(&mut organization.organization_slug);
+        }
+        if let Some(external_id) = given(&body, "organization_external_id") {
+            organization.organization_external_id = Some(external_id.to_owned());
+        }
+        organization.updated_at = crate::now();
+        Ok(organization)
+    })
+    .await
 }
 
 pub async fn delete(
@@ -240,11 +253,7 @@ pub async fn connected_apps(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let lookup = id.clone();
-    state
-        .with_store(move |store| Ok(store.organization(&lookup)?))
-        .await?
-        .ok_or_else(|| ApiError::organization_not_found(&id))?;
+    existing_organization(&state, &id).await?;
     Ok(ok("connected_apps", json!([])))
 }
 
@@ -253,11 +262,7 @@ pub async fn connected_app(
     State(state): State<AppState>,
     Path((id, _connected_app_id)): Path<(String, String)>,
 ) -> Result<Json<Value>, ApiError> {
-    let lookup = id.clone();
-    state
-        .with_store(move |store| Ok(store.organization(&lookup)?))
-        .await?
-        .ok_or_else(|| ApiError::organization_not_found(&id))?;
+    existing_organization(&state, &id).await?;
     Err(ApiError::connected_app_not_found())
 }
 
@@ -267,16 +272,10 @@ pub async fn delete_external_id(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let lookup = id.clone();
-    state
-        .with_store(move |store| {
-            store.update_organization(&lookup, |mut organization| {
-                organization.organization_external_id = None;
-                organization.updated_at = crate::now();
-                Ok::<_, ApiError>(organization)
-            })
-        })
-        .await?
-        .map(|organization| ok("organization", organization.to_json()))
-        .ok_or_else(|| ApiError::organization_not_found(&id))
+    change_organization(&state, id, |mut organization| {
+        organization.organization_external_id = None;
+        organization.updated_at = crate::now();
+        Ok(organization)
+    })
+    .await
 }

@@ -103,7 +103,8 @@ fn is_unique_conflict(error: &rusqlite::Error, column: &str) -> bool {
     )
 }
 
-/// An organization row's columns, settings still text.
+/// An organization row's columns, settings and policy still text: listing
+/// reads rows under the lock and parses them after releasing it.
 type OrganizationRow = (
     String,
     String,
@@ -151,6 +152,7 @@ fn organization_from(row: OrganizationRow) -> Result<Organization, StoreError> {
     })
 }
 
+/// A member row's columns, settings still text (parsed off the lock, as above).
 type MemberRow = (
     String,
     String,
@@ -549,19 +551,11 @@ impl Store {
         Ok(Some((organization, member)))
     }
 
-    /// Reads, changes and writes a member in one transaction: `None` if the
-    /// organization does not exist, `Some((organization, None))` if the
-    /// member does not. Ids and the organization are kept whatever `change` did.
-    pub fn update_member<E: From<StoreError>>(
-        &self,
-        organization_id_or_slug: &str,
-        member_id: &str,
-        change: impl FnOnce(Member) -> Result<Member, E>,
-    ) -> Result<Option<(Organization, Option<Member>)>, E> {
-        self.change_member(organization_id_or_slug, member_id, false, change)
-    }
-
-    /// Like [`Store::update_member`], finding deleted members too (reactivate).
+    /// Reads, changes and writes a member (by id or external id; a deleted
+    /// one only if `include_deleted`, as reactivate needs) in one
+    /// transaction: `None` if the organization does not exist,
+    /// `Some((organization, None))` if the member does not. Ids and the
+    /// organization are kept whatever `change` did.
     pub fn change_member<E: From<StoreError>>(
         &self,
         organization_id_or_slug: &str,

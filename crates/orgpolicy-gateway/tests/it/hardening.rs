@@ -20,21 +20,7 @@ async fn browser(
     for (name, value) in headers {
         request = request.header(*name, *value);
     }
-    let response = router
-        .clone()
-        .oneshot(request.body(Body::from(body.to_owned())).unwrap())
-        .await
-        .unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    let text = String::from_utf8_lossy(&bytes).into_owned();
-    Answer {
-        status,
-        headers,
-        body: serde_json::from_str(&text).unwrap_or(Value::Null),
-        text,
-    }
+    answer(router, request.body(Body::from(body.to_owned())).unwrap()).await
 }
 
 async fn organization_count(router: &Router) -> usize {

@@ -111,6 +111,11 @@ async fn send(
     let request = request
         .body(Body::from(body.map(|b| b.to_string()).unwrap_or_default()))
         .unwrap();
+    answer(router, request).await
+}
+
+/// Sends a built request through the gateway and reads its answer.
+async fn answer(router: &Router, request: Request<Body>) -> Answer {
     let response = router.clone().oneshot(request).await.unwrap();
     let status = response.status();
     let headers = response.headers().clone();

@@ -55,12 +55,20 @@ impl Sandbox {
             .header("content-type", "application/json")
             .body(Body::from(body.unwrap_or("").to_owned()))
             .unwrap();
-        let response = self.router.clone().oneshot(request).await.unwrap();
-        let status = response.status();
-        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let (status, bytes) = self.reply(request).await;
         (
             status,
             serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        )
+    }
+
+    /// Sends a built request; its status and raw body.
+    async fn reply(&self, request: Request<Body>) -> (StatusCode, axum::body::Bytes) {
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        (
+            status,
+            response.into_body().collect().await.unwrap().to_bytes(),
         )
     }
 
@@ -142,9 +150,7 @@ async fn member_sessions_are_refused_not_run_with_the_project_s_rights() {
                 r#"{"organization_name":"Acme","organization_slug":"acme"}"#,
             ))
             .unwrap();
-        let response = sandbox.router.clone().oneshot(request).await.unwrap();
-        let status = response.status();
-        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let (status, bytes) = sandbox.reply(request).await;
         let body: Value = serde_json::from_slice(&bytes).unwrap();
         assert_error(
             status,

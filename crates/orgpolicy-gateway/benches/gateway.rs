@@ -8,23 +8,19 @@
     reason = "benchmark harness"
 )]
 
+mod common;
+
 use axum::http::HeaderValue;
+use common::{percentile, serve};
 use orgpolicy_gateway::{GatewayConfig, GatewayState, Upstream, UpstreamKind, app};
 use orgpolicy_sandbox::store::Store;
-use orgpolicy_sandbox::{AppState, Credentials};
+use orgpolicy_sandbox::{AppState, Credentials, ServerLimits};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const CONCURRENCY: usize = 16;
 const PHASE: Duration = Duration::from_secs(5);
 const WARMUP: Duration = Duration::from_secs(1);
-
-async fn serve(router: axum::Router) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    format!("http://{address}")
-}
 
 /// Runs `CONCURRENCY` clients for `duration`; every latency, in microseconds.
 async fn load(url: String, authorization: Option<String>, duration: Duration) -> Vec<u64> {
@@ -61,11 +57,6 @@ async fn load(url: String, authorization: Option<String>, duration: Duration) ->
     all
 }
 
-fn percentile(sorted: &[u64], p: f64) -> f64 {
-    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[index] as f64 / 1000.0
-}
-
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let dir =
@@ -77,23 +68,26 @@ async fn main() {
         credentials: Arc::new(credentials.clone()),
         policy: Arc::new(orgpolicy_core::stytch::default_policy()),
     };
-    let sandbox = serve(orgpolicy_sandbox::app(state)).await;
+    let sandbox = serve(orgpolicy_sandbox::app(state), ServerLimits::default()).await;
     let authorization = credentials.header_value();
-    let gateway = serve(app(GatewayState::new(GatewayConfig {
-        upstream: Upstream {
-            base: sandbox.clone(),
-            kind: UpstreamKind::Sandbox,
-            authorization: Some(HeaderValue::from_str(&authorization).unwrap()),
-        },
-        static_dir: None,
-        allowed_origins: Vec::new(),
-        allowed_hosts: Vec::new(),
-        access_token: None,
-        body_limit: 1 << 20,
-        response_limit: 16 << 20,
-        upstream_timeout: Duration::from_secs(15),
-    })
-    .unwrap()))
+    let gateway = serve(
+        app(GatewayState::new(GatewayConfig {
+            upstream: Upstream {
+                base: sandbox.clone(),
+                kind: UpstreamKind::Sandbox,
+                authorization: Some(HeaderValue::from_str(&authorization).unwrap()),
+            },
+            static_dir: None,
+            allowed_origins: Vec::new(),
+            allowed_hosts: Vec::new(),
+            access_token: None,
+            body_limit: 1 << 20,
+            response_limit: 16 << 20,
+            upstream_timeout: Duration::from_secs(15),
+        })
+        .unwrap()),
+        ServerLimits::default(),
+    )
     .await;
     let client = reqwest::Client::new();
     let created = client

@@ -11,7 +11,10 @@
     reason = "benchmark harness"
 )]
 
+mod common;
+
 use axum::http::HeaderValue;
+use common::{percentile, serve};
 use orgpolicy_api::objects::{Organization, OrganizationSettings};
 use orgpolicy_api::organization::{SEARCH_OPERANDS_MAX, SEARCH_VALUE_MAX_CHARS, SEARCH_VALUES_MAX};
 use orgpolicy_gateway::{GatewayConfig, GatewayState, Upstream, UpstreamKind, app};
@@ -27,18 +30,6 @@ const IDLE_SOCKETS: usize = 500;
 const HEAVY_CLIENTS: usize = 3;
 const PHASE: Duration = Duration::from_secs(5);
 
-async fn serve(router: axum::Router, limits: ServerLimits) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(orgpolicy_sandbox::server::serve(
-        listener,
-        router,
-        limits,
-        std::future::pending(),
-    ));
-    format!("http://{address}")
-}
-
 /// One client's sequential requests for `duration`: latencies in µs, sorted.
 async fn probe(client: &reqwest::Client, url: &str, duration: Duration) -> Vec<u64> {
     let deadline = Instant::now() + duration;
@@ -53,11 +44,6 @@ async fn probe(client: &reqwest::Client, url: &str, duration: Duration) -> Vec<u
     }
     latencies.sort_unstable();
     latencies
-}
-
-fn percentile(sorted: &[u64], p: f64) -> f64 {
-    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[index] as f64 / 1000.0
 }
 
 /// Peak resident memory of this process so far (VmHWM), in MiB.

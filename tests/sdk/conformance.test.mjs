@@ -2,8 +2,6 @@
 // over the embedded sandbox, the way a backend's tests would point it: every
 // call the SDK makes for the organization, member and RBAC clients, each
 // answer checked against the interface the SDK's own `.d.ts` types it as.
-// Calls the sandbox does not serve yet are `todo`: they run, and their
-// failures are reported without failing the suite.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
@@ -206,9 +204,89 @@ test("a member session is passed on, and the sandbox, which has none, refuses it
   );
 });
 
+test("an email update retires the old address, which no one else may take until it is unlinked", async () => {
+  const org = (await client.organizations.create({ organization_name: "Retire", organization_slug: "retire-sdk" })).organization.organization_id;
+  const ada = (await client.organizations.members.create({ organization_id: org, email_address: "ada@retire.test" })).member.member_id;
+  const moved = await conforms("B2BOrganizationsMembersUpdateResponse", () =>
+    client.organizations.members.update({ organization_id: org, member_id: ada, email_address: "ada.l@retire.test" }),
+  );
+  const [retired] = moved.member.retired_email_addresses;
+  assert.equal(retired.email_address, "ada@retire.test");
+  assert.match(retired.email_id, /^email-test-/);
+  await fails(
+    () => client.organizations.members.create({ organization_id: org, email_address: "ADA@retire.test" }),
+    400,
+    "desired_email_deactivated_by_different_member",
+  );
+  await fails(() => client.organizations.members.unlinkRetiredEmail({ organization_id: org, member_id: ada }), 400, "retired_email_missing_email_identifiers");
+  await fails(
+    () => client.organizations.members.unlinkRetiredEmail({ organization_id: org, member_id: ada, email_id: retired.email_id, email_address: "other@retire.test" }),
+    404,
+    "email_not_found",
+  );
+  const unlinked = await conforms("B2BOrganizationsMembersUnlinkRetiredEmailResponse", () =>
+    client.organizations.members.unlinkRetiredEmail({ organization_id: org, member_id: ada, email_id: retired.email_id, email_address: "ada@retire.test" }),
+  );
+  assert.equal(unlinked.organization_id, org);
+  assert.deepEqual(unlinked.member.retired_email_addresses, []);
+  await conforms("B2BOrganizationsMembersCreateResponse", () =>
+    client.organizations.members.create({ organization_id: org, email_address: "ada@retire.test" }),
+  );
+  // `unlink_email`: the previous address is deleted, not retired.
+  const again = await conforms("B2BOrganizationsMembersUpdateResponse", () =>
+    client.organizations.members.update({ organization_id: org, member_id: ada, email_address: "ada.2@retire.test", unlink_email: true, preserve_existing_sessions: true }),
+  );
+  assert.deepEqual(again.member.retired_email_addresses, []);
+  await client.organizations.delete({ organization_id: org });
+});
+
+test("roles must exist in the project or the organization before they are assigned", async () => {
+  await fails(
+    () => client.organizations.members.update({ organization_id: organizationId, member_id: memberId, roles: ["stytch_admin", "approver"] }),
+    400,
+    "invalid_rbac_role_id",
+  );
+  const updated = await conforms("B2BOrganizationsMembersUpdateResponse", () =>
+    client.organizations.members.update({ organization_id: organizationId, member_id: memberId, roles: ["auditor"] }),
+  );
+  assert.ok(updated.member.roles.some((role) => role.role_id === "auditor"));
+});
+
+test("state the sandbox has none of (TOTP, passwords, OAuth tokens, email delivery) answers as for a member without it", async () => {
+  const ids = { organization_id: organizationId, member_id: memberId };
+  await fails(() => client.organizations.members.deleteTOTP(ids), 404, "totp_not_found");
+  await fails(
+    () => client.organizations.members.deletePassword({ organization_id: organizationId, member_password_id: "member-password-test-x" }),
+    404,
+    "member_password_not_found",
+  );
+  const providers = client.organizations.members.oauthProviders;
+  await fails(() => providers.google({ ...ids, include_refresh_token: true }), 404, "member_oauth_token_not_found");
+  await fails(() => providers.microsoft(ids), 404, "member_oauth_token_not_found");
+  for (const [name, type] of [
+    ["slack", "B2BOrganizationsMembersOAuthProvidersSlackResponse"],
+    ["hubspot", "B2BOrganizationsMembersOAuthProvidersHubspotResponse"],
+    ["github", "B2BOrganizationsMembersOAuthProvidersGithubResponse"],
+  ]) {
+    const answer = await conforms(type, () => providers[name](ids));
+    assert.deepEqual(answer.registrations, [], name);
+  }
+  await fails(
+    () => client.organizations.members.startEmailUpdate({ ...ids, email_address: "new@@acme.test" }),
+    400,
+    "invalid_email",
+  );
+  await fails(
+    () => client.organizations.members.startEmailUpdate({ ...ids, email_address: "new@acme.test", delivery_method: "EMAIL_OTP" }),
+    400,
+    "email_verification_required",
+  );
+  await fails(() => providers.google({ ...ids, member_id: "member-test-missing" }), 404, "member_not_found");
+});
+
 test("the gateway's own refusals reach the SDK as its typed error", async () => {
-  // A call outside the catalog (not served yet) is refused by the gateway.
-  await fails(() => client.organizations.members.deleteTOTP({ organization_id: organizationId, member_id: memberId }), 404, "not_in_catalog");
+  // A call outside the catalog (SSO) is refused by the gateway itself.
+  await fails(() => client.sso.getConnections({ organization_id: organizationId }), 404, "not_in_catalog");
 });
 
 test("delete: a member (soft: reactivate brings it back), then the organization", async () => {
@@ -238,23 +316,3 @@ test("delete: a member (soft: reactivate brings it back), then the organization"
   await conforms("B2BOrganizationsDeleteResponse", () => client.organizations.delete({ organization_id: organizationId }));
   await fails(() => client.organizations.get({ organization_id: organizationId }), 404, "organization_not_found");
 });
-
-// The SDK's other organization, member and RBAC calls: not served yet.
-const ids = () => ({ organization_id: organizationId ?? "acme-sdk", member_id: memberId ?? "member-test-x" });
-const pending = {
-  "members.deleteTOTP": () => client.organizations.members.deleteTOTP(ids()),
-  "members.deletePassword": () => client.organizations.members.deletePassword({ organization_id: ids().organization_id, member_password_id: "member-password-test-x" }),
-  "members.unlinkRetiredEmail": () => client.organizations.members.unlinkRetiredEmail({ ...ids(), email_address: "old@acme.test" }),
-  "members.startEmailUpdate": () => client.organizations.members.startEmailUpdate({ ...ids(), email_address: "new@acme.test" }),
-  "members.oauthProviders.google": () => client.organizations.members.oauthProviders.google(ids()),
-  "members.oauthProviders.microsoft": () => client.organizations.members.oauthProviders.microsoft(ids()),
-  "members.oauthProviders.slack": () => client.organizations.members.oauthProviders.slack(ids()),
-  "members.oauthProviders.hubspot": () => client.organizations.members.oauthProviders.hubspot(ids()),
-  "members.oauthProviders.github": () => client.organizations.members.oauthProviders.github(ids()),
-};
-for (const [name, call] of Object.entries(pending)) {
-  test(`not served yet: ${name}`, { todo: "the sandbox does not serve it yet" }, async () => {
-    const answer = await call();
-    assert.equal(answer.status_code, 200);
-  });
-}

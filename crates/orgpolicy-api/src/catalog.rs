@@ -375,7 +375,39 @@ pub fn catalog() -> Vec<Endpoint> {
                 "The MFA method the member uses by default.",
             ),
         ]);
+        if !create {
+            fields.push(field(
+                "preserve_existing_sessions",
+                FieldType::Boolean,
+                false,
+                "Keep sessions with SSO factors when a revoked explicit role is also implied by SSO.",
+            ));
+            fields.push(field(
+                "unlink_email",
+                FieldType::Boolean,
+                false,
+                "With a new `email_address`: delete the previous address instead of retiring it.",
+            ));
+        }
         fields
+    };
+    let refresh_token = || {
+        vec![field(
+            "include_refresh_token",
+            FieldType::Boolean,
+            false,
+            "Whether the stored refresh token is included.",
+        )]
+    };
+    let oauth_provider = |id, path, summary, query| Endpoint {
+        id,
+        group: Group::Members,
+        method: Method::Get,
+        path,
+        summary,
+        path_params: vec!["organization_id", "member_id"],
+        query,
+        body: vec![],
     };
     let mut member_search = vec![field(
         "organization_ids",
@@ -573,6 +605,125 @@ pub fn catalog() -> Vec<Endpoint> {
             query: vec![],
             body: vec![],
         },
+        Endpoint {
+            id: "members.delete_totp",
+            group: Group::Members,
+            method: Method::Delete,
+            path: "/v1/b2b/organizations/{organization_id}/members/{member_id}/totp",
+            summary: "Delete a member's MFA TOTP registration",
+            path_params: member.clone(),
+            query: vec![],
+            body: vec![],
+        },
+        Endpoint {
+            id: "members.delete_password",
+            group: Group::Members,
+            method: Method::Delete,
+            path: "/v1/b2b/organizations/{organization_id}/members/passwords/{member_password_id}",
+            summary: "Delete a member's password",
+            path_params: vec!["organization_id", "member_password_id"],
+            query: vec![],
+            body: vec![],
+        },
+        Endpoint {
+            id: "members.unlink_retired_email",
+            group: Group::Members,
+            method: Method::Post,
+            path: "/v1/b2b/organizations/{organization_id}/members/{member_id}/unlink_retired_email",
+            summary: "Unlink a member's retired email address, freeing it for others",
+            path_params: member.clone(),
+            query: vec![],
+            body: vec![
+                field(
+                    "email_id",
+                    FieldType::String,
+                    false,
+                    "The retired address's id. Give this, `email_address`, or both.",
+                ),
+                field(
+                    "email_address",
+                    FieldType::String,
+                    false,
+                    "The retired address. Give this, `email_id`, or both.",
+                ),
+            ],
+        },
+        Endpoint {
+            id: "members.start_email_update",
+            group: Group::Members,
+            method: Method::Post,
+            path: "/v1/b2b/organizations/{organization_id}/members/{member_id}/start_email_update",
+            summary: "Start a member's self-serve email update (sends a verification email)",
+            path_params: member.clone(),
+            query: vec![],
+            body: vec![
+                field(
+                    "email_address",
+                    FieldType::String,
+                    true,
+                    "The member's new email address.",
+                ),
+                field(
+                    "login_redirect_url",
+                    FieldType::String,
+                    false,
+                    "Where the email's magic link leads; the project's default if absent.",
+                ),
+                field(
+                    "locale",
+                    FieldType::String,
+                    false,
+                    "The email's language: `en`, `es`, `pt-br`, `fr`, ...",
+                ),
+                field(
+                    "login_template_id",
+                    FieldType::String,
+                    false,
+                    "A custom email template.",
+                ),
+                Field {
+                    default: Some("EMAIL_MAGIC_LINK"),
+                    ..field(
+                        "delivery_method",
+                        FieldType::Enum {
+                            values: crate::organization::EMAIL_DELIVERY_METHODS,
+                        },
+                        false,
+                        "How the new address is verified.",
+                    )
+                },
+            ],
+        },
+        oauth_provider(
+            "members.oauth_providers.google",
+            "/v1/b2b/organizations/{organization_id}/members/{member_id}/oauth_providers/google",
+            "Get a member's Google access and ID tokens",
+            refresh_token(),
+        ),
+        oauth_provider(
+            "members.oauth_providers.microsoft",
+            "/v1/b2b/organizations/{organization_id}/members/{member_id}/oauth_providers/microsoft",
+            "Get a member's Microsoft access and ID tokens",
+            refresh_token(),
+        ),
+        oauth_provider(
+            "members.oauth_providers.slack",
+            "/v1/b2b/organizations/{organization_id}/members/{member_id}/oauth_providers/slack",
+            "Get a member's Slack access tokens",
+            vec![],
+        ),
+        oauth_provider(
+            "members.oauth_providers.hubspot",
+            "/v1/b2b/organizations/{organization_id}/members/{member_id}/oauth_providers/hubspot",
+            "Get a member's HubSpot access tokens",
+            refresh_token(),
+        ),
+        oauth_provider(
+            "members.oauth_providers.github",
+            "/v1/b2b/organizations/{organization_id}/members/{member_id}/oauth_providers/github",
+            "Get a member's GitHub access tokens",
+            refresh_token(),
+        ),
         Endpoint {
             id: "members.oidc_providers",
             group: Group::Members,

@@ -17,6 +17,8 @@ codes! {
     INVALID_ORGANIZATION_NAME => "invalid_organization_name",
     INVALID_ORGANIZATION_SLUG => "invalid_organization_slug",
     INVALID_ENUM_VALUE => "invalid_enum_value",
+    INVALID_MFA_DEFAULT_METHOD => "invalid_mfa_default_method",
+    INVALID_RBAC_ROLE_ID => "invalid_rbac_role_id",
     INVALID_EMAIL_DOMAIN => "invalid_email_domain",
     ORGANIZATION_NAME_MISSING => "organization_name_missing",
     INVALID_EMAIL => "invalid_email",

@@ -209,7 +209,17 @@ pub struct Member {
     pub status: String,
     pub created_at: String,
     pub updated_at: String,
+    /// Addresses the member had before its current one, until unlinked:
+    /// no other member of the organization may take them meanwhile.
+    pub retired_email_addresses: Vec<RetiredEmail>,
     pub settings: MemberSettings,
+}
+
+/// An address a member used before (Stytch's `RetiredEmail`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RetiredEmail {
+    pub email_id: String,
+    pub email_address: String,
 }
 
 /// The role every member holds, and the one that makes a member an admin.
@@ -232,7 +242,7 @@ pub struct MemberView<'a> {
     /// Whether the member holds `stytch_admin` by any source.
     pub is_admin: bool,
     pub totp_registration_id: &'a str,
-    pub retired_email_addresses: [Value; 0],
+    pub retired_email_addresses: &'a [RetiredEmail],
     pub is_locked: bool,
     pub mfa_enrolled: bool,
     pub mfa_phone_number: &'a str,
@@ -264,7 +274,7 @@ impl Member {
             mfa_phone_number_verified: false,
             is_admin: roles.iter().any(|role| role.role_id == ADMIN_ROLE),
             totp_registration_id: "",
-            retired_email_addresses: [],
+            retired_email_addresses: &self.retired_email_addresses,
             is_locked: false,
             mfa_enrolled: settings.mfa_enrolled,
             mfa_phone_number: &settings.mfa_phone_number,

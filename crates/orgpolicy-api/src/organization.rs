@@ -610,7 +610,12 @@ const MEMBER_FIELDS: &[&str] = &[
     "mfa_enrolled",
     "default_mfa_method",
     "external_id",
+    "preserve_existing_sessions",
+    "unlink_email",
 ];
+
+/// How a member's new email address is verified.
+pub const EMAIL_DELIVERY_METHODS: &[&str] = &["EMAIL_MAGIC_LINK", "EMAIL_OTP"];
 
 /// MFA methods a member may default to.
 pub const MFA_METHODS: &[&str] = &["sms_otp", "totp"];
@@ -636,7 +641,13 @@ pub fn validate_member_body(body: &Value, mode: Mode, origin: Origin) -> Vec<Pro
         None | Some(Value::Null | Value::String(_)) => {}
         Some(other) => problems.push(expected(&root.key("name"), "a string", other)),
     }
-    for flag in ["is_breakglass", "mfa_enrolled", "create_member_as_pending"] {
+    for flag in [
+        "is_breakglass",
+        "mfa_enrolled",
+        "create_member_as_pending",
+        "preserve_existing_sessions",
+        "unlink_email",
+    ] {
         match fields.get(flag) {
             None | Some(Value::Null | Value::Bool(_)) => {}
             Some(other) => problems.push(expected(&root.key(flag), "a boolean", other)),
@@ -650,7 +661,7 @@ pub fn validate_member_body(body: &Value, mode: Mode, origin: Origin) -> Vec<Pro
         None | Some(Value::Null) => {}
         Some(Value::String(method)) if MFA_METHODS.contains(&method.as_str()) => {}
         Some(Value::String(method)) => problems.push(Problem::error(
-            crate::codes::INVALID_ENUM_VALUE,
+            crate::codes::INVALID_MFA_DEFAULT_METHOD,
             root.key("default_mfa_method"),
             format!("`{method}` is not one of {}", MFA_METHODS.join(", ")),
         )),
@@ -692,6 +703,51 @@ pub fn validate_member_body(body: &Value, mode: Mode, origin: Origin) -> Vec<Pro
             root.key(name),
             format!("`{name}` is not a member field"),
         ));
+    }
+    problems
+}
+
+/// Checks a start-email-update body: a valid new address, a known
+/// delivery method, strings where strings go.
+pub fn validate_start_email_update(body: &Value) -> Vec<Problem> {
+    let root = Pointer::root();
+    let Value::Object(fields) = body else {
+        return vec![expected(&root, "an object", body)];
+    };
+    let mut problems = Vec::new();
+    check_string_field(
+        fields,
+        "email_address",
+        Mode::Create,
+        &mut problems,
+        |email, at| {
+            (!is_valid_email(email)).then(|| {
+                Problem::error(
+                    crate::codes::INVALID_EMAIL,
+                    at,
+                    format!("`{email}` is not an email address"),
+                )
+            })
+        },
+    );
+    for name in ["login_redirect_url", "locale", "login_template_id"] {
+        match fields.get(name) {
+            None | Some(Value::Null | Value::String(_)) => {}
+            Some(other) => problems.push(expected(&root.key(name), "a string", other)),
+        }
+    }
+    match fields.get("delivery_method") {
+        None | Some(Value::Null) => {}
+        Some(Value::String(method)) if EMAIL_DELIVERY_METHODS.contains(&method.as_str()) => {}
+        Some(Value::String(method)) => problems.push(Problem::error(
+            crate::codes::INVALID_ENUM_VALUE,
+            root.key("delivery_method"),
+            format!(
+                "`{method}` is not one of {}",
+                EMAIL_DELIVERY_METHODS.join(", ")
+            ),
+        )),
+        Some(other) => problems.push(expected(&root.key("delivery_method"), "a string", other)),
     }
     problems
 }

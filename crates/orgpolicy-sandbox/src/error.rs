@@ -68,6 +68,10 @@ impl ApiError {
         )
     }
 
+    pub fn route_not_found() -> Self {
+        Self::not_found("route_not_found", "There is no API route at this path.")
+    }
+
     pub fn organization_not_found(id: &str) -> Self {
         Self::not_found(
             "organization_not_found",

@@ -230,6 +230,26 @@ pub fn app(state: AppState) -> Router {
             delete(members::delete_mfa_phone_number),
         )
         .route(
+            "/v1/b2b/organizations/{organization_id}/members/{member_id}/totp",
+            delete(members::delete_totp),
+        )
+        .route(
+            "/v1/b2b/organizations/{organization_id}/members/passwords/{member_password_id}",
+            delete(members::delete_password),
+        )
+        .route(
+            "/v1/b2b/organizations/{organization_id}/members/{member_id}/unlink_retired_email",
+            post(members::unlink_retired_email),
+        )
+        .route(
+            "/v1/b2b/organizations/{organization_id}/members/{member_id}/start_email_update",
+            post(members::start_email_update),
+        )
+        .route(
+            "/v1/b2b/organizations/{organization_id}/members/{member_id}/oauth_providers/{provider}",
+            get(members::oauth_provider),
+        )
+        .route(
             "/v1/b2b/organizations/{organization_id}/members/{member_id}/oidc_providers",
             get(members::oidc_providers),
         )
@@ -247,9 +267,7 @@ pub fn app(state: AppState) -> Router {
             get(rbac::organization_policy).put(rbac::set_organization_policy),
         )
         // Unknown routes and methods answer in the API's error shape too.
-        .fallback(|| async {
-            ApiError::not_found("route_not_found", "There is no API route at this path.")
-        })
+        .fallback(|| async { ApiError::route_not_found() })
         .method_not_allowed_fallback(|| async {
             ApiError::client(
                 StatusCode::METHOD_NOT_ALLOWED,

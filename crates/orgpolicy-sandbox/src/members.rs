@@ -10,12 +10,13 @@ use crate::organizations::{JsonBody, given, ok};
 use crate::search::{Operand, page, passes, prepare};
 use axum::Json;
 use axum::extract::{Path, RawQuery, State};
-use orgpolicy_api::objects::{Member, MemberSettings, Organization, apply_body};
+use orgpolicy_api::objects::{Member, MemberSettings, Organization, RetiredEmail, apply_body};
 use orgpolicy_api::organization::{Mode, Origin, parse_member_search_query, validate_member_body};
 use orgpolicy_core::members::MemberRole;
 use orgpolicy_core::stytch::DEFAULT_MEMBER_ROLE;
-use orgpolicy_core::{MemberRoles, Problem, ProblemCode, effective_roles};
+use orgpolicy_core::{MemberRoles, Policy, Problem, ProblemCode, effective_roles};
 use serde_json::{Map, Value, json};
+use std::sync::Arc;
 
 /// Most organizations one member search may name.
 pub const SEARCH_ORGANIZATIONS_MAX: usize = 1000;
@@ -25,6 +26,33 @@ fn member_not_found(id: &str) -> ApiError {
         "member_not_found",
         format!("no member `{id}` in this organization"),
     )
+}
+
+/// Every role a body assigns must be a role of the project's policy or of
+/// the organization's custom roles (`stytch_member` is refused earlier).
+fn check_roles(policy: &Policy, organization: &Organization, body: &Value) -> Result<(), ApiError> {
+    let Some(Value::Array(roles)) = body.get("roles") else {
+        return Ok(());
+    };
+    let unknown: Vec<Problem> = roles
+        .iter()
+        .enumerate()
+        .filter_map(|(index, role)| {
+            let role = role.as_str()?;
+            let known = policy.roles.iter().any(|r| r.role_id == role)
+                || organization.custom_roles.iter().any(|r| r.role_id == role);
+            (!known).then(|| {
+                Problem::error(
+                    orgpolicy_api::codes::INVALID_RBAC_ROLE_ID,
+                    format!("/roles/{index}"),
+                    format!(
+                        "`{role}` is not a role of the project's policy or of this organization's custom roles"
+                    ),
+                )
+            })
+        })
+        .collect();
+    reject_errors(unknown)
 }
 
 /// A member's effective roles in its organization, with their sources:
@@ -80,9 +108,11 @@ pub async fn create(
     checked_email(&email)?;
     let pending = body.get("create_member_as_pending") == Some(&Value::Bool(true));
     let lookup = organization_id.clone();
+    let policy = Arc::clone(&state.policy);
     let created = state
         .with_store(move |store| {
             store.insert_member(&lookup, |organization| {
+                check_roles(&policy, organization, &body)?;
                 let timestamp = crate::now();
                 Ok::<_, ApiError>(Member {
                     member_id: format!("member-test-{}", uuid::Uuid::new_v4()),
@@ -92,6 +122,7 @@ pub async fn create(
                     status: if pending { "pending" } else { "active" }.to_owned(),
                     created_at: timestamp.clone(),
                     updated_at: timestamp,
+                    retired_email_addresses: Vec::new(),
                     settings: apply_body(&MemberSettings::default(), &body)
                         .map_err(ApiError::invalid)?,
                 })
@@ -168,7 +199,7 @@ async fn change_member(
     organization_id: String,
     member_id: String,
     include_deleted: bool,
-    change: impl FnOnce(Member) -> Result<Member, ApiError> + Send + 'static,
+    change: impl FnOnce(Member, &Organization) -> Result<Member, ApiError> + Send + 'static,
 ) -> Result<Json<Value>, ApiError> {
     let (lookup, member) = (organization_id.clone(), member_id.clone());
     let result = state
@@ -186,16 +217,19 @@ pub async fn update(
     if let Some(email) = given(&body, "email_address") {
         checked_email(email)?;
     }
+    let policy = Arc::clone(&state.policy);
     change_member(
         &state,
         organization_id,
         member_id,
         false,
-        move |mut member| {
+        move |mut member, organization| {
+            check_roles(&policy, organization, &body)?;
             // `roles` replaces the explicit roles; metadata merges.
             member.settings = apply_body(&member.settings, &body).map_err(ApiError::invalid)?;
             if let Some(email) = given(&body, "email_address") {
-                email.clone_into(&mut member.email_address);
+                let unlink = body.get("unlink_email") == Some(&Value::Bool(true));
+                change_email(&mut member, email, unlink);
             }
             if let Some(external_id) = given(&body, "external_id") {
                 member.external_id = Some(external_id.to_owned());
@@ -251,11 +285,17 @@ pub async fn delete_external_id(
     State(state): State<AppState>,
     Path((organization_id, member_id)): Path<(String, String)>,
 ) -> Result<Json<Value>, ApiError> {
-    change_member(&state, organization_id, member_id, false, |mut member| {
-        member.external_id = None;
-        member.updated_at = crate::now();
-        Ok(member)
-    })
+    change_member(
+        &state,
+        organization_id,
+        member_id,
+        false,
+        |mut member, _| {
+            member.external_id = None;
+            member.updated_at = crate::now();
+            Ok(member)
+        },
+    )
     .await
 }
 
@@ -266,25 +306,183 @@ pub async fn reactivate(
     Path((organization_id, member_id)): Path<(String, String)>,
     JsonBody(_): JsonBody,
 ) -> Result<Json<Value>, ApiError> {
-    change_member(&state, organization_id, member_id, true, |mut member| {
-        if member.status == "deleted" {
-            "active".clone_into(&mut member.status);
-            member.updated_at = crate::now();
+    change_member(&state, organization_id, member_id, true, |mut member, _| {
+        if member.status != "deleted" {
+            return Err(ApiError::not_found(
+                "no_deleted_member_found_for_reactivation",
+                format!("member `{}` is not deleted", member.member_id),
+            ));
         }
+        "active".clone_into(&mut member.status);
+        member.updated_at = crate::now();
         Ok(member)
     })
     .await
+    .map_err(|error| match error {
+        ApiError::Client {
+            error_type: "duplicate_member_email",
+            status,
+            ..
+        } => ApiError::client(
+            status,
+            "reactivation_email_belongs_to_another_member",
+            "another member of the organization now has this member's email address",
+        ),
+        other => other,
+    })
+}
+
+/// A member's new primary address: the previous one is retired (kept on
+/// the member, and unusable by others until unlinked) unless `unlink`;
+/// taking back one of its own retired addresses un-retires it.
+fn change_email(member: &mut Member, email: &str, unlink: bool) {
+    let key = |address: &str| email_key(address).unwrap_or_else(|| address.to_lowercase());
+    let (old, new) = (key(&member.email_address), key(email));
+    if old != new {
+        member
+            .retired_email_addresses
+            .retain(|retired| key(&retired.email_address) != new);
+        let already = member
+            .retired_email_addresses
+            .iter()
+            .any(|retired| key(&retired.email_address) == old);
+        if !unlink && !already {
+            member.retired_email_addresses.push(RetiredEmail {
+                email_id: format!("email-test-{}", uuid::Uuid::new_v4()),
+                email_address: member.email_address.clone(),
+            });
+        }
+    }
+    email.clone_into(&mut member.email_address);
+}
+
+/// `POST .../members/{member_id}/unlink_retired_email`: removes a retired
+/// address named by `email_id`, `email_address` or both (which must then
+/// name the same one).
+pub async fn unlink_retired_email(
+    State(state): State<AppState>,
+    Path((organization_id, member_id)): Path<(String, String)>,
+    JsonBody(body): JsonBody,
+) -> Result<Json<Value>, ApiError> {
+    let mut problems = Vec::new();
+    for name in ["email_id", "email_address"] {
+        match body.get(name) {
+            None | Some(Value::Null | Value::String(_)) => {}
+            Some(_) => problems.push(Problem::error(
+                ProblemCode::InvalidType,
+                format!("/{name}"),
+                format!("`{name}` must be a string"),
+            )),
+        }
+    }
+    reject_errors(problems)?;
+    let email_id = given(&body, "email_id")
+        .filter(|id| !id.is_empty())
+        .map(str::to_owned);
+    let email = given(&body, "email_address")
+        .filter(|email| !email.is_empty())
+        .map(str::to_owned);
+    if email_id.is_none() && email.is_none() {
+        return Err(ApiError::client(
+            axum::http::StatusCode::BAD_REQUEST,
+            "retired_email_missing_email_identifiers",
+            "give `email_id`, `email_address` or both",
+        ));
+    }
+    change_member(
+        &state,
+        organization_id,
+        member_id,
+        false,
+        move |mut member, _| {
+            let wanted = email
+                .as_deref()
+                .map(|email| email_key(email).unwrap_or_default());
+            let position = member.retired_email_addresses.iter().position(|retired| {
+                email_id.as_ref().is_none_or(|id| retired.email_id == *id)
+                    && wanted.as_ref().is_none_or(|key| {
+                        email_key(&retired.email_address).as_deref() == Some(key.as_str())
+                    })
+            });
+            let Some(position) = position else {
+                return Err(ApiError::not_found(
+                    "email_not_found",
+                    "the member has no retired email address with this id and address",
+                ));
+            };
+            member.retired_email_addresses.remove(position);
+            member.updated_at = crate::now();
+            Ok(member)
+        },
+    )
+    .await
+    .map(|mut answer| {
+        // This answer also names the organization at the top level.
+        if let Value::Object(fields) = &mut answer.0
+            && let Some(id) = fields
+                .get("member")
+                .and_then(|m| m.get("organization_id"))
+                .cloned()
+        {
+            fields.insert("organization_id".into(), id);
+        }
+        answer
+    })
+}
+
+/// `POST .../members/{member_id}/start_email_update`. Stytch emails the new
+/// address a link or code, and only for an active member with a verified
+/// address. The sandbox sends no email and no member of it has verified
+/// an address, so a valid request gets Stytch's answer for such a member.
+pub async fn start_email_update(
+    State(state): State<AppState>,
+    Path((organization_id, member_id)): Path<(String, String)>,
+    JsonBody(body): JsonBody,
+) -> Result<Json<Value>, ApiError> {
+    reject_errors(orgpolicy_api::organization::validate_start_email_update(
+        &body,
+    ))?;
+    let (lookup, wanted) = (organization_id.clone(), member_id.clone());
+    let result = state
+        .with_store(move |store| Ok(store.member(&lookup, &wanted)?))
+        .await?;
+    let member = match result {
+        None => return Err(ApiError::organization_not_found(&organization_id)),
+        Some((_, None)) => return Err(member_not_found(&member_id)),
+        Some((_, Some(member))) => member,
+    };
+    if member.status != "active" {
+        return Err(ApiError::client(
+            axum::http::StatusCode::BAD_REQUEST,
+            "action_available_only_for_active_members",
+            format!(
+                "member `{}` is {}, not active",
+                member.member_id, member.status
+            ),
+        ));
+    }
+    Err(ApiError::client(
+        axum::http::StatusCode::BAD_REQUEST,
+        "email_verification_required",
+        "the member's current email address is not verified (the sandbox sends no email, so none is)",
+    ))
 }
 
 pub async fn delete_mfa_phone_number(
     State(state): State<AppState>,
     Path((organization_id, member_id)): Path<(String, String)>,
 ) -> Result<Json<Value>, ApiError> {
-    change_member(&state, organization_id, member_id, false, |mut member| {
-        member.settings.mfa_phone_number.clear();
-        member.updated_at = crate::now();
-        Ok(member)
-    })
+    change_member(
+        &state,
+        organization_id,
+        member_id,
+        false,
+        |mut member, _| {
+            member.settings.mfa_phone_number.clear();
+            member.updated_at = crate::now();
+            Ok(member)
+        },
+    )
     .await
 }
 
@@ -300,6 +498,61 @@ async fn existing_member(
         .with_store(move |store| Ok(store.member(&lookup, &member)?))
         .await?;
     found(organization_id, member_id, result).map(|_| ())
+}
+
+/// `DELETE .../members/{member_id}/totp`: the sandbox has no TOTP
+/// registrations, so the answer is Stytch's for a member without one.
+pub async fn delete_totp(
+    State(state): State<AppState>,
+    Path((organization_id, member_id)): Path<(String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    existing_member(&state, &organization_id, &member_id).await?;
+    Err(ApiError::not_found(
+        "totp_not_found",
+        format!("member `{member_id}` has no TOTP registration"),
+    ))
+}
+
+/// `DELETE .../members/passwords/{member_password_id}`: the sandbox keeps
+/// no passwords, so no password id names one.
+pub async fn delete_password(
+    State(state): State<AppState>,
+    Path((organization_id, password_id)): Path<(String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    crate::organizations::existing_organization(&state, &organization_id).await?;
+    Err(ApiError::not_found(
+        "member_password_not_found",
+        format!("no member password `{password_id}` in this organization"),
+    ))
+}
+
+/// `GET .../members/{member_id}/oauth_providers/{provider}`: the sandbox
+/// has no OAuth logins. Google and Microsoft answer one token set, so a
+/// member without one is not found; Slack, HubSpot and GitHub answer a
+/// list of registrations, here empty.
+pub async fn oauth_provider(
+    State(state): State<AppState>,
+    Path((organization_id, member_id, provider)): Path<(String, String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    let listed = match provider.as_str() {
+        "slack" => "slack",
+        "hubspot" => "hubspot",
+        "github" => "github",
+        "google" | "microsoft" => "",
+        _ => return Err(ApiError::route_not_found()),
+    };
+    existing_member(&state, &organization_id, &member_id).await?;
+    if listed.is_empty() {
+        return Err(ApiError::not_found(
+            "member_oauth_token_not_found",
+            format!("member `{member_id}` has no {provider} OAuth tokens"),
+        ));
+    }
+    let mut body = ok("registrations", json!([]));
+    if let Value::Object(fields) = &mut body.0 {
+        fields.insert("provider_type".into(), json!(listed));
+    }
+    Ok(body)
 }
 
 /// A member's OIDC registrations: none, as the sandbox has no SSO.

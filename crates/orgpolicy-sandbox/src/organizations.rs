@@ -27,6 +27,13 @@ impl From<StoreError> for ApiError {
                 "duplicate_member_email",
                 format!("a member with email `{email}` already exists in this organization"),
             ),
+            StoreError::EmailRetired(email) => ApiError::client(
+                StatusCode::BAD_REQUEST,
+                "desired_email_deactivated_by_different_member",
+                format!(
+                    "`{email}` is a retired email address of another member of this organization; unlink it first"
+                ),
+            ),
             StoreError::OrganizationExternalIdTaken(id) => ApiError::client(
                 StatusCode::BAD_REQUEST,
                 "organization_external_id_already_used",
@@ -34,7 +41,7 @@ impl From<StoreError> for ApiError {
             ),
             StoreError::MemberExternalIdTaken(id) => ApiError::client(
                 StatusCode::BAD_REQUEST,
-                "member_external_id_already_used",
+                "duplicate_member_external_id",
                 format!(
                     "the external id `{id}` is already used by another member of this organization"
                 ),
@@ -91,7 +98,10 @@ pub async fn create(
 }
 
 /// An organization by id, slug or external id, or `organization_not_found`.
-async fn existing_organization(state: &AppState, id: &str) -> Result<Organization, ApiError> {
+pub(crate) async fn existing_organization(
+    state: &AppState,
+    id: &str,
+) -> Result<Organization, ApiError> {
     let lookup = id.to_owned();
     state
         .with_store(move |store| Ok(store.organization(&lookup)?))

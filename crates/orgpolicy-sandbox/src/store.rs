@@ -10,7 +10,9 @@
 //! run it on tokio's blocking pool.
 
 use crate::email::email_key;
-use orgpolicy_api::objects::{Member, MemberSettings, Organization, OrganizationSettings};
+use orgpolicy_api::objects::{
+    Member, MemberSettings, Organization, OrganizationSettings, RetiredEmail,
+};
 use orgpolicy_core::OrganizationPolicy;
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehavior, params};
 use serde_json::Value;
@@ -24,6 +26,10 @@ pub enum StoreError {
     SlugTaken(String),
     #[error("a member with email `{0}` already exists in this organization")]
     EmailTaken(String),
+    #[error(
+        "`{0}` is a retired email address of another member of this organization; unlink it first"
+    )]
+    EmailRetired(String),
     #[error("`{0}` is not an email address")]
     InvalidEmail(String),
     #[error("the external id `{0}` is already used by another organization")]
@@ -44,7 +50,7 @@ pub struct Store {
 }
 
 /// The schema's version, kept in `PRAGMA user_version`.
-const SCHEMA_VERSION: i64 = 1;
+const SCHEMA_VERSION: i64 = 2;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS organization (
@@ -64,7 +70,8 @@ CREATE TABLE IF NOT EXISTS member (
     status TEXT NOT NULL,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
-    settings TEXT NOT NULL
+    settings TEXT NOT NULL,
+    retired_emails TEXT NOT NULL DEFAULT '[]'
 );
 CREATE INDEX IF NOT EXISTS member_by_organization ON member(organization_id, member_id);
 -- An email address names one member of an organization, deleted ones aside
@@ -73,6 +80,15 @@ CREATE UNIQUE INDEX IF NOT EXISTS member_email_key ON member(organization_id, em
     WHERE status != 'deleted';
 CREATE UNIQUE INDEX IF NOT EXISTS member_external_id ON member(organization_id, external_id)
     WHERE external_id IS NOT NULL AND status != 'deleted';
+-- A member's retired addresses, by key: the member row holds them as the
+-- API shows them; this table finds who holds one.
+CREATE TABLE IF NOT EXISTS retired_email (
+    email_id TEXT PRIMARY KEY,
+    member_id TEXT NOT NULL REFERENCES member(member_id) ON DELETE CASCADE,
+    organization_id TEXT NOT NULL,
+    email_key TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS retired_email_by_key ON retired_email(organization_id, email_key);
 CREATE TABLE IF NOT EXISTS organization_policy (
     organization_id TEXT PRIMARY KEY REFERENCES organization(organization_id) ON DELETE CASCADE,
     document TEXT NOT NULL
@@ -83,7 +99,7 @@ const ORGANIZATION_COLUMNS: &str = "organization_id, organization_slug, created_
 /// An organization's columns and its policy's document (custom roles).
 const ORGANIZATION_SELECT: &str = "SELECT o.organization_id, o.organization_slug, o.created_at, o.updated_at, o.settings, p.document, o.organization_external_id
      FROM organization o LEFT JOIN organization_policy p ON p.organization_id = o.organization_id";
-const MEMBER_COLUMNS: &str = "member_id, organization_id, email_address, status, created_at, updated_at, settings, external_id";
+const MEMBER_COLUMNS: &str = "member_id, organization_id, email_address, status, created_at, updated_at, settings, external_id, retired_emails";
 
 /// Finds an organization's row by id, else by slug, else by external id.
 fn find_organization_sql() -> String {
@@ -162,6 +178,7 @@ type MemberRow = (
     String,
     String,
     Option<String>,
+    String,
 );
 
 fn member_row(row: &Row<'_>) -> rusqlite::Result<MemberRow> {
@@ -174,6 +191,7 @@ fn member_row(row: &Row<'_>) -> rusqlite::Result<MemberRow> {
         row.get(5)?,
         row.get(6)?,
         row.get(7)?,
+        row.get(8)?,
     ))
 }
 
@@ -187,6 +205,7 @@ fn member_from(row: MemberRow) -> Result<Member, StoreError> {
         updated_at,
         settings,
         external_id,
+        retired_emails,
     ) = row;
     Ok(Member {
         member_id,
@@ -196,6 +215,7 @@ fn member_from(row: MemberRow) -> Result<Member, StoreError> {
         status,
         created_at,
         updated_at,
+        retired_email_addresses: serde_json::from_str::<Vec<RetiredEmail>>(&retired_emails)?,
         settings: serde_json::from_str::<MemberSettings>(&settings)?,
     })
 }
@@ -279,7 +299,8 @@ fn write_member(
                 member.created_at,
                 member.updated_at,
                 settings_text(&member.settings)?,
-                member.external_id
+                member.external_id,
+                serde_json::to_string(&member.retired_email_addresses)?
             ],
         )
         .map_err(|error| {
@@ -291,6 +312,36 @@ fn write_member(
                 error.into()
             }
         })?;
+    if member.status != "deleted" {
+        let retired_elsewhere = transaction
+            .query_row(
+                "SELECT 1 FROM retired_email r JOIN member m ON m.member_id = r.member_id
+                 WHERE r.organization_id = ?1 AND r.email_key = ?2 AND r.member_id != ?3
+                 AND m.status != 'deleted' LIMIT 1",
+                params![member.organization_id, key, member.member_id],
+                |_| Ok(()),
+            )
+            .optional()?;
+        if retired_elsewhere.is_some() {
+            return Err(StoreError::EmailRetired(member.email_address.clone()));
+        }
+    }
+    transaction.execute(
+        "DELETE FROM retired_email WHERE member_id = ?1",
+        params![member.member_id],
+    )?;
+    for retired in &member.retired_email_addresses {
+        transaction.execute(
+            "INSERT INTO retired_email (email_id, member_id, organization_id, email_key)
+             VALUES (?1, ?2, ?3, ?4)",
+            params![
+                retired.email_id,
+                member.member_id,
+                member.organization_id,
+                key_of(&retired.email_address)?
+            ],
+        )?;
+    }
     Ok(())
 }
 
@@ -315,8 +366,16 @@ impl Store {
         let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let version: i64 = transaction.query_row("PRAGMA user_version", [], |row| row.get(0))?;
         transaction.execute_batch(SCHEMA)?;
+        if version == 1 {
+            // Version 2 added retired email addresses.
+            transaction.execute_batch(
+                "ALTER TABLE member ADD COLUMN retired_emails TEXT NOT NULL DEFAULT '[]'",
+            )?;
+        }
         if version < SCHEMA_VERSION {
-            crate::migrate::from_documents(&transaction)?;
+            if version < 1 {
+                crate::migrate::from_documents(&transaction)?;
+            }
             transaction.pragma_update(None, "user_version", SCHEMA_VERSION)?;
         }
         transaction.commit()?;
@@ -499,7 +558,7 @@ impl Store {
                 transaction,
                 &format!(
                     "INSERT INTO member ({MEMBER_COLUMNS}, email_key)
-                     VALUES (?1, ?2, ?3, ?5, ?6, ?7, ?8, ?9, ?4)"
+                     VALUES (?1, ?2, ?3, ?5, ?6, ?7, ?8, ?9, ?10, ?4)"
                 ),
                 &member,
             )?;
@@ -561,7 +620,7 @@ impl Store {
         organization_id_or_slug: &str,
         member_id: &str,
         include_deleted: bool,
-        change: impl FnOnce(Member) -> Result<Member, E>,
+        change: impl FnOnce(Member, &Organization) -> Result<Member, E>,
     ) -> Result<Option<(Organization, Option<Member>)>, E> {
         self.write(|transaction| {
             let Some(organization) = find_organization(transaction, organization_id_or_slug)?
@@ -578,13 +637,13 @@ impl Store {
                 return Ok(Some((organization, None)));
             };
             let (id, organization_id) = (found.member_id.clone(), found.organization_id.clone());
-            let mut changed = change(found)?;
+            let mut changed = change(found, &organization)?;
             changed.member_id = id;
             changed.organization_id = organization_id;
             write_member(
                 transaction,
                 "UPDATE member SET email_address = ?3, email_key = ?4, status = ?5, created_at = ?6,
-                 updated_at = ?7, settings = ?8, external_id = ?9
+                 updated_at = ?7, settings = ?8, external_id = ?9, retired_emails = ?10
                  WHERE member_id = ?1 AND organization_id = ?2",
                 &changed,
             )?;

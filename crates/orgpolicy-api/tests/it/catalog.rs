@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 #[test]
 fn the_catalog_is_consistent() {
     let endpoints = catalog();
-    assert_eq!(endpoints.len(), 24);
+    assert_eq!(endpoints.len(), 33);
     let ids: BTreeSet<&str> = endpoints.iter().map(|e| e.id).collect();
     assert_eq!(ids.len(), endpoints.len(), "ids are unique");
     let routes: BTreeSet<(&str, &str)> = endpoints

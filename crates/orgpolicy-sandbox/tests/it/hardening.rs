@@ -630,7 +630,7 @@ async fn deleted_members_stay_until_reactivated_and_search_finds_them_when_asked
         status,
         &body,
         StatusCode::BAD_REQUEST,
-        "duplicate_member_email",
+        "reactivation_email_belongs_to_another_member",
     );
     let (_, body) = sandbox.call("POST", "/v1/b2b/organizations/members/search", Some(search(json!({"operator": "AND", "operands": [{"filter_name": "member_emails", "filter_value": ["ada@acme.test"]}]})))).await;
     let newer = found(&body).pop().unwrap();
@@ -650,6 +650,20 @@ async fn deleted_members_stay_until_reactivated_and_search_finds_them_when_asked
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["member"]["status"], json!("active"));
+    // Only a deleted member can be reactivated.
+    let (status, body) = sandbox
+        .call(
+            "PUT",
+            &format!("/v1/b2b/organizations/{org}/members/{ada}/reactivate"),
+            None,
+        )
+        .await;
+    assert_error(
+        status,
+        &body,
+        StatusCode::NOT_FOUND,
+        "no_deleted_member_found_for_reactivation",
+    );
 
     // The member filters, and the organizations map of the members returned.
     for (query, expected) in [
@@ -826,7 +840,7 @@ async fn external_ids_stand_for_ids_and_stay_unique() {
         status,
         &body,
         StatusCode::BAD_REQUEST,
-        "member_external_id_already_used",
+        "duplicate_member_external_id",
     );
 
     let (status, body) = sandbox

@@ -89,6 +89,22 @@ impl Sandbox {
         assert_eq!(status, StatusCode::OK, "{body}");
         body["organization"].clone()
     }
+
+    /// Gives an organization custom roles (each may search members).
+    async fn custom_roles(&self, organization_id: &str, role_ids: &[&str]) {
+        let roles: Vec<Value> = role_ids
+            .iter()
+            .map(|id| json!({"role_id": id, "description": "", "permissions": [{"resource_id": "stytch.member", "actions": ["search"]}]}))
+            .collect();
+        let (status, body) = self
+            .call(
+                "PUT",
+                &format!("/v1/b2b/rbac/organizations/{organization_id}"),
+                Some(json!({"org_policy": {"roles": roles}})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
 }
 
 fn assert_error(status: StatusCode, body: &Value, expected_status: StatusCode, error_type: &str) {
@@ -532,6 +548,25 @@ async fn members_carry_their_role_sources_and_follow_their_organization() {
     let sandbox = sandbox();
     let created = sandbox.create("Acme", "acme").await;
     let org = created["organization_id"].as_str().unwrap().to_owned();
+    let members = format!("/v1/b2b/organizations/{org}/members");
+    // A role must be the project's or the organization's before it is assigned.
+    let (status, body) = sandbox
+        .call(
+            "POST",
+            &members,
+            Some(json!({"email_address": "ada@acme.test", "roles": ["stytch_admin", "editor"]})),
+        )
+        .await;
+    assert_error(
+        status,
+        &body,
+        StatusCode::BAD_REQUEST,
+        "invalid_rbac_role_id",
+    );
+    assert_eq!(body["errors"][0]["path"], json!("/roles/1"), "{body}");
+    sandbox
+        .custom_roles(&org, &["editor", "reader", "approver"])
+        .await;
     let (status, _) = sandbox
         .call(
             "PUT",
@@ -540,7 +575,6 @@ async fn members_carry_their_role_sources_and_follow_their_organization() {
         )
         .await;
     assert_eq!(status, StatusCode::OK);
-    let members = format!("/v1/b2b/organizations/{org}/members");
     let (status, body) = sandbox
         .call(
             "POST",

@@ -84,6 +84,71 @@ fn old_document_rows_become_typed_rows() {
     std::fs::remove_file(&path).ok();
 }
 
+/// Version 1's tables: members without retired addresses.
+const V1_SCHEMA: &str = "
+CREATE TABLE organization (
+    organization_id TEXT PRIMARY KEY,
+    organization_slug TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    organization_external_id TEXT UNIQUE,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    settings TEXT NOT NULL
+);
+CREATE TABLE member (
+    member_id TEXT PRIMARY KEY,
+    organization_id TEXT NOT NULL REFERENCES organization(organization_id) ON DELETE CASCADE,
+    external_id TEXT,
+    email_address TEXT NOT NULL,
+    email_key TEXT NOT NULL,
+    status TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    settings TEXT NOT NULL
+);
+CREATE TABLE organization_policy (
+    organization_id TEXT PRIMARY KEY REFERENCES organization(organization_id) ON DELETE CASCADE,
+    document TEXT NOT NULL
+);
+INSERT INTO organization VALUES ('organization-test-acme', 'acme', NULL, 't', 't', '{}');
+INSERT INTO member VALUES ('member-test-ada', 'organization-test-acme', NULL, 'ada@acme.test',
+    'ada@acme.test', 'active', 't', 't', '{\"name\": \"Ada\"}');
+PRAGMA user_version = 1;
+";
+
+#[test]
+fn version_1_members_gain_retired_addresses() {
+    let path = std::env::temp_dir().join(format!("orgpolicy-v1-{}.sqlite3", uuid_like()));
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute_batch(V1_SCHEMA)
+        .unwrap();
+    for round in 0..2 {
+        let store = Store::open(&path).unwrap();
+        let (_, member) = store.member("acme", "member-test-ada").unwrap().unwrap();
+        let member = member.unwrap();
+        assert_eq!(member.settings.name, "Ada");
+        if round == 0 {
+            assert!(member.retired_email_addresses.is_empty());
+            store
+                .change_member("acme", "member-test-ada", false, |mut member, _| {
+                    member.email_address = "ada.l@acme.test".to_owned();
+                    member
+                        .retired_email_addresses
+                        .push(orgpolicy_api::objects::RetiredEmail {
+                            email_id: "email-test-1".to_owned(),
+                            email_address: "ada@acme.test".to_owned(),
+                        });
+                    Ok::<_, orgpolicy_sandbox::store::StoreError>(member)
+                })
+                .unwrap();
+        } else {
+            // Kept across a reopen, which finds nothing left to upgrade.
+            assert_eq!(member.retired_email_addresses[0].email_id, "email-test-1");
+        }
+    }
+    std::fs::remove_file(&path).ok();
+}
+
 fn uuid_like() -> String {
     format!("{}-{:?}", std::process::id(), std::thread::current().id()).replace(['(', ')'], "")
 }

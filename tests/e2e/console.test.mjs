@@ -203,7 +203,7 @@ test("the curl snippet, run in a shell, gives the console's own answer", async (
   await page.click('button[data-language="curl"]');
   await page.click("#target-gateway");
   const snippet = await page.textContent("#snippet");
-  assert.ok(snippet.startsWith(`curl -X GET ${gateway.origin}/v1/b2b/organizations/${organizationId}`), snippet);
+  assert.ok(snippet.startsWith(`curl -sS -X GET ${gateway.origin}/v1/b2b/organizations/${organizationId}`), snippet);
   const count = await historyCount();
   await page.click("#send");
   const { body: fromConsole } = await responseJson(count);

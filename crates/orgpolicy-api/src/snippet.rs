@@ -61,7 +61,7 @@ pub fn shell_quote(word: &str) -> String {
 /// A curl command line.
 pub fn curl(request: &SnippetRequest, target: &Target) -> String {
     let mut lines = vec![format!(
-        "curl -X {} {}",
+        "curl -sS -X {} {}",
         request.method.as_str(),
         shell_quote(&request.url(target))
     )];

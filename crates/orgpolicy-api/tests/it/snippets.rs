@@ -30,7 +30,7 @@ fn create(name: &str) -> SnippetRequest {
 fn curl_renders_with_posix_quoting() {
     assert_eq!(
         curl(&create("O'Brien & Sons"), &gateway()),
-        "curl -X POST http://127.0.0.1:8787/v1/b2b/organizations \\\n  -H 'Content-Type: application/json' \\\n  --data-raw '{\n  \"organization_name\": \"O'\\''Brien & Sons\",\n  \"organization_slug\": \"obrien\"\n}'"
+        "curl -sS -X POST http://127.0.0.1:8787/v1/b2b/organizations \\\n  -H 'Content-Type: application/json' \\\n  --data-raw '{\n  \"organization_name\": \"O'\\''Brien & Sons\",\n  \"organization_slug\": \"obrien\"\n}'"
     );
     let get = SnippetRequest {
         method: Method::Get,
@@ -39,7 +39,7 @@ fn curl_renders_with_posix_quoting() {
     };
     assert_eq!(
         curl(&get, &direct()),
-        "curl -X GET https://test.stytch.com/v1/b2b/rbac/policy \\\n  -u \"$STYTCH_PROJECT_ID:$STYTCH_SECRET\""
+        "curl -sS -X GET https://test.stytch.com/v1/b2b/rbac/policy \\\n  -u \"$STYTCH_PROJECT_ID:$STYTCH_SECRET\""
     );
     assert_eq!(shell_quote(""), "''");
     assert_eq!(shell_quote("a b"), "'a b'");

@@ -11,6 +11,7 @@
 mod durability;
 mod hardening;
 mod limits;
+mod snippets;
 mod startup;
 
 use axum::Router;

@@ -145,10 +145,13 @@ fn organization_settings(create: bool) -> Vec<Field> {
             "email_jit_provisioning",
             "Whether members with an allowed email domain can join without an invite.",
         ),
-        ("email_invites", "Who may be invited by email."),
+        (
+            "email_invites",
+            "Who may be invited by email. On create: ALL_ALLOWED, but NOT_ALLOWED when the body sets other authentication settings.",
+        ),
         (
             "sso_jit_provisioning",
-            "Whether SSO logins create members on first sign-in.",
+            "Whether SSO logins create members on first sign-in. On create: ALL_ALLOWED, but NOT_ALLOWED when the body sets other authentication settings.",
         ),
         (
             "auth_methods",

@@ -55,6 +55,40 @@ pub struct OrganizationSettings {
     pub allowed_third_party_connected_apps: Vec<String>,
 }
 
+/// The organization authentication settings: when a create body sets any
+/// of them, the ones it leaves out that default to `ALL_ALLOWED` otherwise
+/// (`email_invites`, `sso_jit_provisioning`) start `NOT_ALLOWED` instead.
+pub const AUTH_SETTINGS: &[&str] = &[
+    "email_allowed_domains",
+    "email_jit_provisioning",
+    "email_invites",
+    "sso_jit_provisioning",
+    "auth_methods",
+    "allowed_auth_methods",
+    "mfa_policy",
+    "mfa_methods",
+    "allowed_mfa_methods",
+    "oauth_tenant_jit_provisioning",
+    "allowed_oauth_tenants",
+];
+
+impl OrganizationSettings {
+    /// The settings a create body starts from, before its own fields apply:
+    /// Stytch's defaults, with email invites and SSO JIT provisioning off
+    /// when the body sets authentication settings explicitly.
+    pub fn defaults_for_create(body: &Value) -> Self {
+        let mut settings = Self::default();
+        let sets_auth = AUTH_SETTINGS
+            .iter()
+            .any(|name| body.get(name).is_some_and(|value| !value.is_null()));
+        if sets_auth {
+            "NOT_ALLOWED".clone_into(&mut settings.email_invites);
+            "NOT_ALLOWED".clone_into(&mut settings.sso_jit_provisioning);
+        }
+        settings
+    }
+}
+
 impl Default for OrganizationSettings {
     fn default() -> Self {
         OrganizationSettings {

@@ -88,7 +88,8 @@ pub async fn create(
         created_at: timestamp.clone(),
         updated_at: timestamp,
         custom_roles: Vec::new(),
-        settings: apply_body(&OrganizationSettings::default(), &body).map_err(ApiError::invalid)?,
+        settings: apply_body(&OrganizationSettings::defaults_for_create(&body), &body)
+            .map_err(ApiError::invalid)?,
     };
     let stored = organization.clone();
     state

@@ -75,7 +75,11 @@ fn scenario() -> Vec<(&'static str, Vec<(&'static str, &'static str)>, Value)> {
             vec![("member_id", "$member"), ("include_deleted", "true")],
             json!({}),
         ),
-        ("members.delete_mfa_phone_number", member.to_vec(), json!({})),
+        (
+            "members.delete_mfa_phone_number",
+            member.to_vec(),
+            json!({}),
+        ),
         ("members.delete_totp", member.to_vec(), json!({})),
         (
             "members.delete_password",
@@ -94,7 +98,11 @@ fn scenario() -> Vec<(&'static str, Vec<(&'static str, &'static str)>, Value)> {
             json!({}),
         ),
         ("members.oauth_providers.slack", member.to_vec(), json!({})),
-        ("members.oauth_providers.hubspot", member.to_vec(), json!({})),
+        (
+            "members.oauth_providers.hubspot",
+            member.to_vec(),
+            json!({}),
+        ),
         ("members.oauth_providers.github", member.to_vec(), json!({})),
         ("members.oidc_providers", member.to_vec(), json!({})),
         ("members.connected_apps", member.to_vec(), json!({})),

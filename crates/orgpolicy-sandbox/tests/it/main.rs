@@ -216,7 +216,50 @@ async fn create_applies_defaults_and_get_finds_by_id_or_slug() {
     let id = created["organization_id"].as_str().unwrap();
     assert!(id.starts_with("organization-test-"));
     assert_eq!(created["email_invites"], json!("ALL_ALLOWED"));
+    assert_eq!(created["sso_jit_provisioning"], json!("ALL_ALLOWED"));
     assert_eq!(created["mfa_policy"], json!("OPTIONAL"));
+    // Authentication settings given: invites and SSO JIT start off unless given.
+    for (extra, invites, sso) in [
+        (
+            json!({"mfa_policy": "REQUIRED_FOR_ALL"}),
+            "NOT_ALLOWED",
+            "NOT_ALLOWED",
+        ),
+        (
+            json!({"email_allowed_domains": ["acme.test"], "email_invites": "RESTRICTED"}),
+            "RESTRICTED",
+            "NOT_ALLOWED",
+        ),
+        (
+            json!({"sso_jit_provisioning": "ALL_ALLOWED"}),
+            "NOT_ALLOWED",
+            "ALL_ALLOWED",
+        ),
+        (
+            json!({"trusted_metadata": {"tier": "gold"}}),
+            "ALL_ALLOWED",
+            "ALL_ALLOWED",
+        ),
+    ] {
+        let mut body = json!({"organization_name": "Defaults", "organization_slug": format!("defaults-{invites}-{sso}").to_lowercase()});
+        body.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        let (status, answer) = sandbox
+            .call("POST", "/v1/b2b/organizations", Some(body.clone()))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+        assert_eq!(
+            answer["organization"]["email_invites"],
+            json!(invites),
+            "{body}"
+        );
+        assert_eq!(
+            answer["organization"]["sso_jit_provisioning"],
+            json!(sso),
+            "{body}"
+        );
+    }
     assert_eq!(created["trusted_metadata"], json!({}));
     assert!(created["created_at"].as_str().unwrap().ends_with('Z'));
     for lookup in [id, "acme"] {

@@ -1027,15 +1027,10 @@ pub fn check_request(
         "members.search" => {
             let mut found = Vec::new();
             let mut rest = body.as_object().cloned().unwrap_or_default();
-            match rest.remove("organization_ids") {
-                Some(serde_json::Value::Array(ids))
-                    if !ids.is_empty() && ids.iter().all(serde_json::Value::is_string) => {}
-                _ => found.push(Problem::error(
-                    crate::codes::INVALID_SEARCH_QUERY,
-                    "/organization_ids",
-                    "`organization_ids` must be a non-empty array of organization ids",
-                )),
+            if let Err(problem) = crate::organization::search_organization_ids(body) {
+                found.push(problem);
             }
+            rest.remove("organization_ids");
             found.extend(
                 parse_member_search_query(&serde_json::Value::Object(rest))
                     .err()

@@ -72,6 +72,23 @@ pub const ENUM_FIELDS: &[(&str, &[&str], &str)] = &[
     ),
 ];
 
+/// Stytch's code for a value an organization setting does not take.
+pub fn invalid_setting(name: &str) -> ProblemCode {
+    use crate::codes;
+    match name {
+        "mfa_policy" => codes::INVALID_ORGANIZATION_MFA_POLICY,
+        "auth_methods" => codes::INVALID_ORGANIZATION_AUTH_METHOD_SETTINGS,
+        "allowed_auth_methods" => codes::INVALID_ORGANIZATION_ALLOWED_AUTH_METHODS,
+        "mfa_methods" => codes::INVALID_ORGANIZATION_MFA_FACTOR_SETTING,
+        "allowed_mfa_methods" => codes::INVALID_ORGANIZATION_ALLOWED_MFA_METHODS,
+        "email_jit_provisioning"
+        | "email_invites"
+        | "sso_jit_provisioning"
+        | "oauth_tenant_jit_provisioning" => codes::INVALID_ORGANIZATION_AUTH_FACTOR_SETTING,
+        _ => codes::INVALID_REQUEST_VALUE,
+    }
+}
+
 /// List-valued enum fields and their values.
 pub const LIST_ENUM_FIELDS: &[(&str, &[&str])] = &[
     (
@@ -439,7 +456,7 @@ pub fn validate_organization_body(body: &Value, mode: Mode, origin: Origin) -> V
             None => {}
             Some(Value::String(value)) if values.contains(&value.as_str()) => {}
             Some(Value::String(value)) => problems.push(Problem::error(
-                crate::codes::INVALID_ENUM_VALUE,
+                invalid_setting(name),
                 &at,
                 format!("`{value}` is not one of {}", values.join(", ")),
             )),
@@ -450,7 +467,7 @@ pub fn validate_organization_body(body: &Value, mode: Mode, origin: Origin) -> V
         check_string_list(field(name), &root.key(name), &mut problems, |value, at| {
             (!values.contains(&value)).then(|| {
                 Problem::error(
-                    crate::codes::INVALID_ENUM_VALUE,
+                    invalid_setting(name),
                     at,
                     format!("`{value}` is not one of {}", values.join(", ")),
                 )
@@ -740,7 +757,7 @@ pub fn validate_start_email_update(body: &Value) -> Vec<Problem> {
         None | Some(Value::Null) => {}
         Some(Value::String(method)) if EMAIL_DELIVERY_METHODS.contains(&method.as_str()) => {}
         Some(Value::String(method)) => problems.push(Problem::error(
-            crate::codes::INVALID_ENUM_VALUE,
+            crate::codes::INVALID_REQUEST_VALUE,
             root.key("delivery_method"),
             format!(
                 "`{method}` is not one of {}",
@@ -804,6 +821,51 @@ enum FilterKind {
     Flag,
 }
 
+/// Stytch's codes for the problems of one search endpoint's operands.
+struct SearchCodes {
+    filter_name_must_be_string: ProblemCode,
+    filter_name_not_recognized: ProblemCode,
+    missing_filter_value: ProblemCode,
+    expected_array_of_strings: ProblemCode,
+    expected_string: ProblemCode,
+    /// Stytch names none for organization search, whose one flag filter
+    /// then reports `invalid_type`.
+    expected_boolean: ProblemCode,
+    fuzzy_too_short: fn(&str) -> ProblemCode,
+}
+
+const ORGANIZATION_SEARCH_CODES: SearchCodes = SearchCodes {
+    filter_name_must_be_string: crate::codes::ORGANIZATION_SEARCH_FILTER_NAME_MUST_BE_STRING,
+    filter_name_not_recognized: crate::codes::ORGANIZATION_SEARCH_FILTER_NAME_NOT_RECOGNIZED,
+    missing_filter_value: crate::codes::ORGANIZATION_SEARCH_MISSING_FILTER_VALUE,
+    expected_array_of_strings: crate::codes::ORGANIZATION_SEARCH_EXPECTED_ARRAY_OF_STRINGS,
+    expected_string: crate::codes::ORGANIZATION_SEARCH_EXPECTED_STRING,
+    expected_boolean: ProblemCode::InvalidType,
+    fuzzy_too_short: |filter| match filter {
+        "organization_slug_fuzzy" => {
+            crate::codes::ORGANIZATION_SEARCH_ORGANIZATION_SLUG_FUZZY_TOO_SHORT
+        }
+        "organization_name_fuzzy" => {
+            crate::codes::ORGANIZATION_SEARCH_ORGANIZATION_NAME_FUZZY_TOO_SHORT
+        }
+        "member_email_fuzzy" => crate::codes::ORGANIZATION_SEARCH_MEMBER_EMAIL_FUZZY_TOO_SHORT,
+        _ => crate::codes::ORGANIZATION_SEARCH_ALLOWED_DOMAIN_FUZZY_TOO_SHORT,
+    },
+};
+
+const MEMBER_SEARCH_CODES: SearchCodes = SearchCodes {
+    filter_name_must_be_string: crate::codes::MEMBER_SEARCH_FILTER_NAME_MUST_BE_STRING,
+    filter_name_not_recognized: crate::codes::MEMBER_SEARCH_FILTER_NAME_NOT_RECOGNIZED,
+    missing_filter_value: crate::codes::MEMBER_SEARCH_MISSING_FILTER_VALUE,
+    expected_array_of_strings: crate::codes::MEMBER_SEARCH_EXPECTED_ARRAY_OF_STRINGS,
+    expected_string: crate::codes::MEMBER_SEARCH_EXPECTED_STRING,
+    expected_boolean: crate::codes::MEMBER_SEARCH_EXPECTED_BOOLEAN,
+    fuzzy_too_short: |filter| match filter {
+        "member_email_fuzzy" => crate::codes::MEMBER_SEARCH_MEMBER_EMAIL_FUZZY_TOO_SHORT,
+        _ => crate::codes::MEMBER_SEARCH_MEMBER_MFA_PHONE_NUMBER_FUZZY_TOO_SHORT,
+    },
+};
+
 /// The filters of an organization search.
 const SEARCH_FILTERS: &[(&str, FilterKind)] = &[
     ("organization_ids", FilterKind::Strings),
@@ -839,6 +901,7 @@ pub const MEMBER_STATUSES: &[&str] = &["active", "pending", "invited", "deleted"
 
 fn search_operand(
     filters: &[(&str, FilterKind)],
+    codes: &SearchCodes,
     item: &Value,
     at: &Pointer,
     problems: &mut Vec<Problem>,
@@ -849,7 +912,7 @@ fn search_operand(
     };
     let Some(Value::String(name)) = operand.get("filter_name") else {
         problems.push(Problem::error(
-            crate::codes::INVALID_SEARCH_QUERY,
+            codes.filter_name_must_be_string,
             at.key("filter_name"),
             "`filter_name` must be a string",
         ));
@@ -858,7 +921,7 @@ fn search_operand(
     let Some(&(_, kind)) = filters.iter().find(|(filter, _)| filter == name) else {
         let known: Vec<&str> = filters.iter().map(|(filter, _)| *filter).collect();
         problems.push(Problem::error(
-            crate::codes::UNKNOWN_SEARCH_FILTER,
+            codes.filter_name_not_recognized,
             at.key("filter_name"),
             format!(
                 "`{name}` is not a search filter; expected one of {}",
@@ -868,7 +931,21 @@ fn search_operand(
         return None;
     };
     let value_at = at.key("filter_value");
-    let value = operand.get("filter_value").unwrap_or(&Value::Null);
+    let Some(value) = operand.get("filter_value").filter(|value| !value.is_null()) else {
+        problems.push(Problem::error(
+            codes.missing_filter_value,
+            &value_at,
+            format!("`{name}` needs a `filter_value`"),
+        ));
+        return None;
+    };
+    let mistyped = |code: ProblemCode, what: &str| {
+        Problem::error(
+            code,
+            &value_at,
+            format!("expected {what}, got {}", type_name(value)),
+        )
+    };
     let too_long = |text: &str| text.chars().count() > SEARCH_VALUE_MAX_CHARS;
     let filter_value = match (kind, value) {
         (FilterKind::Strings | FilterKind::Fuzzy | FilterKind::Text, _)
@@ -891,7 +968,10 @@ fn search_operand(
                 .filter_map(|v| v.as_str().map(str::to_owned))
                 .collect();
             if strings.len() != items.len() || strings.is_empty() {
-                problems.push(expected(&value_at, "a non-empty array of strings", value));
+                problems.push(mistyped(
+                    codes.expected_array_of_strings,
+                    "a non-empty array of strings",
+                ));
                 return None;
             }
             FilterValue::Strings(strings)
@@ -899,7 +979,7 @@ fn search_operand(
         (FilterKind::Fuzzy, Value::String(text)) => {
             if text.chars().count() < FUZZY_MIN_CHARS {
                 problems.push(Problem::error(
-                    crate::codes::FUZZY_SEARCH_TOO_SHORT,
+                    (codes.fuzzy_too_short)(name),
                     &value_at,
                     format!("fuzzy search `{name}` needs at least {FUZZY_MIN_CHARS} characters, got `{text}`"),
                 ));
@@ -909,16 +989,19 @@ fn search_operand(
         }
         (FilterKind::Text, Value::String(text)) => FilterValue::Text(text.clone()),
         (FilterKind::Flag, Value::Bool(flag)) => FilterValue::Flag(*flag),
-        (FilterKind::Strings, other) => {
-            problems.push(expected(&value_at, "an array of strings", other));
+        (FilterKind::Strings, _) => {
+            problems.push(mistyped(
+                codes.expected_array_of_strings,
+                "an array of strings",
+            ));
             return None;
         }
-        (FilterKind::Fuzzy | FilterKind::Text, other) => {
-            problems.push(expected(&value_at, "a string", other));
+        (FilterKind::Fuzzy | FilterKind::Text, _) => {
+            problems.push(mistyped(codes.expected_string, "a string"));
             return None;
         }
-        (FilterKind::Flag, other) => {
-            problems.push(expected(&value_at, "a boolean", other));
+        (FilterKind::Flag, _) => {
+            problems.push(mistyped(codes.expected_boolean, "a boolean"));
             return None;
         }
     };
@@ -928,15 +1011,48 @@ fn search_operand(
     })
 }
 
+/// Most organizations one member search may name.
+pub const SEARCH_ORGANIZATIONS_MAX: usize = 1000;
+
+/// The `organization_ids` of a member search: 1 to
+/// [`SEARCH_ORGANIZATIONS_MAX`] strings (ids or slugs).
+pub fn search_organization_ids(body: &Value) -> Result<Vec<String>, Problem> {
+    match body.get("organization_ids") {
+        Some(Value::Array(ids))
+            if !ids.is_empty()
+                && ids.len() <= SEARCH_ORGANIZATIONS_MAX
+                && ids.iter().all(Value::is_string) =>
+        {
+            Ok(ids
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect())
+        }
+        Some(Value::Array(ids)) if ids.is_empty() => Err(Problem::error(
+            crate::codes::MEMBER_SEARCH_ORGANIZATION_IDS_EMPTY,
+            "/organization_ids",
+            "`organization_ids` must name at least one organization",
+        )),
+        _ => Err(Problem::error(
+            crate::codes::INVALID_SEARCH_QUERY,
+            "/organization_ids",
+            format!(
+                "`organization_ids` must be an array of 1 to {SEARCH_ORGANIZATIONS_MAX} organization ids"
+            ),
+        )),
+    }
+}
+
 /// Checks a search body `{cursor?, limit?, query?: {operator, operands}}`.
 pub fn parse_search_query(body: &Value) -> Result<SearchQuery, Vec<Problem>> {
-    parse_query_with(SEARCH_FILTERS, body)
+    parse_query_with(SEARCH_FILTERS, &ORGANIZATION_SEARCH_CODES, body)
 }
 
 /// Checks a member search body (without its `organization_ids`), against
 /// the member filters.
 pub fn parse_member_search_query(body: &Value) -> Result<SearchQuery, Vec<Problem>> {
-    let query = parse_query_with(MEMBER_SEARCH_FILTERS, body)?;
+    let query = parse_query_with(MEMBER_SEARCH_FILTERS, &MEMBER_SEARCH_CODES, body)?;
     let mut problems = Vec::new();
     for (index, operand) in query.operands.iter().enumerate() {
         if let (true, FilterValue::Strings(statuses)) =
@@ -947,7 +1063,7 @@ pub fn parse_member_search_query(body: &Value) -> Result<SearchQuery, Vec<Proble
                 .filter(|s| !MEMBER_STATUSES.contains(&s.as_str()))
             {
                 problems.push(Problem::error(
-                    crate::codes::INVALID_ENUM_VALUE,
+                    crate::codes::SEARCH_INVALID_STATUS_FILTER,
                     Pointer::root()
                         .key("query")
                         .key("operands")
@@ -967,6 +1083,7 @@ pub fn parse_member_search_query(body: &Value) -> Result<SearchQuery, Vec<Proble
 
 fn parse_query_with(
     filters: &[(&str, FilterKind)],
+    codes: &SearchCodes,
     body: &Value,
 ) -> Result<SearchQuery, Vec<Problem>> {
     let root = Pointer::root();
@@ -1031,6 +1148,7 @@ fn parse_query_with(
                     for (index, item) in items.iter().enumerate() {
                         if let Some(filter) = search_operand(
                             filters,
+                            codes,
                             item,
                             &at.key("operands").index(index),
                             &mut problems,

@@ -57,13 +57,13 @@ problem_codes! {
     RbacResourceDuplicate => "rbac_resource_duplicate",
     RbacActionDuplicate => "rbac_action_duplicate",
     RbacScopeDuplicate => "rbac_scope_duplicate",
-    CannotSpecifyWildcardWithOtherActions => "cannot_specify_wildcard_with_other_actions",
+    InvalidWildcardAction => "invalid_wildcard_action",
     InvalidStytchPrefixedResource => "invalid_stytch_prefixed_resource",
     InvalidPermissionResource => "invalid_permission_resource",
     InvalidPermissionAction => "invalid_permission_action",
     // Organization policy.
-    RbacRoleDefinedInProject => "rbac_role_defined_in_project",
-    EmptyPermissionActions => "empty_permission_actions",
+    InvalidRbacCustomRole => "invalid_rbac_custom_role",
+    RbacPermissionMissingActions => "rbac_permission_missing_actions",
     // Warnings.
     RoleGrantsNothing => "role_grants_nothing",
     ResourceUnused => "resource_unused",

@@ -107,7 +107,7 @@ pub fn validate_policy(policy: &Policy) -> ValidationReport {
         let actions_at = at.key("actions");
         if resource.actions.len() > 1 && resource.actions.iter().any(|a| a == WILDCARD) {
             report.push(Problem::error(
-                ProblemCode::CannotSpecifyWildcardWithOtherActions,
+                ProblemCode::InvalidWildcardAction,
                 &actions_at,
                 format!("resource `{id}` declares `*` together with other actions"),
             ));
@@ -276,7 +276,7 @@ pub fn validate_organization_policy(
             ranked.push((
                 Rank::RoleInProject,
                 Problem::error(
-                    ProblemCode::RbacRoleDefinedInProject,
+                    ProblemCode::InvalidRbacCustomRole,
                     at.key("role_id"),
                     format!("role `{id}` is already defined in the project policy"),
                 ),
@@ -340,7 +340,7 @@ fn permission_problems(
             out.push((
                 Rank::EmptyActions,
                 Problem::error(
-                    ProblemCode::EmptyPermissionActions,
+                    ProblemCode::RbacPermissionMissingActions,
                     &actions_at,
                     format!("{owner} lists no action on resource `{resource_id}`"),
                 ),
@@ -350,7 +350,7 @@ fn permission_problems(
             out.push((
                 Rank::WildcardWithOthers,
                 Problem::error(
-                    ProblemCode::CannotSpecifyWildcardWithOtherActions,
+                    ProblemCode::InvalidWildcardAction,
                     &actions_at,
                     format!(
                         "{owner} grants `*` together with other actions on resource `{resource_id}`"

@@ -6,6 +6,7 @@ use crate::error::ApiError;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use axum::http::{StatusCode, header};
+use orgpolicy_api::codes;
 use orgpolicy_core::{Problem, ProblemCode};
 use serde_json::Value;
 
@@ -42,19 +43,19 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
                 if timed_out {
                     ApiError::client(
                         StatusCode::REQUEST_TIMEOUT,
-                        "request_timeout",
+                        codes::REQUEST_TIMEOUT,
                         "the request body did not arrive in time",
                     )
                 } else if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
                     ApiError::client(
                         StatusCode::PAYLOAD_TOO_LARGE,
-                        "request_too_large",
+                        codes::REQUEST_TOO_LARGE,
                         "the request body is larger than this server accepts",
                     )
                 } else {
                     ApiError::client(
                         StatusCode::BAD_REQUEST,
-                        "invalid_request_body",
+                        codes::INVALID_REQUEST_BODY,
                         "the request body could not be read: it broke off or came too slowly",
                     )
                 }
@@ -65,7 +66,7 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
         if !content_type.is_some_and(|value| is_json_content_type(value.as_bytes())) {
             return Err(ApiError::client(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_media_type",
+                codes::UNSUPPORTED_MEDIA_TYPE,
                 "send the request body as JSON, with `Content-Type: application/json`",
             ));
         }

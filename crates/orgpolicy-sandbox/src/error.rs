@@ -5,7 +5,8 @@
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use orgpolicy_core::Problem;
+use orgpolicy_api::codes;
+use orgpolicy_core::{Problem, ProblemCode};
 use serde_json::json;
 
 /// Most problems one error answer lists; past it the answer says how many
@@ -20,7 +21,7 @@ pub enum ApiError {
     #[error("{message}")]
     Client {
         status: StatusCode,
-        error_type: &'static str,
+        error_type: ProblemCode,
         message: String,
         problems: Vec<Problem>,
     },
@@ -29,11 +30,7 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    pub fn client(
-        status: StatusCode,
-        error_type: &'static str,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn client(status: StatusCode, error_type: ProblemCode, message: impl Into<String>) -> Self {
         ApiError::Client {
             status,
             error_type,
@@ -47,8 +44,8 @@ impl ApiError {
         let (error_type, message) = problems
             .iter()
             .find(|p| p.severity == orgpolicy_core::Severity::Error)
-            .map(|p| (p.code.as_str(), p.to_string()))
-            .unwrap_or(("invalid_request", "invalid request".to_owned()));
+            .map(|p| (p.code, p.to_string()))
+            .unwrap_or((codes::INVALID_REQUEST_BODY, "invalid request".to_owned()));
         ApiError::Client {
             status: StatusCode::BAD_REQUEST,
             error_type,
@@ -57,24 +54,27 @@ impl ApiError {
         }
     }
 
-    pub fn not_found(error_type: &'static str, message: impl Into<String>) -> Self {
+    pub fn not_found(error_type: ProblemCode, message: impl Into<String>) -> Self {
         Self::client(StatusCode::NOT_FOUND, error_type, message)
     }
 
     pub fn connected_app_not_found() -> Self {
         Self::not_found(
-            "connected_app_not_found",
+            codes::CONNECTED_APP_NOT_FOUND,
             "The Connected App requested could not be found.",
         )
     }
 
     pub fn route_not_found() -> Self {
-        Self::not_found("route_not_found", "There is no API route at this path.")
+        Self::not_found(
+            codes::ROUTE_NOT_FOUND,
+            "There is no API route at this path.",
+        )
     }
 
     pub fn organization_not_found(id: &str) -> Self {
         Self::not_found(
-            "organization_not_found",
+            codes::ORGANIZATION_NOT_FOUND,
             format!("no organization with id or slug `{id}`"),
         )
     }
@@ -116,7 +116,7 @@ impl IntoResponse for ApiError {
                 tracing::error!(%request_id, %detail, "internal error");
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal_server_error",
+                    codes::INTERNAL_SERVER_ERROR,
                     "internal error".to_owned(),
                     Vec::new(),
                 )

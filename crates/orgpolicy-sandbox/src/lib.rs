@@ -29,6 +29,7 @@ use base64::Engine as _;
 pub use body::{JsonBody, is_json_content_type};
 pub use error::{ApiError, PROBLEMS_LISTED_MAX};
 pub use members::SEARCH_ORGANIZATIONS_MAX;
+use orgpolicy_api::codes;
 use orgpolicy_core::Policy;
 pub use server::ServerLimits;
 use std::sync::Arc;
@@ -106,7 +107,7 @@ async fn require_credentials(
     if !same_secret(given, expected.as_bytes()) {
         return Err(ApiError::client(
             StatusCode::UNAUTHORIZED,
-            "unauthorized_credentials",
+            codes::UNAUTHORIZED_CREDENTIALS,
             "Unauthorized credentials: send HTTP Basic auth with the project id and secret",
         ));
     }
@@ -118,7 +119,7 @@ async fn require_credentials(
     {
         return Err(ApiError::client(
             StatusCode::BAD_REQUEST,
-            "member_sessions_not_supported",
+            codes::MEMBER_SESSIONS_NOT_SUPPORTED,
             "The sandbox has no member sessions, so it cannot apply a member's permissions: \
              send the request without X-Stytch-Member-Session / X-Stytch-Member-SessionJWT, \
              or use the real API",
@@ -271,7 +272,7 @@ pub fn app(state: AppState) -> Router {
         .method_not_allowed_fallback(|| async {
             ApiError::client(
                 StatusCode::METHOD_NOT_ALLOWED,
-                "method_not_allowed",
+                codes::METHOD_NOT_ALLOWED,
                 "This route does not take this HTTP method.",
             )
         })

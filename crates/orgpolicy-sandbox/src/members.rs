@@ -10,6 +10,7 @@ use crate::organizations::{JsonBody, given, ok};
 use crate::search::{Operand, page, passes, prepare};
 use axum::Json;
 use axum::extract::{Path, RawQuery, State};
+use orgpolicy_api::codes;
 use orgpolicy_api::objects::{Member, MemberSettings, Organization, RetiredEmail, apply_body};
 use orgpolicy_api::organization::{Mode, Origin, parse_member_search_query, validate_member_body};
 use orgpolicy_core::members::MemberRole;
@@ -18,12 +19,11 @@ use orgpolicy_core::{MemberRoles, Policy, Problem, ProblemCode, effective_roles}
 use serde_json::{Map, Value, json};
 use std::sync::Arc;
 
-/// Most organizations one member search may name.
-pub const SEARCH_ORGANIZATIONS_MAX: usize = 1000;
+pub use orgpolicy_api::organization::SEARCH_ORGANIZATIONS_MAX;
 
 fn member_not_found(id: &str) -> ApiError {
     ApiError::not_found(
-        "member_not_found",
+        codes::MEMBER_NOT_FOUND,
         format!("no member `{id}` in this organization"),
     )
 }
@@ -309,7 +309,7 @@ pub async fn reactivate(
     change_member(&state, organization_id, member_id, true, |mut member, _| {
         if member.status != "deleted" {
             return Err(ApiError::not_found(
-                "no_deleted_member_found_for_reactivation",
+                codes::NO_DELETED_MEMBER_FOUND_FOR_REACTIVATION,
                 format!("member `{}` is not deleted", member.member_id),
             ));
         }
@@ -320,12 +320,10 @@ pub async fn reactivate(
     .await
     .map_err(|error| match error {
         ApiError::Client {
-            error_type: "duplicate_member_email",
+            error_type, status, ..
+        } if error_type == codes::DUPLICATE_MEMBER_EMAIL => ApiError::client(
             status,
-            ..
-        } => ApiError::client(
-            status,
-            "reactivation_email_belongs_to_another_member",
+            codes::REACTIVATION_EMAIL_BELONGS_TO_ANOTHER_MEMBER,
             "another member of the organization now has this member's email address",
         ),
         other => other,
@@ -385,7 +383,7 @@ pub async fn unlink_retired_email(
     if email_id.is_none() && email.is_none() {
         return Err(ApiError::client(
             axum::http::StatusCode::BAD_REQUEST,
-            "retired_email_missing_email_identifiers",
+            codes::RETIRED_EMAIL_MISSING_EMAIL_IDENTIFIERS,
             "give `email_id`, `email_address` or both",
         ));
     }
@@ -406,7 +404,7 @@ pub async fn unlink_retired_email(
             });
             let Some(position) = position else {
                 return Err(ApiError::not_found(
-                    "email_not_found",
+                    codes::EMAIL_NOT_FOUND,
                     "the member has no retired email address with this id and address",
                 ));
             };
@@ -454,7 +452,7 @@ pub async fn start_email_update(
     if member.status != "active" {
         return Err(ApiError::client(
             axum::http::StatusCode::BAD_REQUEST,
-            "action_available_only_for_active_members",
+            codes::ACTION_AVAILABLE_ONLY_FOR_ACTIVE_MEMBERS,
             format!(
                 "member `{}` is {}, not active",
                 member.member_id, member.status
@@ -463,7 +461,7 @@ pub async fn start_email_update(
     }
     Err(ApiError::client(
         axum::http::StatusCode::BAD_REQUEST,
-        "email_verification_required",
+        codes::EMAIL_VERIFICATION_REQUIRED,
         "the member's current email address is not verified (the sandbox sends no email, so none is)",
     ))
 }
@@ -508,7 +506,7 @@ pub async fn delete_totp(
 ) -> Result<Json<Value>, ApiError> {
     existing_member(&state, &organization_id, &member_id).await?;
     Err(ApiError::not_found(
-        "totp_not_found",
+        codes::TOTP_NOT_FOUND,
         format!("member `{member_id}` has no TOTP registration"),
     ))
 }
@@ -521,7 +519,7 @@ pub async fn delete_password(
 ) -> Result<Json<Value>, ApiError> {
     crate::organizations::existing_organization(&state, &organization_id).await?;
     Err(ApiError::not_found(
-        "member_password_not_found",
+        codes::MEMBER_PASSWORD_NOT_FOUND,
         format!("no member password `{password_id}` in this organization"),
     ))
 }
@@ -544,7 +542,7 @@ pub async fn oauth_provider(
     existing_member(&state, &organization_id, &member_id).await?;
     if listed.is_empty() {
         return Err(ApiError::not_found(
-            "member_oauth_token_not_found",
+            codes::MEMBER_OAUTH_TOKEN_NOT_FOUND,
             format!("member `{member_id}` has no {provider} OAuth tokens"),
         ));
     }
@@ -623,36 +621,12 @@ fn role_ids(member: &Member, organization: &Organization) -> Vec<String> {
         .collect()
 }
 
-/// The `organization_ids` of a member search: 1 to
-/// [`SEARCH_ORGANIZATIONS_MAX`] strings (ids or slugs).
-pub fn search_organization_ids(body: &Value) -> Result<Vec<String>, Problem> {
-    match body.get("organization_ids") {
-        Some(Value::Array(ids))
-            if !ids.is_empty()
-                && ids.len() <= SEARCH_ORGANIZATIONS_MAX
-                && ids.iter().all(Value::is_string) =>
-        {
-            Ok(ids
-                .iter()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect())
-        }
-        _ => Err(Problem::error(
-            orgpolicy_api::codes::INVALID_SEARCH_QUERY,
-            "/organization_ids",
-            format!(
-                "`organization_ids` must be an array of 1 to {SEARCH_ORGANIZATIONS_MAX} organization ids"
-            ),
-        )),
-    }
-}
-
 pub async fn search(
     State(state): State<AppState>,
     JsonBody(body): JsonBody,
 ) -> Result<Json<Value>, ApiError> {
-    let lookups = search_organization_ids(&body).map_err(|p| ApiError::invalid(vec![p]))?;
+    let lookups = orgpolicy_api::organization::search_organization_ids(&body)
+        .map_err(|p| ApiError::invalid(vec![p]))?;
     let mut rest = body.as_object().cloned().unwrap_or_default();
     rest.remove("organization_ids");
     let query = parse_member_search_query(&Value::Object(rest)).map_err(ApiError::invalid)?;

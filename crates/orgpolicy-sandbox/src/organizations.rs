@@ -7,6 +7,7 @@ use crate::store::StoreError;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use orgpolicy_api::codes;
 use orgpolicy_api::objects::{Organization, OrganizationSettings, apply_body, check_settings};
 use orgpolicy_api::organization::{Mode, Origin, parse_search_query, validate_organization_body};
 use serde_json::{Map, Value, json};
@@ -19,36 +20,36 @@ impl From<StoreError> for ApiError {
         match error {
             StoreError::SlugTaken(slug) => ApiError::client(
                 StatusCode::BAD_REQUEST,
-                "organization_slug_already_used",
+                codes::ORGANIZATION_SLUG_ALREADY_USED,
                 format!("the organization slug `{slug}` is already used by another organization"),
             ),
             StoreError::EmailTaken(email) => ApiError::client(
                 StatusCode::BAD_REQUEST,
-                "duplicate_member_email",
+                codes::DUPLICATE_MEMBER_EMAIL,
                 format!("a member with email `{email}` already exists in this organization"),
             ),
             StoreError::EmailRetired(email) => ApiError::client(
                 StatusCode::BAD_REQUEST,
-                "desired_email_deactivated_by_different_member",
+                codes::DESIRED_EMAIL_DEACTIVATED_BY_DIFFERENT_MEMBER,
                 format!(
                     "`{email}` is a retired email address of another member of this organization; unlink it first"
                 ),
             ),
             StoreError::OrganizationExternalIdTaken(id) => ApiError::client(
                 StatusCode::BAD_REQUEST,
-                "organization_external_id_already_used",
+                codes::ORGANIZATION_EXTERNAL_ID_ALREADY_USED,
                 format!("the external id `{id}` is already used by another organization"),
             ),
             StoreError::MemberExternalIdTaken(id) => ApiError::client(
                 StatusCode::BAD_REQUEST,
-                "duplicate_member_external_id",
+                codes::DUPLICATE_MEMBER_EXTERNAL_ID,
                 format!(
                     "the external id `{id}` is already used by another member of this organization"
                 ),
             ),
             StoreError::InvalidEmail(email) => ApiError::client(
                 StatusCode::BAD_REQUEST,
-                "invalid_email",
+                codes::INVALID_EMAIL,
                 format!("`{email}` is not an email address"),
             ),
             other => ApiError::Internal(other.to_string()),

@@ -32,9 +32,9 @@ export type ProblemCode =
   | "invalid_json" | "invalid_type" | "missing_field" | "invalid_format"
   | "empty_rbac_role_id" | "empty_rbac_resource_id" | "empty_rbac_scope" | "empty_rbac_action"
   | "rbac_role_duplicate" | "rbac_resource_duplicate" | "rbac_action_duplicate" | "rbac_scope_duplicate"
-  | "cannot_specify_wildcard_with_other_actions" | "invalid_stytch_prefixed_resource"
+  | "invalid_wildcard_action" | "invalid_stytch_prefixed_resource"
   | "invalid_permission_resource" | "invalid_permission_action"
-  | "rbac_role_defined_in_project" | "empty_permission_actions"
+  | "invalid_rbac_custom_role" | "rbac_permission_missing_actions"
   | "role_grants_nothing" | "resource_unused" | "scope_grants_nothing";
 /** A problem with an input: `path` is a JSON pointer into the document. */
 export interface Problem { code: ProblemCode; message: string; path: string; severity: "error" | "warning" }

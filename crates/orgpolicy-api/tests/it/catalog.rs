@@ -227,7 +227,7 @@ fn requests_are_checked_with_the_endpoints_rules() {
     assert_eq!(problems.body[0].path, "/org_policy/roles/0/role_id");
     assert_eq!(
         problems.body[0].code,
-        orgpolicy_core::ProblemCode::RbacRoleDefinedInProject
+        orgpolicy_core::ProblemCode::InvalidRbacCustomRole
     );
 
     let search = endpoint("members.search");

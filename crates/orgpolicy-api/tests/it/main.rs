@@ -8,5 +8,6 @@
 )]
 
 mod catalog;
+mod codes;
 mod organizations;
 mod snippets;

@@ -62,9 +62,12 @@ fn every_problem_at_once_with_pointers() {
         vec![
             pair("invalid_organization_name", "/organization_name"),
             pair("invalid_organization_slug", "/organization_slug"),
-            pair("invalid_enum_value", "/email_invites"),
+            pair("invalid_organization_auth_factor_setting", "/email_invites"),
             pair("invalid_type", "/mfa_policy"),
-            pair("invalid_enum_value", "/allowed_auth_methods/1"),
+            pair(
+                "invalid_organization_allowed_auth_methods",
+                "/allowed_auth_methods/1"
+            ),
             pair("invalid_type", "/allowed_auth_methods/2"),
             pair("invalid_email_domain", "/email_allowed_domains/1"),
             pair("invalid_email_domain", "/email_allowed_domains/2"),
@@ -260,10 +263,22 @@ fn search_problems_all_at_once() {
         vec![
             ("invalid_search_limit", "/limit"),
             ("invalid_search_query", "/query/operator"),
-            ("fuzzy_search_too_short", "/query/operands/0/filter_value"),
-            ("unknown_search_filter", "/query/operands/1/filter_name"),
-            ("invalid_type", "/query/operands/2/filter_value"),
-            ("invalid_type", "/query/operands/3/filter_value"),
+            (
+                "organization_search_organization_name_fuzzy_too_short",
+                "/query/operands/0/filter_value"
+            ),
+            (
+                "organization_search_filter_name_not_recognized",
+                "/query/operands/1/filter_name"
+            ),
+            (
+                "organization_search_expected_array_of_strings",
+                "/query/operands/2/filter_value"
+            ),
+            (
+                "organization_search_expected_array_of_strings",
+                "/query/operands/3/filter_value"
+            ),
         ]
     );
     for limit in [json!(0), json!(-1), json!(1.5), json!("10")] {

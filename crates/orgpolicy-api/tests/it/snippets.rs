@@ -129,7 +129,7 @@ proptest! {
         let request = create(&name);
         let target = if direct_target { direct() } else { gateway() };
         let arguments = curl_arguments(&curl(&request, &target));
-        let mut expected = vec!["-X".to_owned(), "POST".to_owned(), format!("{}/v1/b2b/organizations", if direct_target { "https://test.stytch.com" } else { "http://127.0.0.1:8787" })];
+        let mut expected = vec!["-sS".to_owned(), "-X".to_owned(), "POST".to_owned(), format!("{}/v1/b2b/organizations", if direct_target { "https://test.stytch.com" } else { "http://127.0.0.1:8787" })];
         if direct_target {
             expected.extend(["-u".to_owned(), "project-test-123:secret-test-456".to_owned()]);
         }

@@ -11,10 +11,13 @@ use orgpolicy_api::snippet::{SnippetRequest, Target, curl, fetch};
 use std::collections::{BTreeMap, BTreeSet};
 use std::process::Command;
 
+/// One request: endpoint id, parameters, body.
+type Step = (&'static str, Vec<(&'static str, &'static str)>, Value);
+
 /// The scenario: endpoint id, parameters, body. `$member` stands for the
 /// member id the create step answered (the endpoints that take no
 /// external id need it).
-fn scenario() -> Vec<(&'static str, Vec<(&'static str, &'static str)>, Value)> {
+fn scenario() -> Vec<Step> {
     let org = ("organization_id", "acme-snip");
     let member = [org, ("member_id", "emp-1")];
     let by_id = [org, ("member_id", "$member")];
@@ -212,12 +215,11 @@ async fn send_as(runner: Runner, router: &Router, base: &str, request: &SnippetR
                 "console.log = (status, body) => process.stdout.write(JSON.stringify(body));\n{}",
                 fetch(request, &target)
             );
-            let answer = tokio::task::spawn_blocking(move || {
+            tokio::task::spawn_blocking(move || {
                 run("node", &["--input-type=module", "-e", &program])
             })
             .await
-            .unwrap();
-            answer
+            .unwrap()
         }
     }
 }

@@ -714,12 +714,17 @@ async fn deleted_members_stay_until_reactivated_and_search_finds_them_when_asked
         status,
         &body,
         StatusCode::BAD_REQUEST,
-        "unknown_search_filter",
+        "member_search_filter_name_not_recognized",
     );
     let (status, body) = sandbox
         .call("POST", "/v1/b2b/organizations/members/search", Some(search(json!({"operator": "AND", "operands": [{"filter_name": "statuses", "filter_value": ["gone"]}]}))))
         .await;
-    assert_error(status, &body, StatusCode::BAD_REQUEST, "invalid_enum_value");
+    assert_error(
+        status,
+        &body,
+        StatusCode::BAD_REQUEST,
+        "search_invalid_status_filter",
+    );
 }
 
 #[tokio::test]

@@ -505,7 +505,7 @@ async fn search_pages_with_a_cursor_and_filters() {
         status,
         &body,
         StatusCode::BAD_REQUEST,
-        "fuzzy_search_too_short",
+        "organization_search_organization_name_fuzzy_too_short",
     );
     let (status, body) = sandbox
         .call(
@@ -547,7 +547,7 @@ async fn organization_policies_are_validated_by_the_core() {
         status,
         &body,
         StatusCode::BAD_REQUEST,
-        "rbac_role_defined_in_project",
+        "invalid_rbac_custom_role",
     );
     let paths: Vec<&str> = body["errors"]
         .as_array()

@@ -151,7 +151,7 @@ fn organization_settings(create: bool) -> Vec<Field> {
         ),
         (
             "sso_jit_provisioning",
-            "Whether SSO logins create members on first sign-in. On create: ALL_ALLOWED, but NOT_ALLOWED when the body sets other authentication settings.",
+            "Whether SSO logins create members on first sign-in.",
         ),
         (
             "auth_methods",

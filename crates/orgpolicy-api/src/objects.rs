@@ -56,8 +56,9 @@ pub struct OrganizationSettings {
 }
 
 /// The organization authentication settings: when a create body sets any
-/// of them, the ones it leaves out that default to `ALL_ALLOWED` otherwise
-/// (`email_invites`, `sso_jit_provisioning`) start `NOT_ALLOWED` instead.
+/// of them and leaves out `email_invites`, that starts `NOT_ALLOWED`
+/// instead of `ALL_ALLOWED` (Stytch's SDKs document this; an organization
+/// created with no settings keeps a way to add members).
 pub const AUTH_SETTINGS: &[&str] = &[
     "email_allowed_domains",
     "email_jit_provisioning",
@@ -74,8 +75,8 @@ pub const AUTH_SETTINGS: &[&str] = &[
 
 impl OrganizationSettings {
     /// The settings a create body starts from, before its own fields apply:
-    /// Stytch's defaults, with email invites and SSO JIT provisioning off
-    /// when the body sets authentication settings explicitly.
+    /// Stytch's defaults, with email invites off when the body sets
+    /// authentication settings explicitly.
     pub fn defaults_for_create(body: &Value) -> Self {
         let mut settings = Self::default();
         let sets_auth = AUTH_SETTINGS
@@ -83,7 +84,6 @@ impl OrganizationSettings {
             .any(|name| body.get(name).is_some_and(|value| !value.is_null()));
         if sets_auth {
             "NOT_ALLOWED".clone_into(&mut settings.email_invites);
-            "NOT_ALLOWED".clone_into(&mut settings.sso_jit_provisioning);
         }
         settings
     }

@@ -4,7 +4,12 @@
 // answer checked against the interface the SDK's own `.d.ts` types it as.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { mkdir, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { startGateway } from "../e2e/harness.mjs";
 import { check } from "./sdktypes.mjs";
 
@@ -31,9 +36,13 @@ after(async () => {
   await gateway?.stop();
 });
 
+/** Every answer checked, with the type the SDK gives it, for `tsc`. */
+const recorded = [];
+
 /** Calls the SDK and checks its answer against the SDK's type. */
 async function conforms(type, call) {
   const answer = await call();
+  recorded.push({ type, answer });
   assert.deepEqual(check(answer, type), [], `${type}: ${JSON.stringify(answer)}`);
   assert.equal(answer.status_code, 200);
   return answer;
@@ -315,4 +324,24 @@ test("delete: a member (soft: reactivate brings it back), then the organization"
   assert.deepEqual(byStatus.members.map((m) => m.email_address), ["pat@acme.test"]);
   await conforms("B2BOrganizationsDeleteResponse", () => client.organizations.delete({ organization_id: organizationId }));
   await fails(() => client.organizations.get({ organization_id: organizationId }), 404, "organization_not_found");
+});
+
+test("every answer compiles as its SDK type under tsc --strict (no missing, mistyped or extra field)", async () => {
+  const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+  const dir = join(root, "target", "sdk-answers");
+  await mkdir(dir, { recursive: true });
+  const types = [...new Set(recorded.map((r) => r.type))].sort();
+  assert.ok(types.length >= 25, `${types.length} types recorded`);
+  // An object literal assigned to a typed const: tsc reports missing and
+  // mistyped fields, and (excess property checks) fields the type lacks.
+  const lines = [`import type { ${types.join(", ")} } from "stytch";`, ""];
+  recorded.forEach(({ type, answer }, index) => {
+    lines.push(`export const answer${index}: ${type} = ${JSON.stringify(answer, null, 2)};`, "");
+  });
+  const file = join(dir, "answers.ts");
+  await writeFile(file, lines.join("\n"));
+  const tsc = join(root, "node_modules", ".bin", "tsc");
+  const args = ["--strict", "--noEmit", "--skipLibCheck", "--target", "es2022", "--module", "nodenext", "--moduleResolution", "nodenext", file];
+  const result = await promisify(execFile)(tsc, args, { cwd: root }).catch((error) => error);
+  assert.equal(result.code ?? 0, 0, `${result.stdout ?? ""}${result.stderr ?? ""}`);
 });

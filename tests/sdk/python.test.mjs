@@ -13,7 +13,7 @@ import { startGateway } from "../e2e/harness.mjs";
 
 const run = promisify(execFile);
 const python = process.env.ORGPOLICY_PYTHON_SDK ?? join(root, "target", "python-sdk", "bin", "python");
-const CHECKS = 16;
+const CHECKS = 20;
 
 let gateway;
 

@@ -72,6 +72,30 @@ def main(origin: str) -> None:
     changed = client.organizations.members.update(organization_id=organization_id, member_id=member_id, name="Ada L.")
     assert changed.member.name == "Ada L."
     print("ok members.update")
+    moved = client.organizations.members.update(
+        organization_id=organization_id, member_id=member_id, email_address="ada.l@acme-py.test"
+    )
+    assert [r.email_address for r in moved.member.retired_email_addresses] == ["ada@acme-py.test"]
+    unlinked = client.organizations.members.unlink_retired_email(
+        organization_id=organization_id, member_id=member_id, email_address="ada@acme-py.test"
+    )
+    assert unlinked.member.retired_email_addresses == []
+    print("ok members.unlink_retired_email")
+    slack = client.organizations.members.oauth_providers.slack(organization_id=organization_id, member_id=member_id)
+    assert slack.registrations == []
+    print("ok members.oauth_providers.slack")
+    expect_error(
+        "members.delete_totp",
+        lambda: client.organizations.members.delete_totp(organization_id=organization_id, member_id=member_id),
+        404,
+        "totp_not_found",
+    )
+    expect_error(
+        "members.oauth_providers.google",
+        lambda: client.organizations.members.oauth_providers.google(organization_id=organization_id, member_id=member_id),
+        404,
+        "member_oauth_token_not_found",
+    )
     searched = client.organizations.members.search(organization_ids=[organization_id])
     assert [m.member_id for m in searched.members] == [member_id]
     print("ok members.search")

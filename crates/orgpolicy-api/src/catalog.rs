@@ -262,7 +262,7 @@ fn search_fields() -> Vec<Field> {
             "query",
             FieldType::SearchQuery,
             false,
-            "`{operator: AND|OR, operands: [{filter_name, filter_value}]}`.",
+            "`{operator: AND, operands: [{filter_name, filter_value}]}` (`OR` is deprecated); no operands, no filtering.",
         ),
     ]
 }
@@ -1023,7 +1023,10 @@ pub fn check_request(
         "organizations.update" => validate_organization_body(body, Mode::Update, origin),
         "members.create" => validate_member_body(body, Mode::Create, origin),
         "members.update" => validate_member_body(body, Mode::Update, origin),
-        "organizations.search" => parse_search_query(body).err().unwrap_or_default(),
+        "organizations.search" => match parse_search_query(body) {
+            Ok(query) => query.warnings,
+            Err(problems) => problems,
+        },
         "members.search" => {
             let mut found = Vec::new();
             let mut rest = body.as_object().cloned().unwrap_or_default();
@@ -1032,9 +1035,10 @@ pub fn check_request(
             }
             rest.remove("organization_ids");
             found.extend(
-                parse_member_search_query(&serde_json::Value::Object(rest))
-                    .err()
-                    .unwrap_or_default(),
+                match parse_member_search_query(&serde_json::Value::Object(rest)) {
+                    Ok(query) => query.warnings,
+                    Err(problems) => problems,
+                },
             );
             found
         }

@@ -34,6 +34,7 @@ codes! {
     // Search.
     INVALID_SEARCH_QUERY => "invalid_search_query",
     INVALID_SEARCH_LIMIT => "invalid_search_limit",
+    SEARCH_OPERATOR_OR_DEPRECATED => "search_operator_or_deprecated",
     // Organization settings: Stytch's code per setting.
     INVALID_ORGANIZATION_MFA_POLICY => "invalid_organization_mfa_policy",
     INVALID_ORGANIZATION_AUTH_METHOD_SETTINGS => "invalid_organization_auth_method_settings",
@@ -135,6 +136,10 @@ pub const OWN: &[(ProblemCode, &str)] = &[
         "a search operator, operand count, value length or cursor out of bounds",
     ),
     (INVALID_SEARCH_LIMIT, "a search limit outside 1 to 1000"),
+    (
+        SEARCH_OPERATOR_OR_DEPRECATED,
+        "a warning: Stytch documents `OR` as deprecated, yet still takes it",
+    ),
     (
         ORGANIZATION_EXTERNAL_ID_ALREADY_USED,
         "an organization external id another organization has",

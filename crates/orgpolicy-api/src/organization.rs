@@ -801,6 +801,8 @@ pub struct SearchQuery {
     pub limit: u32,
     pub operator: SearchOperator,
     pub operands: Vec<SearchFilter>,
+    /// What is allowed but worth saying (`OR` is deprecated).
+    pub warnings: Vec<Problem>,
 }
 
 pub const SEARCH_LIMIT_DEFAULT: u32 = 100;
@@ -1077,7 +1079,9 @@ pub fn parse_member_search_query(body: &Value) -> Result<SearchQuery, Vec<Proble
     if problems.is_empty() {
         Ok(query)
     } else {
-        Err(problems)
+        let mut all = query.warnings;
+        all.extend(problems);
+        Err(all)
     }
 }
 
@@ -1126,7 +1130,14 @@ fn parse_query_with(
             let at = root.key("query");
             match query.get("operator").and_then(Value::as_str) {
                 Some("AND") => operator = SearchOperator::And,
-                Some("OR") => operator = SearchOperator::Or,
+                Some("OR") => {
+                    operator = SearchOperator::Or;
+                    problems.push(Problem::warning(
+                        crate::codes::SEARCH_OPERATOR_OR_DEPRECATED,
+                        at.key("operator"),
+                        "`OR` is deprecated and kept for legacy use only: run one search per alternative instead",
+                    ));
+                }
                 _ => problems.push(Problem::error(
                     crate::codes::INVALID_SEARCH_QUERY,
                     at.key("operator"),
@@ -1158,11 +1169,8 @@ fn parse_query_with(
                     }
                 }
                 Some(other) => problems.push(expected(&at.key("operands"), "an array", other)),
-                None => problems.push(Problem::error(
-                    crate::codes::INVALID_SEARCH_QUERY,
-                    &at,
-                    "missing field `operands`",
-                )),
+                // Only the operator is required: no operands, no filtering.
+                None => {}
             }
         }
         Some(other) => problems.push(expected(&root.key("query"), "an object", other)),
@@ -1183,14 +1191,18 @@ fn parse_query_with(
             ),
         ));
     }
-    if problems.is_empty() {
+    if problems
+        .iter()
+        .any(|p| p.severity == orgpolicy_core::Severity::Error)
+    {
+        Err(problems)
+    } else {
         Ok(SearchQuery {
             cursor,
             limit,
             operator,
             operands,
+            warnings: problems,
         })
-    } else {
-        Err(problems)
     }
 }

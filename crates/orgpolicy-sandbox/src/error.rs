@@ -40,7 +40,9 @@ impl ApiError {
     }
 
     /// A 400 for a body with problems: the first error names the type.
-    pub fn invalid(problems: Vec<Problem>) -> Self {
+    pub fn invalid(mut problems: Vec<Problem>) -> Self {
+        // Errors first, warnings after, each in the order found.
+        problems.sort_by_key(|p| p.severity != orgpolicy_core::Severity::Error);
         let (error_type, message) = problems
             .iter()
             .find(|p| p.severity == orgpolicy_core::Severity::Error)

@@ -240,6 +240,19 @@ fn search_defaults_and_a_full_query() {
         FilterValue::Text("acm".into())
     );
     assert_eq!(query.operands[2].filter_value, FilterValue::Flag(true));
+    // `OR` still works, as Stytch keeps it for legacy use, with a warning.
+    let warnings: Vec<(&str, &str)> = query
+        .warnings
+        .iter()
+        .map(|p| (p.code.as_str(), p.path.as_str()))
+        .collect();
+    assert_eq!(
+        warnings,
+        vec![("search_operator_or_deprecated", "/query/operator")]
+    );
+    // Only the operator is required: no operands, no filtering.
+    let query = parse_search_query(&json!({"query": {"operator": "AND"}})).unwrap();
+    assert!(query.operands.is_empty() && query.warnings.is_empty());
 }
 
 #[test]

@@ -506,6 +506,64 @@ const NO_CONSOLE: &str = "<!doctype html><html lang=\"en\"><head><meta charset=\
 The API is forwarded under <code>/v1/</code>; <a href=\"/_gateway/info\">/_gateway/info</a> \
 describes the upstream.</p></body></html>";
 
+/// The files of a built console (`cargo xtask console` writes them); when
+/// one is missing the console was not built, or only half, and its page
+/// says so instead of an empty 404 or a blank page.
+pub const CONSOLE_FILES: &[&str] = &[
+    "index.html",
+    "main.js",
+    "style.css",
+    "orgpolicy-console.js",
+    "orgpolicy-console_bg.wasm",
+];
+
+/// Which of [`CONSOLE_FILES`] a static directory lacks.
+pub fn missing_console_files(dir: &std::path::Path) -> Vec<&'static str> {
+    CONSOLE_FILES
+        .iter()
+        .filter(|file| !dir.join(file).is_file())
+        .copied()
+        .collect()
+}
+
+/// The page served for the console when its files are not all there.
+fn console_not_built(dir: &std::path::Path, missing: &[&str]) -> Response {
+    let escape = |text: &str| {
+        text.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
+    let files: String = missing
+        .iter()
+        .map(|file| format!("<li><code>{}</code></li>", escape(file)))
+        .collect();
+    let page = format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+<link rel=\"icon\" href=\"data:,\"><title>orgpolicy console not built</title></head><body>\
+<h1>The console is not built</h1><p>The gateway serves the console from <code>{}</code>, \
+which lacks:</p><ul>{files}</ul><p>Build it with <code>cargo xtask console</code> (or run \
+<code>cargo xtask serve</code>, which builds it and starts the gateway), then reload. \
+The API is forwarded under <code>/v1/</code> meanwhile; \
+<a href=\"/_gateway/info\">/_gateway/info</a> describes the upstream.</p></body></html>",
+        escape(&dir.display().to_string())
+    );
+    (StatusCode::SERVICE_UNAVAILABLE, Html(page)).into_response()
+}
+
+/// Pages of the console (anything but its asset files) answer the
+/// not-built page while its files are incomplete.
+async fn console_built(State(dir): State<Arc<PathBuf>>, request: Request, next: Next) -> Response {
+    let last = request.uri().path().rsplit('/').next().unwrap_or_default();
+    let is_page = last.is_empty() || last == "index.html" || !last.contains('.');
+    if is_page {
+        let missing = missing_console_files(&dir);
+        if !missing.is_empty() {
+            return console_not_built(&dir, &missing);
+        }
+    }
+    next.run(request).await
+}
+
 /// The console's files never include dotfiles (`.orgpolicy/` with the
 /// sandbox's credentials and database, `.git`, ...): a path with a segment
 /// that starts with `.`, or with any percent-escape (which could spell
@@ -537,6 +595,10 @@ pub fn app(state: GatewayState) -> Router {
         Some(dir) => router.fallback_service(
             tower::ServiceBuilder::new()
                 .layer(axum::middleware::from_fn(hidden_files))
+                .layer(axum::middleware::from_fn_with_state(
+                    Arc::new(dir.clone()),
+                    console_built,
+                ))
                 .layer(SetResponseHeaderLayer::overriding(
                     header::CACHE_CONTROL,
                     HeaderValue::from_static("no-cache"),

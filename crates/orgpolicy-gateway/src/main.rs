@@ -309,6 +309,14 @@ async fn main() -> Result<()> {
     };
     if let Some(static_dir) = &args.static_dir {
         check_static_dir(static_dir, &args.data_dir)?;
+        let missing = orgpolicy_gateway::missing_console_files(static_dir);
+        if !missing.is_empty() {
+            tracing::warn!(
+                dir = %static_dir.display(),
+                missing = ?missing,
+                "the console is not built: its page says so until `cargo xtask console` builds it"
+            );
+        }
     }
     // Bind first: with port 0 the Host check needs the port actually given.
     let listener = tokio::net::TcpListener::bind(args.bind)

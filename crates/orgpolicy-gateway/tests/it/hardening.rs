@@ -181,13 +181,7 @@ async fn request_bodies_must_be_json() {
 #[tokio::test]
 async fn token_mode_serves_the_console_but_not_the_api_without_the_token() {
     let dir = std::env::temp_dir().join(format!("orgpolicy-token-static-{}", uuid::Uuid::new_v4()));
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(
-        dir.join("index.html"),
-        "<!doctype html><title>console</title>",
-    )
-    .unwrap();
-    std::fs::write(dir.join("main.js"), "export {}").unwrap();
+    fake_console(&dir);
     let (upstream, _) = sandbox().await;
     let mut with_token = config(upstream);
     with_token.static_dir = Some(dir.clone());
@@ -357,5 +351,50 @@ async fn dotfiles_and_escapes_are_never_served() {
         assert_eq!(answer.status, StatusCode::NOT_FOUND, "{path}");
         assert!(!answer.text.contains("secret-test-leak"), "{path}");
     }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[tokio::test]
+async fn a_missing_or_half_built_console_says_how_to_build_it() {
+    let dir = std::env::temp_dir().join(format!("orgpolicy-unbuilt-{}", uuid::Uuid::new_v4()));
+    let (upstream, _) = sandbox().await;
+    let mut with_console = config(upstream);
+    with_console.static_dir = Some(dir.clone());
+    let router = gateway(with_console);
+    // Missing altogether, then half-built (the page without its module).
+    for files in [&[][..], &["index.html", "main.js"][..]] {
+        std::fs::create_dir_all(&dir).unwrap();
+        for file in files {
+            std::fs::write(dir.join(file), "<!doctype html>").unwrap();
+        }
+        for path in ["/", "/index.html", "/somewhere"] {
+            let answer = browser(&router, "GET", path, &[], "").await;
+            assert_eq!(answer.status, StatusCode::SERVICE_UNAVAILABLE, "{path}");
+            assert!(
+                answer.text.contains("cargo xtask console"),
+                "{}",
+                answer.text
+            );
+            assert!(
+                answer.text.contains("orgpolicy-console_bg.wasm"),
+                "{}",
+                answer.text
+            );
+            for file in files {
+                assert!(
+                    !answer.text.contains(&format!("<code>{file}</code>")),
+                    "{file} is there"
+                );
+            }
+        }
+        // The API is not affected.
+        let api = browser(&router, "GET", "/v1/b2b/rbac/policy", &[], "").await;
+        assert_eq!(api.status, StatusCode::OK);
+    }
+    // Built: the page itself.
+    fake_console(&dir);
+    let answer = browser(&router, "GET", "/", &[], "").await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert!(answer.text.contains("<title>console</title>"));
     std::fs::remove_dir_all(&dir).ok();
 }

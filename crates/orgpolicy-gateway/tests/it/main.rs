@@ -84,6 +84,20 @@ fn config(upstream: Upstream) -> GatewayConfig {
     }
 }
 
+/// Writes a stand-in for a built console: every file the gateway looks
+/// for, `index.html` with a title.
+fn fake_console(dir: &std::path::Path) {
+    std::fs::create_dir_all(dir).unwrap();
+    for file in orgpolicy_gateway::CONSOLE_FILES {
+        std::fs::write(dir.join(file), "export {}").unwrap();
+    }
+    std::fs::write(
+        dir.join("index.html"),
+        "<!doctype html><title>console</title>",
+    )
+    .unwrap();
+}
+
 fn gateway(config: GatewayConfig) -> Router {
     app(GatewayState::new(config).unwrap())
 }
@@ -534,13 +548,8 @@ async fn cors_answers_only_configured_origins() {
 #[tokio::test]
 async fn the_console_is_served_compressed_and_revalidated_the_api_never_cached() {
     let dir = std::env::temp_dir().join(format!("orgpolicy-static-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    fake_console(&dir);
     let module = "x".repeat(64 * 1024);
-    std::fs::write(
-        dir.join("index.html"),
-        "<!doctype html><title>console</title>",
-    )
-    .unwrap();
     std::fs::write(dir.join("app_bg.wasm"), &module).unwrap();
     let (upstream, _) = sandbox().await;
     let mut with_console = config(upstream);

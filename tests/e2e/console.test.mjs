@@ -338,7 +338,15 @@ test("a member is soft-deleted, then reactivated, from the console", async () =>
   await page.fill("#p-organization_id", organizationId);
   await page.fill("#p-member_id", memberId);
   let count = await historyCount();
+  // A DELETE waits for its confirmation; Cancel sends nothing.
   await page.click("#send");
+  await page.waitForSelector("#confirm-send");
+  assert.equal(await page.evaluate(() => document.activeElement.id), "confirm-send");
+  assert.match(await page.textContent("#confirm-reason"), /cannot be undone/);
+  await page.click("#confirm-cancel");
+  assert.equal(await historyCount(), count);
+  await page.click("#send");
+  await page.click("#confirm-send");
   let answer = await responseJson(count);
   assert.match(answer.status, /^200/);
   assert.equal(answer.body.member_id, memberId);
@@ -396,7 +404,8 @@ test("the playground matrix agrees with the core, and a policy edit shows its di
   const diffText = await page.textContent("#diff");
   assert.match(diffText, /auditor/);
   // The member holding `auditor` gains its new grants.
-  assert.ok(diffText.includes(`${memberId} gains billing:read`), diffText);
+  // Members are named by their email address.
+  assert.ok(diffText.includes("pat@example.com gains billing:read"), diffText);
   // The matrix follows the chosen member, then typed roles.
   assert.equal(await page.inputValue("#member-select"), memberId);
   const memberCell = page.locator('#matrix button[data-resource="billing"][data-action="read"]');

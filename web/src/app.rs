@@ -46,6 +46,13 @@ pub enum Route {
     Playground,
 }
 
+/// The endpoint id of a `#/try/...` hash that names none in the catalog.
+pub fn unknown_endpoint(hash: &str) -> Option<String> {
+    let hash = hash.trim_start_matches('#').trim_start_matches('/');
+    let id = hash.strip_prefix("try/")?;
+    (!id.is_empty() && crate::tryit::endpoint(id).is_none()).then(|| id.to_owned())
+}
+
 /// Reads a hash (`#/try/members.create`); unknown hashes open the default.
 pub fn route_from_hash(hash: &str) -> Route {
     let hash = hash.trim_start_matches('#').trim_start_matches('/');
@@ -98,11 +105,14 @@ pub fn App() -> impl IntoView {
         project: RwSignal::new(None),
     };
     let route = RwSignal::new(route_from_hash(&current_hash()));
+    // Said when a link names an endpoint the catalog does not have.
+    let notice = RwSignal::new(unknown_endpoint(&current_hash()));
     let selected = RwSignal::new(match route.get_untracked() {
         Route::Try(id) => id,
         Route::Playground => DEFAULT_ENDPOINT.to_owned(),
     });
     let handle = window_event_listener(leptos::ev::hashchange, move |_| {
+        notice.set(unknown_endpoint(&current_hash()));
         let next = route_from_hash(&current_hash());
         if let Route::Try(id) = &next {
             selected.set(id.clone());
@@ -113,7 +123,30 @@ pub fn App() -> impl IntoView {
     load_info(console);
 
     let is_playground = move || route.get() == Route::Playground;
+    // The page's title follows the view (and the endpoint).
+    Effect::new(move |_| {
+        let title = match route.get() {
+            Route::Playground => "Policy playground · orgpolicy console".to_owned(),
+            Route::Try(_) => {
+                let summary = crate::tryit::endpoint(&selected.get())
+                    .map_or("Try it", |endpoint| endpoint.summary);
+                format!("{summary} · Try it · orgpolicy console")
+            }
+        };
+        crate::dom::set_title(&title);
+    });
+    let skip = move |ev: leptos::ev::MouseEvent| {
+        ev.prevent_default();
+        crate::dom::focus(if is_playground() {
+            "sources-title"
+        } else {
+            "endpoint-title"
+        });
+    };
     view! {
+        <a class="skip-link" href="#main" on:click=skip>
+            {move || if is_playground() { "Skip to the playground" } else { "Skip to the request form" }}
+        </a>
         <header class="top">
             <h1>"orgpolicy console"</h1>
             <nav aria-label="Views" class="views">
@@ -129,7 +162,22 @@ pub fn App() -> impl IntoView {
             </nav>
             <GatewayPanel console=console />
         </header>
-        <main>
+        <main id="main">
+            {move || {
+                notice
+                    .get()
+                    .map(|id| {
+                        view! {
+                            <p id="route-notice" class="hint" role="status">
+                                "No endpoint "
+                                <code>{id}</code>
+                                " in the catalog: showing "
+                                {crate::tryit::endpoint(crate::tryit::DEFAULT_ENDPOINT).map(|e| e.summary)}
+                                "."
+                            </p>
+                        }
+                    })
+            }}
             <div id="view-try" hidden=is_playground>
                 <TryIt console=console selected=selected />
             </div>
@@ -172,6 +220,7 @@ fn GatewayPanel(console: Console) -> impl IntoView {
             InfoState::Loading => view! { <span class="badge muted">"checking…"</span> }.into_any(),
             InfoState::Failed(message) => view! {
                 <span class="badge bad" id="gateway-badge">"unreachable"</span>
+                " "
                 <span class="gateway-problem">{message.clone()}</span>
             }
             .into_any(),
@@ -184,6 +233,7 @@ fn GatewayPanel(console: Console) -> impl IntoView {
                 };
                 view! {
                     <span class=format!("badge {kind}") id="gateway-badge">{kind}</span>
+                    " "
                     <span id="gateway-credentials" class=if info.credentials_configured { "ok" } else { "bad" }>
                         {credentials}
                     </span>
@@ -212,12 +262,11 @@ fn GatewayPanel(console: Console) -> impl IntoView {
                     <BoundInput id="gateway-token" value=console.token kind="password" />
                 </details>
             </form>
-            <p id="gateway-error" class="field-error">{move || error.get()}</p>
-            <p class="gateway-status" aria-live="polite">
-                {badge}
-                " "
-                <span class="saved">{move || saved_note.get()}</span>
+            <p id="gateway-error" class="field-error">
+                {move || error.get().map(|message| crate::dom::rich_text(&message))}
             </p>
+            <p class="gateway-status" aria-live="polite">{badge}</p>
+            <p class="saved" aria-live="polite">{move || saved_note.get()}</p>
         </section>
     }
 }

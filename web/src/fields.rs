@@ -182,7 +182,7 @@ pub fn FieldMessages(
                             orgpolicy_core::Severity::Error => "field-error",
                             orgpolicy_core::Severity::Warning => "field-warning",
                         };
-                        view! { <p class=class>{message}</p> }
+                        view! { <p class=class>{crate::dom::rich_text(&message)}</p> }
                     })
                     .collect_view()
             }}
@@ -337,13 +337,7 @@ pub fn FieldInput(field: Field, form: FormState, problems: Memo<RequestProblems>
                     .is_some_and(|list| list.iter().any(|item| item.as_str() == Some(value)))
             };
             view! {
-                <fieldset
-                    id=input_id.clone()
-                    class="checks"
-                    aria-invalid=invalid
-                    aria-describedby=described.clone()
-                >
-                    <legend class="visually-hidden">{name}</legend>
+                <div class="checks">
                     {values
                         .iter()
                         .map(|value| {
@@ -371,16 +365,16 @@ pub fn FieldInput(field: Field, form: FormState, problems: Memo<RequestProblems>
                             }
                         })
                         .collect_view()}
-                </fieldset>
+                </div>
             }
             .into_any()
         }
         FieldType::StringList => view! {
-            <ListEditor name=name form=form columns=None described=described.clone() />
+            <ListEditor name=name form=form columns=None />
         }
         .into_any(),
         FieldType::ObjectList { fields } => view! {
-            <ListEditor name=name form=form columns=Some(fields) described=described.clone() />
+            <ListEditor name=name form=form columns=Some(fields) />
         }
         .into_any(),
         FieldType::Object | FieldType::SearchQuery => view! {
@@ -388,23 +382,46 @@ pub fn FieldInput(field: Field, form: FormState, problems: Memo<RequestProblems>
         }
         .into_any(),
     };
-    view! {
-        <div class="field">
-            <label for=input_id>
-                <code>{name}</code>
-                {field
-                    .required
-                    .then(|| {
-                        view! {
-                            <span class="required" aria-hidden="true">" *"</span>
-                            <span class="visually-hidden">" (required)"</span>
-                        }
-                    })}
-            </label>
-            {control}
-            <p id=doc_id class="doc">{field.doc}</p>
-            <FieldMessages id=messages_id problems=problems name=name path_param=false />
-        </div>
+    let required = field.required.then(|| {
+        view! {
+            <span class="required" aria-hidden="true">" *"</span>
+            <span class="visually-hidden">" (required)"</span>
+        }
+    });
+    // Lists and checkbox sets are groups of inputs: a fieldset named by its
+    // legend, not a label pointing at no input.
+    let grouped = matches!(
+        field.field_type,
+        FieldType::EnumList { .. } | FieldType::StringList | FieldType::ObjectList { .. }
+    );
+    let doc = view! { <p id=doc_id class="doc">{crate::dom::rich_text(field.doc)}</p> };
+    let messages =
+        view! { <FieldMessages id=messages_id problems=problems name=name path_param=false /> };
+    if grouped {
+        view! {
+            <fieldset
+                class="field group"
+                id=input_id
+                aria-invalid=invalid
+                aria-describedby=described
+            >
+                <legend><code>{name}</code>{required}</legend>
+                {control}
+                {doc}
+                {messages}
+            </fieldset>
+        }
+        .into_any()
+    } else {
+        view! {
+            <div class="field">
+                <label for=input_id><code>{name}</code>{required}</label>
+                {control}
+                {doc}
+                {messages}
+            </div>
+        }
+        .into_any()
     }
 }
 
@@ -420,7 +437,6 @@ fn ListEditor(
     name: &'static str,
     form: FormState,
     columns: Option<&'static [&'static str]>,
-    described: String,
 ) -> impl IntoView {
     let length = move || {
         form.field(name)
@@ -507,7 +523,7 @@ fn ListEditor(
         }
     };
     view! {
-        <div class="list-editor" aria-describedby=described>
+        <div class="list-editor">
             <ul>
                 <For each=move || 0..length() key=|index| *index children=row />
             </ul>

@@ -36,6 +36,12 @@ pub fn validate_url(input: &str) -> Result<String, String> {
     if input.is_empty() {
         return Err("enter the gateway's URL, like http://127.0.0.1:8787".to_owned());
     }
+    // `localhost:8790` parses as a URL whose scheme is `localhost`.
+    if !input.contains("://") {
+        return Err(format!(
+            "add the scheme: `http://{input}` (or `https://{input}`)"
+        ));
+    }
     let url = web_sys::Url::new(input)
         .map_err(|_| format!("`{input}` is not a URL: use http://host:port"))?;
     let protocol = url.protocol();

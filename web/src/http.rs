@@ -252,11 +252,18 @@ pub async fn fetch_json(
                 })
                 .or(outcome.hint)
                 .unwrap_or_default();
-            Err(format!(
-                "{} {}: {message}",
-                outcome.status,
-                outcome.class.label()
-            ))
+            // "0" is no status at all: say so in words.
+            let status = if outcome.status == 0 {
+                "No answer".to_owned()
+            } else {
+                outcome.status.to_string()
+            };
+            let label = outcome.class.label();
+            Err(if message.is_empty() {
+                format!("{status} ({label}).")
+            } else {
+                format!("{status} ({label}): {message}")
+            })
         }
     }
 }

@@ -174,7 +174,7 @@ fn problem_list(problems: Vec<Problem>) -> impl IntoView {
                 <li class=class>
                     <code>{problem.code.as_str()}</code>
                     " "
-                    {problem.message}
+                    {crate::dom::rich_text(&problem.message)}
                     {(!problem.path.is_empty()).then(|| format!(" (at {})", problem.path))}
                 </li>
             }
@@ -225,6 +225,32 @@ pub fn Playground(console: Console) -> impl IntoView {
                     .unwrap_or_default()
             })
         }
+    });
+    // Roles defined neither by the project nor by the organization (draft
+    // or saved): the checks ignore them, and the page says so.
+    let unknown_roles = Memo::new(move |_| {
+        let known = |role: &str| {
+            project.with(|p| {
+                p.as_ref()
+                    .is_ok_and(|p| p.roles.iter().any(|r| r.role_id == role))
+            }) || draft.with(|d| {
+                d.as_ref()
+                    .is_ok_and(|(o, _)| o.roles.iter().any(|r| r.role_id == role))
+            })
+        };
+        if project.with(Result::is_err) {
+            return Vec::new();
+        }
+        roles
+            .get()
+            .into_iter()
+            .filter(|role| !known(role))
+            .collect::<Vec<_>>()
+    });
+    // Whether the matrix shows a draft that differs from what is saved.
+    let unsaved = Memo::new(move |_| {
+        let current = draft.with(|d| d.as_ref().ok().map(|(policy, _)| policy.clone()));
+        current.is_some_and(|current| current != saved.get().unwrap_or_default())
     });
     let organization_for_checks = move || {
         let id = organization_id.get();
@@ -302,6 +328,30 @@ pub fn Playground(console: Console) -> impl IntoView {
         }
         busy.set(true);
         spawn_local(async move {
+            // A slug or external id names the organization once: its id is
+            // what the policy, the member search and a save then use.
+            let organization =
+                fetch_json(&base, &token, Method::Get, &format!("/v1/b2b/organizations/{id}"), None)
+                    .await;
+            let (id, name) = match organization
+                .map(|text| serde_json::from_str::<Value>(&text).unwrap_or_default())
+            {
+                Ok(answer) => (
+                    text(answer.pointer("/organization/organization_id")),
+                    text(answer.pointer("/organization/organization_name")),
+                ),
+                Err(message) => {
+                    status.set(format!("Could not load the organization {id}: {message}"));
+                    busy.set(false);
+                    return;
+                }
+            };
+            if id.is_empty() {
+                status.set("The answer does not name an organization.".to_owned());
+                busy.set(false);
+                return;
+            }
+            organization_id.set(id.clone());
             let path = format!("/v1/b2b/rbac/organizations/{id}");
             let policy = fetch_json(&base, &token, Method::Get, &path, None).await;
             let search =
@@ -319,7 +369,7 @@ pub fn Playground(console: Console) -> impl IntoView {
                     let value = serde_json::to_value(&document.policy).unwrap_or_default();
                     draft_text.set(pretty(&value));
                     saved.set(Some(document.policy));
-                    status.set(format!("Loaded the policy of {id}."));
+                    status.set(format!("Loaded the policy of {name} ({id})."));
                 }
                 Ok(Err(error)) => status.set(format!(
                     "The answer is not an organization policy: {}",
@@ -334,6 +384,14 @@ pub fn Playground(console: Console) -> impl IntoView {
                     let list = serde_json::from_str::<Value>(&text)
                         .map(|answer| members_of(&answer))
                         .unwrap_or_default();
+                    let count = list.len();
+                    status.update(|status| {
+                        status.push_str(&match count {
+                            0 => " It has no members.".to_owned(),
+                            1 => " Loaded its 1 member.".to_owned(),
+                            n => format!(" Loaded its {n} members."),
+                        });
+                    });
                     member_choice.set(
                         list.first()
                             .map(|m| m.member_id.clone())
@@ -341,9 +399,9 @@ pub fn Playground(console: Console) -> impl IntoView {
                     );
                     members.set(list);
                 }
-                Err(message) => {
-                    status.update(|status| status.push_str(&format!(" Members: {message}")))
-                }
+                Err(message) => status.update(|status| {
+                    status.push_str(&format!(" Its members could not be loaded: {message}"));
+                }),
             }
             busy.set(false);
         });
@@ -379,8 +437,14 @@ pub fn Playground(console: Console) -> impl IntoView {
         }
         let width = rows.iter().map(|(_, cells)| cells.len()).max().unwrap_or(0);
         view! {
+            <div class="matrix-scroll" role="region" aria-label="Permission matrix" tabindex="0">
             <table class="matrix" id="matrix">
-                <caption>{move || format!("What roles [{}] may do in {}", roles.get().join(", "), organization_for_checks())}</caption>
+                <caption>
+                    {move || format!("What roles [{}] may do in {}", roles.get().join(", "), organization_for_checks())}
+                    {move || unsaved.get().then(|| view! {
+                        <strong id="unsaved-note" class="field-warning">" — with the unsaved draft of the organization policy"</strong>
+                    })}
+                </caption>
                 <thead>
                     <tr>
                         <th scope="col">"Resource"</th>
@@ -429,6 +493,7 @@ pub fn Playground(console: Console) -> impl IntoView {
                         .collect_view()}
                 </tbody>
             </table>
+            </div>
         }
         .into_any()
     };
@@ -457,14 +522,14 @@ pub fn Playground(console: Console) -> impl IntoView {
                 .collect_view()
                 .into_any(),
             Decision::Deny(deny) => view! {
-                <li><code>{deny.error_type.as_str()}</code>" "{deny.message.clone()}</li>
+                <li><code>{deny.error_type.as_str()}</code>" "{crate::dom::rich_text(&deny.message)}</li>
             }
             .into_any(),
         };
         Some(view! {
             <section id="explanation" class="explanation" aria-live="polite" aria-labelledby="explanation-title">
                 <h3 id="explanation-title">{format!("{resource} · {action}")}</h3>
-                <p>{explanation.summary.clone()}</p>
+                <p>{crate::dom::rich_text(&explanation.summary)}</p>
                 <ul>{details}</ul>
                 {(!explanation.unknown_roles.is_empty()).then(|| view! {
                     <p class="field-warning">{format!("Ignored, defined nowhere: {}", explanation.unknown_roles.join(", "))}</p>
@@ -513,13 +578,23 @@ pub fn Playground(console: Console) -> impl IntoView {
                 |escalation| view! { <li class="escalation">"⚠ "{escalation.message.clone()}</li> },
             )
             .collect_view();
+        let email_of = |member_id: &str| {
+            members.with_untracked(|members| {
+                members
+                    .iter()
+                    .find(|member| member.member_id == member_id)
+                    .map(|member| member.email_address.clone())
+                    .filter(|email| !email.is_empty())
+                    .unwrap_or_else(|| member_id.to_owned())
+            })
+        };
         let impacts = diff
             .members
             .iter()
             .map(|impact| {
                 view! {
-                    <li>
-                        <code>{impact.member_id.clone()}</code>
+                    <li title=impact.member_id.clone()>
+                        {email_of(&impact.member_id)}
                         {(!impact.gained.is_empty()).then(|| view! { <span class="gain">{format!(" gains {}", pairs(&impact.gained))}</span> })}
                         {(!impact.lost.is_empty()).then(|| view! { <span class="loss">{format!(" loses {}", pairs(&impact.lost))}</span> })}
                     </li>
@@ -547,7 +622,7 @@ pub fn Playground(console: Console) -> impl IntoView {
     view! {
         <div class="playground">
             <section class="sources" aria-labelledby="sources-title">
-                <h2 id="sources-title">"Policies"</h2>
+                <h2 id="sources-title" tabindex="-1">"Policies"</h2>
                 <div class="row">
                     <button type="button" id="load-project" disabled=move || busy.get() on:click=load_project>
                         "Load project policy"
@@ -574,7 +649,7 @@ pub fn Playground(console: Console) -> impl IntoView {
                     <option value="" prop:selected=move || member_choice.get().is_empty()>"(type roles instead)"</option>
                     <For
                         each=move || members.get()
-                        key=|member| member.member_id.clone()
+                        key=|member| (member.member_id.clone(), member.roles.clone())
                         children=move |member| {
                             let id = member.member_id.clone();
                             let selected_id = id.clone();
@@ -586,12 +661,40 @@ pub fn Playground(console: Console) -> impl IntoView {
                         }
                     />
                 </select>
-                <label for="typed-roles">"Roles (comma-separated)"</label>
-                <BoundInput
+                <label for="typed-roles">
+                    {move || if member_choice.get().is_empty() {
+                        "Roles (comma-separated)"
+                    } else {
+                        "Roles of the chosen member"
+                    }}
+                </label>
+                <input
                     id="typed-roles"
-                    value=typed_roles
-                    disabled=Signal::derive(move || !member_choice.get().is_empty())
+                    type="text"
+                    autocomplete="off"
+                    spellcheck="false"
+                    aria-describedby="unknown-roles"
+                    prop:value=move || {
+                        if member_choice.get().is_empty() {
+                            typed_roles.get()
+                        } else {
+                            roles.get().join(", ")
+                        }
+                    }
+                    readonly=move || !member_choice.get().is_empty()
+                    on:input=move |ev| typed_roles.set(event_target_value(&ev))
                 />
+                <p id="unknown-roles" class="field-warning" aria-live="polite">
+                    {move || {
+                        let unknown = unknown_roles.get();
+                        (!unknown.is_empty()).then(|| {
+                            format!(
+                                "Defined neither by the project nor by the organization, so ignored: {}",
+                                unknown.join(", ")
+                            )
+                        })
+                    }}
+                </p>
             </section>
             <section class="matrix-section" aria-labelledby="matrix-title">
                 <h2 id="matrix-title">"Permissions"</h2>
@@ -622,7 +725,12 @@ pub fn Playground(console: Console) -> impl IntoView {
                 <button
                     type="button"
                     id="save-policy"
-                    disabled=move || busy.get() || draft.with(Result::is_err) || organization_id.get().trim().is_empty()
+                    disabled=move || {
+                        busy.get()
+                            || draft.with(Result::is_err)
+                            || organization_id.get().trim().is_empty()
+                            || (saved.with(Option::is_some) && !unsaved.get())
+                    }
                     on:click=save
                 >
                     "Save organization policy"

@@ -15,6 +15,9 @@ use std::collections::BTreeMap;
 /// The endpoint shown when nothing is chosen.
 pub const DEFAULT_ENDPOINT: &str = "organizations.create";
 const HISTORY_LIMIT: usize = 20;
+/// The largest body history keeps, serialized; a larger one is not kept
+/// (the row says so), so history stays far below browser storage quotas.
+pub const HISTORY_BODY_MAX: usize = 8 * 1024;
 
 /// The endpoint with this id.
 pub fn endpoint(id: &str) -> Option<Endpoint> {
@@ -43,7 +46,12 @@ pub fn request_for(
         .or_else(|| {
             catalog::fill_path(endpoint, |name| {
                 let value = params.get(name).map(String::as_str).unwrap_or_default();
-                Some(js_sys::encode_uri_component(value).into())
+                // An empty parameter shows as its placeholder, as docs write it.
+                Some(if value.is_empty() {
+                    format!("{{{name}}}")
+                } else {
+                    js_sys::encode_uri_component(value).into()
+                })
             })
         })
         .unwrap_or_default();
@@ -57,6 +65,9 @@ pub fn request_for(
 /// A request sent from the console, kept for replay.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HistoryEntry {
+    /// This entry's own identity: rows are keyed by it, never by position.
+    #[serde(default)]
+    pub id: u64,
     pub endpoint: String,
     pub params: BTreeMap<String, String>,
     pub body: Value,
@@ -64,6 +75,47 @@ pub struct HistoryEntry {
     pub path: String,
     pub status: u16,
     pub class: String,
+    /// Whether the body was kept (bodies over [`HISTORY_BODY_MAX`] are not).
+    #[serde(default = "kept")]
+    pub body_kept: bool,
+}
+
+fn kept() -> bool {
+    true
+}
+
+/// A new history entry's id: unique within this browser's history.
+fn new_entry_id() -> u64 {
+    let millis = js_sys::Date::now() as u64;
+    let salt = (js_sys::Math::random() * 1_000_000.0) as u64;
+    millis.wrapping_mul(1_000_000).wrapping_add(salt)
+}
+
+/// Whether a request needs a confirmation before it is sent, and why: a
+/// DELETE always, a replayed write, and every write to a live project.
+pub fn confirmation(endpoint: &Endpoint, replay: bool, live: bool) -> Option<String> {
+    let write = endpoint.method != Method::Get;
+    let live_note = if live {
+        " The upstream is a live project: this changes real data."
+    } else {
+        ""
+    };
+    if endpoint.method == Method::Delete {
+        Some(format!(
+            "{}: this cannot be undone.{live_note}",
+            endpoint.summary
+        ))
+    } else if replay && write {
+        Some(format!(
+            "Replaying sends this {} again: {}.{live_note}",
+            endpoint.method.as_str(),
+            endpoint.summary
+        ))
+    } else if live && write {
+        Some(format!("{}.{live_note}", endpoint.summary))
+    } else {
+        None
+    }
 }
 
 /// The history kept in browser storage (bad or old entries are dropped).
@@ -74,13 +126,21 @@ pub fn load_history() -> Vec<HistoryEntry> {
         .into_iter()
         .filter(|entry| endpoint(&entry.endpoint).is_some())
         .take(HISTORY_LIMIT)
+        .enumerate()
+        .map(|(index, mut entry)| {
+            // Entries from before ids: their position, once, as identity.
+            if entry.id == 0 {
+                entry.id = index as u64 + 1;
+            }
+            entry
+        })
         .collect()
 }
 
-fn save_history(history: &[HistoryEntry]) {
-    if let Ok(text) = serde_json::to_string(history) {
-        crate::storage::set(crate::storage::HISTORY_KEY, &text);
-    }
+/// Saves the history; whether browser storage took it.
+fn save_history(history: &[HistoryEntry]) -> bool {
+    serde_json::to_string(history)
+        .is_ok_and(|text| crate::storage::set(crate::storage::HISTORY_KEY, &text))
 }
 
 /// Which snippet is shown.
@@ -148,6 +208,11 @@ pub fn TryIt(console: Console, selected: RwSignal<String>) -> impl IntoView {
     let language = RwSignal::new(Language::Curl);
     let direct = RwSignal::new(false);
     let copied = RwSignal::new(String::new());
+    // What history could not keep, said under it.
+    let history_note = RwSignal::new(String::new());
+    // A send waiting for its confirmation: the reason, and "send anyway".
+    let confirming = RwSignal::new(None::<(String, bool)>);
+    let replaying = StoredValue::new(false);
 
     let current =
         Memo::new(move |_| endpoint(&selected.get()).or_else(|| endpoint(DEFAULT_ENDPOINT)));
@@ -161,6 +226,7 @@ pub fn TryIt(console: Console, selected: RwSignal<String>) -> impl IntoView {
                 response.set(None);
                 attempted.set(false);
                 blocked.set(false);
+                confirming.set(None);
             }
             last_endpoint.set_value(id);
         }
@@ -219,13 +285,20 @@ pub fn TryIt(console: Console, selected: RwSignal<String>) -> impl IntoView {
         copied.set(String::new());
     });
 
-    let dispatch = move |anyway: bool| {
+    let dispatch = move |anyway: bool, confirmed: bool| {
         if sending.get_untracked() {
             return;
         }
         attempted.set(true);
         if problems.with_untracked(RequestProblems::has_errors) && !anyway {
             blocked.set(true);
+            confirming.set(None);
+            // Focus goes to the first field the form flags.
+            request_animation_frame(move || {
+                if !crate::dom::focus_first("request-form", "[aria-invalid=\"true\"]") {
+                    crate::dom::focus("send-anyway");
+                }
+            });
             return;
         }
         blocked.set(false);
@@ -233,6 +306,18 @@ pub fn TryIt(console: Console, selected: RwSignal<String>) -> impl IntoView {
         else {
             return;
         };
+        let live = console.info.with_untracked(
+            |info| matches!(info, crate::gateway::InfoState::Loaded(info) if info.upstream == "live"),
+        );
+        if !confirmed
+            && let Some(reason) = confirmation(&endpoint, replaying.get_value(), live)
+        {
+            confirming.set(Some((reason, anyway)));
+            request_animation_frame(|| crate::dom::focus("confirm-send"));
+            return;
+        }
+        confirming.set(None);
+        replaying.set_value(false);
         let Some((base, token)) = console.target() else {
             response.set(Some(Outcome {
                 status: 0,
@@ -260,22 +345,38 @@ pub fn TryIt(console: Console, selected: RwSignal<String>) -> impl IntoView {
                 text.as_deref(),
             )
             .await;
+            let body_kept = serde_json::to_string(&body).map_or(0, |text| text.len())
+                <= HISTORY_BODY_MAX;
             let entry = HistoryEntry {
+                id: new_entry_id(),
                 endpoint: endpoint.id.to_owned(),
                 params,
-                body,
+                body: if body_kept { body } else { Value::Null },
                 method: request.method.as_str().to_owned(),
                 path: request.path.clone(),
                 status: outcome.status,
                 class: outcome.class.label().to_owned(),
+                body_kept,
             };
+            let mut stored = true;
             history.update(|history| {
                 history.insert(0, entry);
                 history.truncate(HISTORY_LIMIT);
-                save_history(history);
+                stored = save_history(history);
+            });
+            history_note.set(match (stored, body_kept) {
+                (false, _) => "Browser storage did not take the history: it is shown here and lost on reload.".to_owned(),
+                (true, false) => format!(
+                    "The last request's body is over {} KB and was not kept: its row cannot be replayed.",
+                    HISTORY_BODY_MAX / 1024
+                ),
+                (true, true) => String::new(),
             });
             response.set(Some(outcome));
             sending.set(false);
+            // The answer in view: the response panel is sticky on wide
+            // screens, below the form on narrow ones.
+            request_animation_frame(|| crate::dom::reveal("response-title"));
         });
     };
 
@@ -285,7 +386,8 @@ pub fn TryIt(console: Console, selected: RwSignal<String>) -> impl IntoView {
         set_hash(&format!("#/try/{}", entry.endpoint));
         form.params.set(entry.params);
         form.set_body(entry.body);
-        dispatch(true);
+        replaying.set_value(true);
+        dispatch(true, false);
     };
 
     let nav = {
@@ -316,7 +418,11 @@ pub fn TryIt(console: Console, selected: RwSignal<String>) -> impl IntoView {
                                             href=format!("#/try/{id}")
                                             class="endpoint-link"
                                             aria-current=move || (selected.get() == id).then_some("page")
-                                            on:click=move |_| selected.set(id.to_owned())
+                                            on:click=move |_| {
+                                                selected.set(id.to_owned());
+                                                // Focus follows the choice to the form it opens.
+                                                request_animation_frame(|| crate::dom::focus("endpoint-title"));
+                                            }
                                         >
                                             <span class=format!("method {}", endpoint.method.as_str().to_lowercase())>
                                                 {endpoint.method.as_str()}
@@ -356,14 +462,14 @@ pub fn TryIt(console: Console, selected: RwSignal<String>) -> impl IntoView {
                 .collect_view();
             let has_body = matches!(endpoint.method, Method::Post | Method::Put);
             view! {
-                <h2 id="endpoint-title">
+                <h2 id="endpoint-title" tabindex="-1">
                     <span class=format!("method {}", endpoint.method.as_str().to_lowercase())>
                         {endpoint.method.as_str()}
                     </span>
                     " "
                     <code>{endpoint.path}</code>
                 </h2>
-                <p class="summary">{endpoint.summary}</p>
+                <p class="summary">{crate::dom::rich_text(endpoint.summary)}</p>
                 {(!endpoint.path_params.is_empty())
                     .then(|| view! { <fieldset class="params"><legend>"Path"</legend>{params}</fieldset> })}
                 {(!endpoint.query.is_empty())
@@ -435,7 +541,7 @@ pub fn TryIt(console: Console, selected: RwSignal<String>) -> impl IntoView {
                         <li>
                             <code>{problem.code.as_str()}</code>
                             " "
-                            {problem.message.clone()}
+                            {crate::dom::rich_text(&problem.message)}
                             {(!problem.path.is_empty())
                                 .then(|| format!(" (at {})", problem.path))}
                         </li>
@@ -458,7 +564,7 @@ pub fn TryIt(console: Console, selected: RwSignal<String>) -> impl IntoView {
                     on:keydown=move |ev| {
                         if (ev.ctrl_key() || ev.meta_key()) && ev.key() == "Enter" {
                             ev.prevent_default();
-                            dispatch(false);
+                            dispatch(false, false);
                         }
                     }
                 >
@@ -471,7 +577,7 @@ pub fn TryIt(console: Console, selected: RwSignal<String>) -> impl IntoView {
                             id="send"
                             aria-keyshortcuts="Control+Enter Meta+Enter"
                             disabled=move || sending.get()
-                            on:click=move |_| dispatch(false)
+                            on:click=move |_| dispatch(false, false)
                         >
                             {move || if sending.get() { "Sending…" } else { "Send" }}
                         </button>
@@ -485,7 +591,7 @@ pub fn TryIt(console: Console, selected: RwSignal<String>) -> impl IntoView {
                                                 type="button"
                                                 id="send-anyway"
                                                 class="secondary"
-                                                on:click=move |_| dispatch(true)
+                                                on:click=move |_| dispatch(true, false)
                                             >
                                                 "Send anyway"
                                             </button>
@@ -495,40 +601,86 @@ pub fn TryIt(console: Console, selected: RwSignal<String>) -> impl IntoView {
                         }}
                         <span class="shortcut">"Ctrl+Enter sends"</span>
                     </div>
+                    {move || {
+                        confirming
+                            .get()
+                            .map(|(reason, anyway)| {
+                                view! {
+                                    <div class="confirm" role="alertdialog" aria-labelledby="confirm-reason">
+                                        <p id="confirm-reason">{reason}</p>
+                                        <button
+                                            type="button"
+                                            id="confirm-send"
+                                            class="danger"
+                                            on:click=move |_| dispatch(anyway, true)
+                                        >
+                                            {move || format!("Send {}", current.get().map_or("", |e| e.method.as_str()))}
+                                        </button>
+                                        " "
+                                        <button
+                                            type="button"
+                                            id="confirm-cancel"
+                                            class="secondary"
+                                            on:click=move |_| {
+                                                confirming.set(None);
+                                                replaying.set_value(false);
+                                                crate::dom::focus("send");
+                                            }
+                                        >
+                                            "Cancel"
+                                        </button>
+                                    </div>
+                                }
+                            })
+                    }}
                 </form>
                 <Snippets language=language direct=direct text=snippet_text copied=copied />
             </section>
             <section class="response-column" aria-labelledby="response-title">
-                <h2 id="response-title">"Response"</h2>
-                <ResponseView response=response sending=sending />
+                <h2 id="response-title" tabindex="-1">"Response"</h2>
+                // One live region for the whole life of the page: a region
+                // created with its content is not announced.
+                <div id="response-live" aria-live="polite">
+                    <ResponseView response=response sending=sending />
+                </div>
                 <h2 id="history-title">"History"</h2>
                 <ol class="history" aria-labelledby="history-title">
                     <For
-                        each=move || history.get().into_iter().enumerate()
-                        key=|(index, entry)| (*index, entry.path.clone(), entry.status)
-                        children=move |(index, entry)| {
+                        each=move || history.get()
+                        key=|entry| entry.id
+                        children=move |entry| {
                             let replayed = entry.clone();
+                            let label = format!(" {} {}", entry.method, entry.path);
+                            let replayable = entry.body_kept;
                             view! {
-                                <li>
+                                <li data-entry=entry.id.to_string()>
                                     <span class="method">{entry.method.clone()}</span>
                                     " "
                                     <code>{entry.path.clone()}</code>
                                     " "
                                     <span class="status">{entry.status.to_string()}</span>
                                     " "
-                                    <button
-                                        type="button"
-                                        class="secondary replay"
-                                        on:click=move |_| replay(replayed.clone())
-                                    >
-                                        "Replay"
-                                        <span class="visually-hidden">{format!(" request {}", index + 1)}</span>
-                                    </button>
+                                    {if replayable {
+                                        view! {
+                                            <button
+                                                type="button"
+                                                class="secondary replay"
+                                                on:click=move |_| replay(replayed.clone())
+                                            >
+                                                "Replay"
+                                                <span class="visually-hidden">{label}</span>
+                                            </button>
+                                        }
+                                        .into_any()
+                                    } else {
+                                        view! { <span class="muted">"(body not kept)"</span> }.into_any()
+                                    }}
                                 </li>
                             }
                         }
                     />
                 </ol>
+                <p id="history-note" class="field-warning" aria-live="polite">{move || history_note.get()}</p>
                 {move || {
                     (!history.with(Vec::is_empty))
                         .then(|| {
@@ -538,6 +690,7 @@ pub fn TryIt(console: Console, selected: RwSignal<String>) -> impl IntoView {
                                     class="secondary"
                                     on:click=move |_| {
                                         history.set(Vec::new());
+                                        history_note.set(String::new());
                                         crate::storage::remove(crate::storage::HISTORY_KEY);
                                     }
                                 >
@@ -663,7 +816,7 @@ fn ResponseView(response: RwSignal<Option<Outcome>>, sending: RwSignal<bool>) ->
             _ => None,
         };
         view! {
-            <div id="response" class=format!("response {}", outcome.class.css()) aria-live="polite">
+            <div id="response" class=format!("response {}", outcome.class.css())>
                 <p class="status-line">
                     <span id="response-status" class="status">{status}</span>
                     <span class="class-label">{outcome.class.label()}</span>
@@ -677,7 +830,7 @@ fn ResponseView(response: RwSignal<Option<Outcome>>, sending: RwSignal<bool>) ->
                     <dt>"Request id"</dt>
                     <dd id="response-request-id">{outcome.request_id.clone().unwrap_or_else(|| "—".to_owned())}</dd>
                 </dl>
-                {outcome.hint.clone().map(|hint| view! { <p class="hint">{hint}</p> })}
+                {outcome.hint.clone().map(|hint| view! { <p class="hint">{crate::dom::rich_text(&hint)}</p> })}
                 <details>
                     <summary>{format!("Headers ({header_count})")}</summary>
                     <table class="headers">

@@ -101,7 +101,10 @@ pub fn fetch(request: &SnippetRequest, target: &Target) -> String {
         options.push(format!("  body: JSON.stringify({}),", indent(&body, "  ")));
     }
     format!(
-        "const response = await fetch({url}, {{\n{}\n}});\nconsole.log(response.status, await response.json());",
+        "const response = await fetch({url}, {{\n{}\n}});\n\
+// JSON.parse keeps integers exactly only up to 2^53: if an answer can hold\n\
+// larger ones (in metadata, say), read response.text() and parse those as strings.\n\
+console.log(response.status, await response.json());",
         options.join("\n")
     )
 }

@@ -13,9 +13,12 @@ export const consoleDir = process.env.ORGPOLICY_CONSOLE_DIR ?? join(root, "targe
 export const gatewayBin = process.env.ORGPOLICY_GATEWAY_BIN ?? join(root, "target", "debug", "orgpolicy-gateway");
 export const artifactsDir = join(root, "target", "e2e-artifacts");
 
-/** Starts the gateway on 127.0.0.1 (a free port) with a fresh data dir. */
-export async function startGateway(extraArgs = []) {
-  if (!existsSync(join(consoleDir, "index.html"))) {
+/**
+ * Starts the gateway on 127.0.0.1 (a free port) with a fresh data dir,
+ * serving the built console (or `staticDir`, which may be anything).
+ */
+export async function startGateway(extraArgs = [], { staticDir } = {}) {
+  if (!staticDir && !existsSync(join(consoleDir, "index.html"))) {
     throw new Error(`the console is not built in ${consoleDir}: run cargo xtask console`);
   }
   if (!existsSync(gatewayBin)) {
@@ -24,7 +27,7 @@ export async function startGateway(extraArgs = []) {
   const dataDir = await mkdtemp(join(tmpdir(), "orgpolicy-e2e-"));
   const child = spawn(
     gatewayBin,
-    ["--bind", "127.0.0.1:0", "--data-dir", dataDir, "--static-dir", consoleDir, ...extraArgs],
+    ["--bind", "127.0.0.1:0", "--data-dir", dataDir, "--static-dir", staticDir ?? consoleDir, ...extraArgs],
     { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, RUST_LOG: "warn" } },
   );
   const logs = [];

@@ -52,14 +52,14 @@ pub fn set_title(title: &str) {
 /// backticks. Text with an unmatched backtick is shown as it is.
 pub fn rich_text(text: &str) -> impl IntoView + use<> {
     let parts: Vec<String> = text.split('`').map(str::to_owned).collect();
-    if parts.len() % 2 == 0 {
+    if parts.len().is_multiple_of(2) {
         return text.to_owned().into_any();
     }
     parts
         .into_iter()
         .enumerate()
         .map(|(index, part)| {
-            if index % 2 == 1 {
+            if !index.is_multiple_of(2) {
                 view! { <code>{part}</code> }.into_any()
             } else {
                 part.into_any()

@@ -330,9 +330,14 @@ pub fn Playground(console: Console) -> impl IntoView {
         spawn_local(async move {
             // A slug or external id names the organization once: its id is
             // what the policy, the member search and a save then use.
-            let organization =
-                fetch_json(&base, &token, Method::Get, &format!("/v1/b2b/organizations/{id}"), None)
-                    .await;
+            let organization = fetch_json(
+                &base,
+                &token,
+                Method::Get,
+                &format!("/v1/b2b/organizations/{id}"),
+                None,
+            )
+            .await;
             let (id, name) = match organization
                 .map(|text| serde_json::from_str::<Value>(&text).unwrap_or_default())
             {

@@ -309,9 +309,7 @@ pub fn TryIt(console: Console, selected: RwSignal<String>) -> impl IntoView {
         let live = console.info.with_untracked(
             |info| matches!(info, crate::gateway::InfoState::Loaded(info) if info.upstream == "live"),
         );
-        if !confirmed
-            && let Some(reason) = confirmation(&endpoint, replaying.get_value(), live)
-        {
+        if !confirmed && let Some(reason) = confirmation(&endpoint, replaying.get_value(), live) {
             confirming.set(Some((reason, anyway)));
             request_animation_frame(|| crate::dom::focus("confirm-send"));
             return;
@@ -345,8 +343,8 @@ pub fn TryIt(console: Console, selected: RwSignal<String>) -> impl IntoView {
                 text.as_deref(),
             )
             .await;
-            let body_kept = serde_json::to_string(&body).map_or(0, |text| text.len())
-                <= HISTORY_BODY_MAX;
+            let body_kept =
+                serde_json::to_string(&body).map_or(0, |text| text.len()) <= HISTORY_BODY_MAX;
             let entry = HistoryEntry {
                 id: new_entry_id(),
                 endpoint: endpoint.id.to_owned(),

@@ -15,9 +15,11 @@ export const artifactsDir = join(root, "target", "e2e-artifacts");
 
 /**
  * Starts the gateway on 127.0.0.1 (a free port) with a fresh data dir,
- * serving the built console (or `staticDir`, which may be anything).
+ * serving the built console (or `staticDir`, which may be anything). The
+ * sandbox starts empty unless `demo` (or a policy file) says otherwise.
  */
-export async function startGateway(extraArgs = [], { staticDir } = {}) {
+export async function startGateway(extraArgs = [], { staticDir, demo = false } = {}) {
+  const empty = demo || extraArgs.includes("--policy-file") ? [] : ["--empty"];
   if (!staticDir && !existsSync(join(consoleDir, "index.html"))) {
     throw new Error(`the console is not built in ${consoleDir}: run cargo xtask console`);
   }
@@ -27,7 +29,7 @@ export async function startGateway(extraArgs = [], { staticDir } = {}) {
   const dataDir = await mkdtemp(join(tmpdir(), "orgpolicy-e2e-"));
   const child = spawn(
     gatewayBin,
-    ["--bind", "127.0.0.1:0", "--data-dir", dataDir, "--static-dir", staticDir ?? consoleDir, ...extraArgs],
+    ["--bind", "127.0.0.1:0", "--data-dir", dataDir, "--static-dir", staticDir ?? consoleDir, ...empty, ...extraArgs],
     { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, RUST_LOG: "warn" } },
   );
   const logs = [];

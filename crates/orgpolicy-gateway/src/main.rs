@@ -32,9 +32,15 @@ struct Args {
     /// The console's built files.
     #[arg(long)]
     static_dir: Option<PathBuf>,
-    /// A project policy (JSON) for the sandbox; Stytch's default otherwise.
+    /// A project policy (JSON) for the sandbox. Without it, the demo
+    /// project's policy (Stytch's default plus documents, invoices and
+    /// reports), or Stytch's default with --empty.
     #[arg(long)]
     policy_file: Option<PathBuf>,
+    /// Start the sandbox without the demo project: Stytch's default policy
+    /// and, on a new database, no organizations.
+    #[arg(long, conflicts_with = "upstream")]
+    empty: bool,
     /// An origin (`scheme://host[:port]`) allowed to call the gateway
     /// cross-origin, such as a console hosted elsewhere (repeatable).
     #[arg(long = "allow-origin")]
@@ -211,6 +217,8 @@ async fn start_sandbox(args: &Args) -> Result<Upstream> {
     std::fs::create_dir_all(&args.data_dir)
         .with_context(|| format!("creating {}", args.data_dir.display()))?;
     let credentials = load_or_create_credentials(&args.data_dir.join("credentials.json"))?;
+    // The demo: without a policy file or --empty.
+    let demo = args.policy_file.is_none() && !args.empty;
     let policy = match &args.policy_file {
         Some(path) => {
             let text = std::fs::read_to_string(path)
@@ -219,16 +227,28 @@ async fn start_sandbox(args: &Args) -> Result<Upstream> {
                 .map_err(|error| anyhow::anyhow!("{}: {error}", path.display()))?
                 .policy
         }
+        None if demo => orgpolicy_sandbox::demo::demo_policy().map_err(anyhow::Error::msg)?,
         None => orgpolicy_core::stytch::default_policy(),
     };
-    let store = Store::open(&args.data_dir.join("sandbox.sqlite3"))
-        .context("opening the sandbox database")?;
+    let database = args.data_dir.join("sandbox.sqlite3");
+    let new_database = !database.exists();
+    let store = Store::open(&database).context("opening the sandbox database")?;
     let authorization = HeaderValue::from_str(&credentials.header_value())?;
     let state = AppState {
         store: Arc::new(store),
         credentials: Arc::new(credentials),
         policy: Arc::new(policy),
     };
+    if demo && new_database {
+        let seeded = orgpolicy_sandbox::demo::seed(state.clone())
+            .await
+            .map_err(anyhow::Error::msg)?;
+        tracing::info!(
+            organizations = seeded.organizations,
+            members = seeded.members,
+            "a new sandbox starts with the demo project (--empty starts without it)"
+        );
+    }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let address = listener.local_addr()?;
     // Only this gateway connects to the embedded sandbox.

@@ -8,6 +8,7 @@
 //! `validate_organization_policy`); handlers only read, call and answer.
 
 mod body;
+pub mod demo;
 pub mod email;
 mod error;
 mod members;

@@ -27,7 +27,11 @@ fn data_dir() -> PathBuf {
 /// Starts the gateway; its banner if it started, else what it printed on
 /// stderr before exiting.
 fn start(args: &[&str], env: &[(&str, &str)]) -> Result<Running, String> {
-    let dir = data_dir();
+    start_in(&data_dir(), args, env)
+}
+
+/// [`start`] with the data kept under `dir` (to start again on it).
+fn start_in(dir: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> Result<Running, String> {
     let mut command = Command::new(env!("CARGO_BIN_EXE_orgpolicy-gateway"));
     command
         .arg("--data-dir")
@@ -207,4 +211,60 @@ async fn another_loopback_address_answers_for_itself() {
             .unwrap();
         assert_eq!(response.status().as_u16(), 200, "{path}");
     }
+}
+
+/// The slugs of the organizations a gateway's upstream holds.
+async fn slugs(running: &Running) -> Vec<String> {
+    // "orgpolicy gateway: http://127.0.0.1:PORT/ ..."
+    let origin = running
+        .banner
+        .split_whitespace()
+        .nth(2)
+        .unwrap()
+        .trim_end_matches('/')
+        .to_owned();
+    let text = reqwest::Client::new()
+        .post(format!("{origin}/v1/b2b/organizations/search"))
+        .header("content-type", "application/json")
+        .body("{}")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let answer: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert!(answer["organizations"].is_array(), "{text}");
+    let mut slugs: Vec<String> = answer["organizations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["organization_slug"].as_str().unwrap().to_owned())
+        .collect();
+    slugs.sort();
+    slugs
+}
+
+#[tokio::test]
+async fn a_new_sandbox_starts_with_the_demo_unless_empty() {
+    let dir = data_dir();
+    let demo = ["acme-corp", "globex", "initech"];
+    {
+        let running = start_in(&dir, &[], &[]).unwrap();
+        assert_eq!(slugs(&running).await, demo);
+    }
+    // Started again on the same data: nothing is seeded twice.
+    {
+        let running = start_in(&dir, &[], &[]).unwrap();
+        assert_eq!(slugs(&running).await, demo);
+    }
+    // --empty: Stytch's default policy and no organizations.
+    let empty = start(&["--empty"], &[]).unwrap();
+    assert!(slugs(&empty).await.is_empty());
+    refused(
+        &["--empty", "--upstream", "https://test.stytch.com"],
+        &[],
+        "--empty",
+    );
+    std::fs::remove_dir_all(&dir).ok();
 }

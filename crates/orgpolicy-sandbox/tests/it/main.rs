@@ -793,3 +793,72 @@ async fn members_carry_their_role_sources_and_follow_their_organization() {
         .await;
     assert_eq!(body["results_metadata"]["total"], json!(0));
 }
+
+#[tokio::test]
+async fn the_demo_project_is_valid_and_seeds_through_the_api() {
+    let policy = orgpolicy_sandbox::demo::demo_policy().unwrap();
+    let report = orgpolicy_core::validate_policy(&policy);
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    for resource in ["documents", "invoices", "reports", "stytch.member"] {
+        assert!(policy.resources.iter().any(|r| r.resource_id == resource));
+    }
+    let credentials = Credentials::generate();
+    let authorization = credentials.header_value();
+    let state = AppState {
+        store: Arc::new(Store::in_memory().unwrap()),
+        credentials: Arc::new(credentials),
+        policy: Arc::new(policy),
+    };
+    let seeded = orgpolicy_sandbox::demo::seed(state.clone()).await.unwrap();
+    assert_eq!((seeded.organizations, seeded.members), (3, 10));
+    let sandbox = Sandbox {
+        router: app(state),
+        authorization,
+    };
+    let (_, body) = sandbox
+        .call("POST", "/v1/b2b/organizations/search", Some(json!({})))
+        .await;
+    let slugs: Vec<&str> = body["organizations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["organization_slug"].as_str().unwrap())
+        .collect();
+    assert_eq!(slugs.len(), 3);
+    for slug in ["acme-corp", "globex", "initech"] {
+        assert!(slugs.contains(&slug), "{slugs:?}");
+    }
+    // Custom roles, implicit assignments and a pending member are there.
+    let (_, acme) = sandbox
+        .call("GET", "/v1/b2b/organizations/acme-corp", None)
+        .await;
+    assert_eq!(
+        acme["organization"]["custom_roles"][0]["role_id"],
+        json!("approver")
+    );
+    let (_, found) = sandbox
+        .call(
+            "POST",
+            "/v1/b2b/organizations/members/search",
+            Some(json!({"organization_ids": ["acme-corp"], "query": {"operator": "AND", "operands": [{"filter_name": "member_emails", "filter_value": ["bob@acme.test"]}]}})),
+        )
+        .await;
+    let roles: Vec<&str> = found["members"][0]["roles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["role_id"].as_str().unwrap())
+        .collect();
+    assert!(
+        roles.contains(&"editor") && roles.contains(&"viewer"),
+        "{roles:?}"
+    );
+    let (_, pending) = sandbox
+        .call(
+            "POST",
+            "/v1/b2b/organizations/members/search",
+            Some(json!({"organization_ids": ["initech"], "query": {"operator": "AND", "operands": [{"filter_name": "statuses", "filter_value": ["pending"]}]}})),
+        )
+        .await;
+    assert_eq!(pending["members"].as_array().unwrap().len(), 1);
+}

@@ -143,6 +143,23 @@ fn save_history(history: &[HistoryEntry]) -> bool {
         .is_ok_and(|text| crate::storage::set(crate::storage::HISTORY_KEY, &text))
 }
 
+/// Whether an endpoint matches a filter: every word of it appears in the
+/// endpoint's summary, path, method or id (case aside).
+pub fn matches_filter(endpoint: &Endpoint, filter: &str) -> bool {
+    let haystack = format!(
+        "{} {} {} {}",
+        endpoint.summary,
+        endpoint.path,
+        endpoint.method.as_str(),
+        endpoint.id
+    )
+    .to_lowercase();
+    filter
+        .to_lowercase()
+        .split_whitespace()
+        .all(|word| haystack.contains(word))
+}
+
 /// Which snippet is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Language {
@@ -388,6 +405,44 @@ pub fn TryIt(console: Console, selected: RwSignal<String>) -> impl IntoView {
         dispatch(true, false);
     };
 
+    let filter = RwSignal::new(String::new());
+    // "/" anywhere but in a text field jumps to the filter.
+    let shortcut = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.key() != "/" || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+            return;
+        }
+        let typing = web_sys::window()
+            .and_then(|window| window.document())
+            .and_then(|document| document.active_element())
+            .is_some_and(|element| {
+                matches!(element.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+            });
+        if !typing {
+            ev.prevent_default();
+            crate::dom::focus("endpoint-filter");
+        }
+    });
+    on_cleanup(move || shortcut.remove());
+    let shown_count = Memo::new(move |_| {
+        filter.with(|filter| {
+            catalog::catalog()
+                .iter()
+                .filter(|endpoint| matches_filter(endpoint, filter))
+                .count()
+        })
+    });
+    let open_first = move || {
+        let first = filter.with_untracked(|filter| {
+            catalog::catalog()
+                .into_iter()
+                .find(|endpoint| matches_filter(endpoint, filter))
+        });
+        if let Some(endpoint) = first {
+            selected.set(endpoint.id.to_owned());
+            set_hash(&format!("#/try/{}", endpoint.id));
+            request_animation_frame(|| crate::dom::focus("endpoint-title"));
+        }
+    };
     let nav = {
         let mut groups: Vec<(Group, Vec<Endpoint>)> = Vec::new();
         for endpoint in catalog::catalog() {
@@ -403,15 +458,20 @@ pub fn TryIt(console: Console, selected: RwSignal<String>) -> impl IntoView {
             .into_iter()
             .map(|(group, endpoints)| {
                 let heading_id = format!("group-{}", group_name(group).to_lowercase());
+                let members: Vec<Endpoint> = endpoints.clone();
+                let empty = move || {
+                    filter.with(|filter| !members.iter().any(|e| matches_filter(e, filter)))
+                };
                 view! {
-                    <h3 id=heading_id.clone()>{group_name(group)}</h3>
-                    <ul aria-labelledby=heading_id>
+                    <h3 id=heading_id.clone() hidden=empty.clone()>{group_name(group)}</h3>
+                    <ul aria-labelledby=heading_id hidden=empty>
                         {endpoints
                             .into_iter()
                             .map(|endpoint| {
                                 let id = endpoint.id;
+                                let matched = endpoint.clone();
                                 view! {
-                                    <li>
+                                    <li hidden=move || filter.with(|filter| !matches_filter(&matched, filter))>
                                         <a
                                             href=format!("#/try/{id}")
                                             class="endpoint-link"
@@ -468,6 +528,31 @@ pub fn TryIt(console: Console, selected: RwSignal<String>) -> impl IntoView {
                     <code>{endpoint.path}</code>
                 </h2>
                 <p class="summary">{crate::dom::rich_text(endpoint.summary)}</p>
+                {orgpolicy_api::examples::example(endpoint.id).map(|example| {
+                    view! {
+                        <p class="example-row">
+                            <button
+                                type="button"
+                                id="fill-example"
+                                class="secondary"
+                                on:click=move |_| {
+                                    form.params.set(
+                                        example
+                                            .params
+                                            .iter()
+                                            .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+                                            .collect(),
+                                    );
+                                    form.set_body(example.body.clone());
+                                }
+                            >
+                                "Fill example"
+                            </button>
+                            " "
+                            <span class="muted">"(against the sandbox's demo project)"</span>
+                        </p>
+                    }
+                })}
                 {(!endpoint.path_params.is_empty())
                     .then(|| view! { <fieldset class="params"><legend>"Path"</legend>{params}</fieldset> })}
                 {(!endpoint.query.is_empty())
@@ -552,6 +637,36 @@ pub fn TryIt(console: Console, selected: RwSignal<String>) -> impl IntoView {
     view! {
         <div class="tryit">
             <nav class="endpoints" aria-label="Endpoints">
+                <label for="endpoint-filter" class="visually-hidden">"Find an endpoint"</label>
+                <input
+                    id="endpoint-filter"
+                    type="search"
+                    placeholder="Find an endpoint (press /)"
+                    autocomplete="off"
+                    aria-keyshortcuts="/"
+                    aria-describedby="endpoint-count"
+                    prop:value=move || filter.get()
+                    on:input=move |ev| filter.set(event_target_value(&ev))
+                    on:keydown=move |ev| {
+                        if ev.key() == "Enter" {
+                            ev.prevent_default();
+                            open_first();
+                        } else if ev.key() == "Escape" {
+                            filter.set(String::new());
+                        }
+                    }
+                />
+                <p id="endpoint-count" class="muted" aria-live="polite">
+                    {move || {
+                        let total = catalog::catalog().len();
+                        let shown = shown_count.get();
+                        if shown == total {
+                            format!("{total} endpoints")
+                        } else {
+                            format!("{shown} of {total} endpoints")
+                        }
+                    }}
+                </p>
                 {nav}
             </nav>
             <section class="request" aria-labelledby="endpoint-title">

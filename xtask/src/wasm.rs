@@ -73,7 +73,7 @@ pub fn build(root: &Path) -> Result<PathBuf> {
     for (features, name) in MODULES {
         let mut selection = vec!["-p", "orgpolicy-wasm"];
         selection.extend_from_slice(features);
-        let input = build_wasm(root, &selection, "orgpolicy_wasm")?;
+        let input = build_wasm(root, &selection, "orgpolicy_wasm", "wasm-release")?;
         for (target, dir, level) in TARGETS {
             let out = package.join(dir);
             run(
@@ -110,13 +110,13 @@ pub fn build(root: &Path) -> Result<PathBuf> {
 }
 
 /// Builds a crate for wasm32 with the one wasm profile; returns the module.
-fn build_wasm(root: &Path, selection: &[&str], artifact: &str) -> Result<PathBuf> {
+fn build_wasm(root: &Path, selection: &[&str], artifact: &str, profile: &str) -> Result<PathBuf> {
     let mut args = vec!["build"];
     args.extend_from_slice(selection);
-    args.extend(["--target", crate::WASM_TARGET, "--profile", "wasm-release"]);
+    args.extend(["--target", crate::WASM_TARGET, "--profile", profile]);
     run("cargo", &args)?;
     Ok(root.join(format!(
-        "target/{}/wasm-release/{artifact}.wasm",
+        "target/{}/{profile}/{artifact}.wasm",
         crate::WASM_TARGET
     )))
 }
@@ -153,6 +153,7 @@ pub fn build_console(root: &Path) -> Result<PathBuf> {
         root,
         &["-p", "orgpolicy-console", "--bin", "orgpolicy-console"],
         "orgpolicy-console",
+        "console-release",
     )?;
     let out = root.join("target/console");
     if out.exists() {

@@ -246,7 +246,26 @@ fn organization_settings(create: bool) -> Vec<Field> {
     fields
 }
 
-fn search_fields() -> Vec<Field> {
+/// The `query` field's doc for a search over `filters`: its shape and the
+/// filter names it takes (built once; docs are `'static`).
+fn query_doc(member: bool) -> &'static str {
+    static ORGANIZATION: std::sync::LazyLock<String> =
+        std::sync::LazyLock::new(|| query_doc_text(false));
+    static MEMBER: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| query_doc_text(true));
+    if member { &MEMBER } else { &ORGANIZATION }
+}
+
+fn query_doc_text(member: bool) -> String {
+    let names: Vec<String> = crate::organization::search_filter_names(member)
+        .map(|name| format!("`{name}`"))
+        .collect();
+    format!(
+        "`{{operator: AND, operands: [{{filter_name, filter_value}}]}}` (`OR` is deprecated); no operands, no filtering. Filters: {}.",
+        names.join(", ")
+    )
+}
+
+fn search_fields(member: bool) -> Vec<Field> {
     vec![
         field(
             "cursor",
@@ -258,12 +277,7 @@ fn search_fields() -> Vec<Field> {
             default: Some("100"),
             ..field("limit", FieldType::Integer, false, "Page size, 1 to 1000.")
         },
-        field(
-            "query",
-            FieldType::SearchQuery,
-            false,
-            "`{operator: AND, operands: [{filter_name, filter_value}]}` (`OR` is deprecated); no operands, no filtering.",
-        ),
+        field("query", FieldType::SearchQuery, false, query_doc(member)),
     ]
 }
 
@@ -418,7 +432,7 @@ pub fn catalog() -> Vec<Endpoint> {
         true,
         "The organizations to search in.",
     )];
-    member_search.extend(search_fields());
+    member_search.extend(search_fields(true));
     vec![
         Endpoint {
             id: "organizations.create",
@@ -468,7 +482,7 @@ pub fn catalog() -> Vec<Endpoint> {
             summary: "Search organizations",
             path_params: vec![],
             query: vec![],
-            body: search_fields(),
+            body: search_fields(false),
         },
         Endpoint {
             id: "organizations.metrics",

@@ -19,6 +19,7 @@
 
 pub mod catalog;
 pub mod codes;
+pub mod examples;
 pub mod objects;
 pub mod organization;
 pub mod snippet;

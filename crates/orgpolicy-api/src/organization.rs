@@ -898,6 +898,17 @@ const MEMBER_SEARCH_FILTERS: &[(&str, FilterKind)] = &[
     ("member_password_exists", FilterKind::Flag),
 ];
 
+/// The filter names a search takes: the member search's or the
+/// organization search's.
+pub fn search_filter_names(member: bool) -> impl Iterator<Item = &'static str> {
+    let filters = if member {
+        MEMBER_SEARCH_FILTERS
+    } else {
+        SEARCH_FILTERS
+    };
+    filters.iter().map(|(name, _)| *name)
+}
+
 /// A member's statuses, as `statuses` filters name them.
 pub const MEMBER_STATUSES: &[&str] = &["active", "pending", "invited", "deleted"];
 

@@ -121,13 +121,41 @@ pub async fn seed(state: AppState) -> Result<Seeded, String> {
             json!({"org_policy": {"roles": organization.custom_roles}}),
         )
         .await?;
-        for member in organization.members {
-            call(
-                "POST",
-                format!("/v1/b2b/organizations/{id}/members"),
-                member,
-            )
-            .await?;
+        for mut member in organization.members {
+            // A member whose address changed keeps the old one retired.
+            let previous = member
+                .as_object_mut()
+                .and_then(|fields| fields.remove("previous_email_address"));
+            let current = member.get("email_address").cloned();
+            if let (Some(previous), Some(current)) = (previous, current) {
+                if let Some(fields) = member.as_object_mut() {
+                    fields.insert("email_address".to_owned(), previous);
+                }
+                let created = call(
+                    "POST",
+                    format!("/v1/b2b/organizations/{id}/members"),
+                    member,
+                )
+                .await?;
+                let member_id = created
+                    .get("member_id")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned();
+                call(
+                    "PUT",
+                    format!("/v1/b2b/organizations/{id}/members/{member_id}"),
+                    json!({"email_address": current}),
+                )
+                .await?;
+            } else {
+                call(
+                    "POST",
+                    format!("/v1/b2b/organizations/{id}/members"),
+                    member,
+                )
+                .await?;
+            }
             seeded.members += 1;
         }
         seeded.organizations += 1;

@@ -255,3 +255,33 @@ fn external_ids_with_a_pipe_travel_as_its_one_allowed_escape() {
     let matched = match_request("GET", "/v1/b2b/organizations/crm%7C42").unwrap();
     assert_eq!(matched.endpoint.id, "organizations.get");
 }
+
+#[test]
+fn search_queries_name_their_filters_and_every_endpoint_has_an_example() {
+    use orgpolicy_api::organization::search_filter_names;
+    for (id, member) in [("organizations.search", false), ("members.search", true)] {
+        let endpoint = catalog().into_iter().find(|e| e.id == id).unwrap();
+        let query = endpoint.body.iter().find(|f| f.name == "query").unwrap();
+        for name in search_filter_names(member) {
+            assert!(query.doc.contains(&format!("`{name}`")), "{id}: {name}");
+        }
+    }
+    assert!(search_filter_names(true).any(|name| name == "statuses"));
+    assert!(!search_filter_names(false).any(|name| name == "statuses"));
+    for endpoint in catalog() {
+        let example = orgpolicy_api::examples::example(endpoint.id)
+            .unwrap_or_else(|| panic!("{} has no example", endpoint.id));
+        let names: BTreeSet<&str> = example.params.iter().map(|(name, _)| *name).collect();
+        for param in &endpoint.path_params {
+            assert!(names.contains(param), "{}: {param}", endpoint.id);
+        }
+        for name in &names {
+            assert!(
+                endpoint.path_params.contains(name)
+                    || endpoint.query.iter().any(|q| q.name == *name),
+                "{}: {name} is not a parameter",
+                endpoint.id
+            );
+        }
+    }
+}

@@ -1,130 +1,55 @@
-//! Every console snippet of every catalog endpoint, run for real: one
-//! scenario touches each endpoint once, and is played three times, each
-//! on a fresh sandbox behind a listening gateway: as the console sends it
-//! (the built request), as the curl snippet run by `sh`, and as the `fetch`
-//! snippet run by Node. The three answers of each step must be the same,
-//! generated ids, timestamps and request ids aside.
+//! Every endpoint's catalog example, and every console snippet of it, run
+//! for real: the examples are played in one order three times, each on a
+//! fresh sandbox holding the demo project behind a listening gateway: as
+//! the console sends them (the built request), as their curl snippets run
+//! by `sh`, and as their `fetch` snippets run by Node. The three answers of
+//! each step must be the same, generated ids, timestamps and request ids
+//! aside.
 
 use super::*;
 use orgpolicy_api::catalog::{build_request, catalog};
+use orgpolicy_api::examples::example;
 use orgpolicy_api::snippet::{SnippetRequest, Target, curl, fetch};
 use std::collections::{BTreeMap, BTreeSet};
 use std::process::Command;
 
-/// One request: endpoint id, parameters, body.
-type Step = (&'static str, Vec<(&'static str, &'static str)>, Value);
-
-/// The scenario: endpoint id, parameters, body. `$member` stands for the
-/// member id the create step answered (the endpoints that take no
-/// external id need it).
-fn scenario() -> Vec<Step> {
-    let org = ("organization_id", "acme-snip");
-    let member = [org, ("member_id", "emp-1")];
-    let by_id = [org, ("member_id", "$member")];
-    vec![
-        (
-            "organizations.create",
-            vec![],
-            json!({"organization_name": "Acme", "organization_slug": "acme-snip", "organization_external_id": "crm-1"}),
-        ),
-        ("organizations.get", vec![org], json!({})),
-        (
-            "organizations.update",
-            vec![org],
-            json!({"organization_name": "O'Brien & Sons", "email_allowed_domains": ["acme.test"]}),
-        ),
-        (
-            "organizations.search",
-            vec![],
-            json!({"query": {"operator": "AND", "operands": [{"filter_name": "organization_slugs", "filter_value": ["acme-snip"]}]}}),
-        ),
-        ("organizations.metrics", vec![org], json!({})),
-        ("organizations.connected_apps", vec![org], json!({})),
-        (
-            "organizations.connected_apps.get",
-            vec![org, ("connected_app_id", "connected-app-test-x")],
-            json!({}),
-        ),
-        ("rbac.policy", vec![], json!({})),
-        (
-            "rbac.organization_policy.set",
-            vec![org],
-            json!({"org_policy": {"roles": [{"role_id": "auditor", "description": "Reads \"members\"", "permissions": [{"resource_id": "stytch.member", "actions": ["search"]}]}]}}),
-        ),
-        ("rbac.organization_policy.get", vec![org], json!({})),
-        (
-            "members.create",
-            vec![org],
-            json!({"email_address": "ada@acme.test", "name": "Ada", "external_id": "emp-1", "roles": ["auditor"], "untrusted_metadata": {"note": "it's \u{e9}"}}),
-        ),
-        ("members.get", member.to_vec(), json!({})),
-        (
-            "members.update",
-            member.to_vec(),
-            json!({"email_address": "ada.l@acme.test", "mfa_phone_number": "+12025550123"}),
-        ),
-        (
-            "members.unlink_retired_email",
-            member.to_vec(),
-            json!({"email_address": "ada@acme.test"}),
-        ),
-        (
-            "members.search",
-            vec![],
-            json!({"organization_ids": ["acme-snip"], "query": {"operator": "AND", "operands": [{"filter_name": "member_emails", "filter_value": ["ada.l@acme.test"]}]}}),
-        ),
-        (
-            "members.dangerously_get",
-            vec![("member_id", "$member"), ("include_deleted", "true")],
-            json!({}),
-        ),
-        (
-            "members.delete_mfa_phone_number",
-            member.to_vec(),
-            json!({}),
-        ),
-        ("members.delete_totp", member.to_vec(), json!({})),
-        (
-            "members.delete_password",
-            vec![org, ("member_password_id", "member-password-test-x")],
-            json!({}),
-        ),
-        (
-            "members.start_email_update",
-            member.to_vec(),
-            json!({"email_address": "new@acme.test"}),
-        ),
-        ("members.oauth_providers.google", member.to_vec(), json!({})),
-        (
-            "members.oauth_providers.microsoft",
-            member.to_vec(),
-            json!({}),
-        ),
-        ("members.oauth_providers.slack", member.to_vec(), json!({})),
-        (
-            "members.oauth_providers.hubspot",
-            member.to_vec(),
-            json!({}),
-        ),
-        ("members.oauth_providers.github", member.to_vec(), json!({})),
-        ("members.oidc_providers", member.to_vec(), json!({})),
-        ("members.connected_apps", member.to_vec(), json!({})),
-        (
-            "members.connected_apps.revoke",
-            vec![
-                org,
-                ("member_id", "emp-1"),
-                ("connected_app_id", "connected-app-test-x"),
-            ],
-            json!({}),
-        ),
-        ("members.delete_external_id", member.to_vec(), json!({})),
-        ("members.delete", by_id.to_vec(), json!({})),
-        ("members.reactivate", by_id.to_vec(), json!({})),
-        ("organizations.delete_external_id", vec![org], json!({})),
-        ("organizations.delete", vec![org], json!({})),
-    ]
-}
+/// The order the examples are played in: creations first, then reads and
+/// changes, deletions last.
+const ORDER: &[&str] = &[
+    "organizations.create",
+    "organizations.get",
+    "organizations.update",
+    "organizations.search",
+    "organizations.metrics",
+    "organizations.connected_apps",
+    "organizations.connected_apps.get",
+    "rbac.policy",
+    "rbac.organization_policy.get",
+    "rbac.organization_policy.set",
+    "members.create",
+    "members.get",
+    "members.update",
+    "members.unlink_retired_email",
+    "members.search",
+    "members.dangerously_get",
+    "members.delete_mfa_phone_number",
+    "members.delete_totp",
+    "members.delete_password",
+    "members.start_email_update",
+    "members.oauth_providers.google",
+    "members.oauth_providers.microsoft",
+    "members.oauth_providers.slack",
+    "members.oauth_providers.hubspot",
+    "members.oauth_providers.github",
+    "members.oidc_providers",
+    "members.connected_apps",
+    "members.connected_apps.revoke",
+    "members.delete_external_id",
+    "members.delete",
+    "members.reactivate",
+    "organizations.delete_external_id",
+    "organizations.delete",
+];
 
 #[derive(Clone, Copy, Debug)]
 enum Runner {
@@ -152,6 +77,12 @@ fn without_uuids(text: &str) -> String {
     out
 }
 
+/// Objects ordered by one of their string fields.
+fn sorted_by(mut items: Vec<Value>, field: &str) -> Value {
+    items.sort_by(|a, b| a[field].as_str().cmp(&b[field].as_str()));
+    Value::Array(items)
+}
+
 /// An answer with what each run generates afresh made constant.
 fn normalized(value: &Value) -> Value {
     match value {
@@ -159,8 +90,16 @@ fn normalized(value: &Value) -> Value {
             fields
                 .iter()
                 .map(|(key, value)| {
-                    let value = match key.as_str() {
-                        "request_id" | "created_at" | "updated_at" => json!("*"),
+                    let value = match (key.as_str(), value) {
+                        ("request_id" | "created_at" | "updated_at", _) => json!("*"),
+                        // Keyed and ordered by generated ids: by slug and
+                        // email address instead.
+                        ("organizations", Value::Object(map)) => {
+                            sorted_by(map.values().map(normalized).collect(), "organization_slug")
+                        }
+                        ("members", Value::Array(items)) => {
+                            sorted_by(items.iter().map(normalized).collect(), "email_address")
+                        }
                         _ => normalized(value),
                     };
                     // The organizations map of a member search is keyed by id.
@@ -224,50 +163,51 @@ async fn send_as(runner: Runner, router: &Router, base: &str, request: &SnippetR
     }
 }
 
-/// Plays the scenario on a fresh sandbox behind a listening gateway.
+/// Plays the examples on a fresh demo sandbox behind a listening gateway.
 async fn play(runner: Runner) -> Vec<(&'static str, Value)> {
-    let (upstream, _) = sandbox().await;
+    let policy = orgpolicy_sandbox::demo::demo_policy().unwrap();
+    let credentials = Credentials::generate();
+    let state = AppState {
+        store: Arc::new(Store::in_memory().unwrap()),
+        credentials: Arc::new(credentials.clone()),
+        policy: Arc::new(policy.clone()),
+    };
+    orgpolicy_sandbox::demo::seed(state.clone()).await.unwrap();
+    let upstream = Upstream {
+        base: serve(orgpolicy_sandbox::app(state)).await,
+        kind: UpstreamKind::Sandbox,
+        authorization: Some(HeaderValue::from_str(&credentials.header_value()).unwrap()),
+    };
     let router = gateway(config(upstream));
     let base = serve(router.clone()).await;
     let endpoints = catalog();
-    let policy = orgpolicy_core::stytch::default_policy();
-    let mut member_id = String::new();
     let mut answers = Vec::new();
-    for (id, params, body) in scenario() {
-        let endpoint = endpoints.iter().find(|e| e.id == id).unwrap();
-        let params: BTreeMap<String, String> = params
-            .into_iter()
-            .map(|(name, value)| {
-                let value = if value == "$member" {
-                    member_id.clone()
-                } else {
-                    value.to_owned()
-                };
-                (name.to_owned(), value)
-            })
+    for id in ORDER {
+        let endpoint = endpoints.iter().find(|e| e.id == *id).unwrap();
+        let example = example(id).unwrap_or_else(|| panic!("{id} has no example"));
+        let params: BTreeMap<String, String> = example
+            .params
+            .iter()
+            .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
             .collect();
-        let request = build_request(endpoint, &params, &body, Some(&policy))
+        // An example is a request the console lets through as it stands.
+        let request = build_request(endpoint, &params, &example.body, Some(&policy))
             .unwrap_or_else(|problems| panic!("{id}: {problems:?}"));
-        let answer = send_as(runner, &router, &base, &request).await;
-        if id == "members.create" {
-            answer["member_id"]
-                .as_str()
-                .unwrap()
-                .clone_into(&mut member_id);
-        }
-        answers.push((id, answer));
+        answers.push((*id, send_as(runner, &router, &base, &request).await));
     }
     answers
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_snippet_of_every_endpoint_gives_the_consoles_own_answer() {
-    let covered: BTreeSet<&str> = scenario().iter().map(|(id, _, _)| *id).collect();
+async fn every_example_and_its_snippets_give_the_consoles_own_answer() {
+    let ordered: BTreeSet<&str> = ORDER.iter().copied().collect();
     let all: BTreeSet<&str> = catalog().iter().map(|e| e.id).collect();
-    assert_eq!(covered, all, "the scenario touches every endpoint");
+    assert_eq!(ordered, all, "every endpoint is played");
+    assert_eq!(ORDER.len(), all.len(), "once");
 
     let console = play(Runner::Console).await;
-    // Success where the sandbox has the state, Stytch's errors where not.
+    // Success where the demo has the state; placeholders the demo cannot
+    // know, and state the sandbox has none of, answer Stytch's errors.
     let statuses: Vec<(&str, u64)> = console
         .iter()
         .map(|(id, answer)| (*id, answer["status_code"].as_u64().unwrap()))
@@ -277,21 +217,23 @@ async fn every_snippet_of_every_endpoint_gives_the_consoles_own_answer() {
         statuses,
         vec![
             ("organizations.connected_apps.get", 404),
+            ("members.dangerously_get", 404),
             ("members.delete_totp", 404),
             ("members.delete_password", 404),
             ("members.start_email_update", 400),
             ("members.oauth_providers.google", 404),
             ("members.oauth_providers.microsoft", 404),
             ("members.connected_apps.revoke", 404),
+            ("members.reactivate", 404),
         ],
         "{console:#?}"
     );
-    let found = &console
-        .iter()
-        .find(|(id, _)| *id == "members.search")
-        .unwrap()
-        .1;
-    assert_eq!(found["members"].as_array().unwrap().len(), 1, "{found}");
+    let answer = |wanted: &str| &console.iter().find(|(id, _)| *id == wanted).unwrap().1;
+    // The demo's admins of acme-corp and globex.
+    let found = answer("members.search");
+    assert_eq!(found["members"].as_array().unwrap().len(), 2, "{found}");
+    let unlinked = answer("members.unlink_retired_email");
+    assert_eq!(unlinked["member"]["retired_email_addresses"], json!([]));
 
     for runner in [Runner::Curl, Runner::Fetch] {
         let played = play(runner).await;

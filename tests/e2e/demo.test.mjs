@@ -1,0 +1,86 @@
+// The console on a first start: a gateway whose new sandbox holds the demo
+// project, in real headless Chromium. Finding an endpoint by keyboard,
+// filling its example and sending it as it stands, and the playground on
+// the demo's organizations.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { launchChromium } from "../browser/harness.mjs";
+import { startGateway } from "./harness.mjs";
+
+let gateway;
+let browser;
+let page;
+const pageErrors = [];
+
+before(async () => {
+  gateway = await startGateway([], { demo: true });
+  browser = await launchChromium();
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  page = await context.newPage();
+  page.on("pageerror", (error) => pageErrors.push(String(error)));
+  await page.goto(`${gateway.origin}/`);
+  await page.waitForFunction(() => document.documentElement.dataset.ready === "true");
+});
+
+after(async () => {
+  await browser?.close();
+  await gateway?.stop();
+});
+
+test("/ finds an endpoint: the filter narrows the list, Enter opens the first match", async () => {
+  await page.locator("body").click({ position: { x: 700, y: 5 } });
+  await page.keyboard.press("/");
+  assert.equal(await page.evaluate(() => document.activeElement.id), "endpoint-filter");
+  assert.match(await page.textContent("#endpoint-count"), /^33 endpoints$/);
+  await page.keyboard.type("totp");
+  await page.waitForFunction(() => /^1 of 33 endpoints$/.test(document.querySelector("#endpoint-count").textContent));
+  const visible = await page.$$eval("a.endpoint-link", (links) => links.filter((a) => a.offsetParent !== null).map((a) => a.getAttribute("href")));
+  assert.deepEqual(visible, ["#/try/members.delete_totp"]);
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => location.hash === "#/try/members.delete_totp");
+  assert.equal(await page.evaluate(() => document.activeElement.id), "endpoint-title");
+  await page.fill("#endpoint-filter", "oauth google");
+  await page.waitForFunction(() => /^1 of 33/.test(document.querySelector("#endpoint-count").textContent));
+  await page.press("#endpoint-filter", "Escape");
+  await page.waitForFunction(() => /^33 endpoints$/.test(document.querySelector("#endpoint-count").textContent));
+});
+
+test("an example fills the form and answers against the demo as it stands", async () => {
+  await page.evaluate(() => (location.hash = "#/try/members.update"));
+  await page.waitForFunction(() => location.hash === "#/try/members.update");
+  await page.click("#fill-example");
+  assert.equal(await page.inputValue("#p-organization_id"), "acme-corp");
+  assert.equal(await page.inputValue("#p-member_id"), "emp-bob");
+  assert.match(await page.textContent("#problem-summary"), /No problems found/);
+  const count = await page.locator(".history li").count();
+  await page.click("#send");
+  await page.waitForFunction((count) => document.querySelectorAll(".history li").length > count, count);
+  assert.match(await page.textContent("#response-status"), /^200/);
+  const body = JSON.parse(await page.textContent("#response-body"));
+  assert.equal(body.member.email_address, "bob@acme.test");
+  assert.ok(body.member.roles.some((role) => role.role_id === "approver"));
+  // A search's query names the filters it takes.
+  await page.evaluate(() => (location.hash = "#/try/members.search"));
+  await page.waitForSelector("#d-query");
+  const filters = await page.$$eval("#d-query code", (codes) => codes.map((c) => c.textContent));
+  assert.ok(filters.includes("statuses") && filters.includes("member_roles"), filters.join(" "));
+});
+
+test("the playground shows the demo organization by its slug", async () => {
+  await page.evaluate(() => (location.hash = "#/playground"));
+  await page.click("#load-project");
+  await page.waitForFunction(() => document.querySelector("#project-policy").value.includes("invoices"));
+  await page.fill("#organization-id", "acme-corp");
+  await page.click("#load-organization");
+  await page.waitForFunction(() => /Loaded its 4 members\./.test(document.querySelector("#playground-status").textContent));
+  // Carol (accountant + approver) may approve invoices through her custom role.
+  const carol = await page.$eval("#member-select", (select) => [...select.options].find((o) => o.textContent.startsWith("carol@")).value);
+  await page.selectOption("#member-select", carol);
+  const cell = page.locator('#matrix button[data-resource="invoices"][data-action="approve"]');
+  assert.equal(await cell.getAttribute("data-allowed"), "true");
+  assert.match(await cell.getAttribute("aria-label"), /approver \(organization custom role\)/);
+});
+
+test("no page errors along the way", () => {
+  assert.deepEqual(pageErrors, []);
+});

@@ -81,6 +81,45 @@ test("the playground shows the demo organization by its slug", async () => {
   assert.match(await cell.getAttribute("aria-label"), /approver \(organization custom role\)/);
 });
 
+test("the role editor edits the draft one role at a time, and the diff follows", async () => {
+  // The demo's acme-corp is loaded (previous test): its one custom role.
+  assert.equal(await page.inputValue("#role-0-id"), "approver");
+  await page.click("#add-role");
+  await page.waitForSelector("#role-1-id");
+  assert.equal(await page.inputValue("#role-1-id"), "custom-role");
+  await page.fill("#role-1-id", "publisher");
+  await page.fill("#role-1-description", "Publishes documents");
+  const card = page.locator("li.role-card").nth(1);
+  const box = (resource, action) => card.locator(`input[data-resource="${resource}"][data-action="${action}"]`);
+  // Each resource opens with its actions (a disclosure per resource).
+  await card.locator("summary", { hasText: "documents" }).click();
+  await card.locator("summary", { hasText: "reports" }).click();
+  await box("documents", "read").check();
+  await box("documents", "share").check();
+  let draft = JSON.parse(await page.inputValue("#organization-policy"));
+  assert.deepEqual(draft.roles[1], {
+    role_id: "publisher",
+    description: "Publishes documents",
+    permissions: [{ resource_id: "documents", actions: ["read", "share"] }],
+  });
+  // `*` replaces the resource's actions; an action then takes its place.
+  await box("reports", "*").check();
+  draft = JSON.parse(await page.inputValue("#organization-policy"));
+  assert.deepEqual(draft.roles[1].permissions[1], { resource_id: "reports", actions: ["*"] });
+  await box("reports", "*").uncheck();
+  draft = JSON.parse(await page.inputValue("#organization-policy"));
+  assert.equal(draft.roles[1].permissions.length, 1);
+  // The diff sees the new role before anything is saved.
+  await page.waitForFunction(() => /publisher added/.test(document.querySelector("#diff").textContent));
+  // The JSON editor and the role editor are one draft.
+  draft.roles[1].role_id = "publisher-2";
+  await page.fill("#organization-policy", JSON.stringify(draft));
+  await page.waitForFunction(() => document.querySelector("#role-1-id").value === "publisher-2");
+  await page.click("#role-1-delete");
+  await page.waitForFunction(() => !document.querySelector("#role-1-id"));
+  await page.waitForFunction(() => /No change/.test(document.querySelector("#diff").textContent));
+});
+
 test("no page errors along the way", () => {
   assert.deepEqual(pageErrors, []);
 });

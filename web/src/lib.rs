@@ -12,6 +12,7 @@ pub mod fields;
 pub mod gateway;
 pub mod http;
 pub mod playground;
+pub mod roles;
 pub mod storage;
 pub mod tryit;
 

@@ -708,6 +708,7 @@ pub fn Playground(console: Console) -> impl IntoView {
             </section>
             <section class="editor" aria-labelledby="editor-title">
                 <h2 id="editor-title">"Organization policy"</h2>
+                <crate::roles::RoleEditor draft_text=draft_text project=project />
                 <label for="organization-policy">"Custom roles of the organization (JSON)"</label>
                 <BoundTextArea
                     id="organization-policy"

@@ -328,3 +328,56 @@ async fn selects_write_booleans_and_enum_strings() {
     settle().await;
     assert_eq!(body()["mfa_policy"], json!("REQUIRED_FOR_ALL"));
 }
+
+#[wasm_bindgen_test]
+fn the_role_editor_toggles_actions_and_wildcards() {
+    use orgpolicy_console::roles::{fresh_role_id, has_action, toggle};
+    use orgpolicy_core::{OrganizationPolicy, Role};
+    let mut role = Role {
+        role_id: "r".into(),
+        description: String::new(),
+        permissions: Vec::new(),
+    };
+    toggle(&mut role, "documents", "read", true);
+    toggle(&mut role, "documents", "write", true);
+    assert!(has_action(&role, "documents", "read") && has_action(&role, "documents", "write"));
+    toggle(&mut role, "documents", "*", true);
+    assert_eq!(role.permissions[0].actions, vec!["*".to_owned()]);
+    toggle(&mut role, "documents", "share", true);
+    assert_eq!(role.permissions[0].actions, vec!["share".to_owned()]);
+    toggle(&mut role, "documents", "share", false);
+    assert!(
+        role.permissions.is_empty(),
+        "an empty permission is removed"
+    );
+    toggle(&mut role, "reports", "read", false);
+    assert!(role.permissions.is_empty());
+    let mut policy = OrganizationPolicy::default();
+    assert_eq!(fresh_role_id(&policy), "custom-role");
+    policy.roles.push(Role {
+        role_id: "custom-role".into(),
+        ..role
+    });
+    assert_eq!(fresh_role_id(&policy), "custom-role-2");
+}
+
+#[wasm_bindgen_test]
+fn writes_ask_for_confirmation_when_they_cannot_be_undone_or_reach_a_live_project() {
+    use orgpolicy_console::tryit::confirmation;
+    let id = |id| endpoint(id).unwrap();
+    assert!(
+        confirmation(&id("organizations.delete"), false, false)
+            .is_some_and(|r| r.contains("cannot be undone"))
+    );
+    assert!(confirmation(&id("organizations.update"), false, false).is_none());
+    assert!(
+        confirmation(&id("organizations.update"), true, false)
+            .is_some_and(|r| r.contains("Replaying"))
+    );
+    assert!(confirmation(&id("organizations.get"), true, false).is_none());
+    assert!(
+        confirmation(&id("members.create"), false, true)
+            .is_some_and(|r| r.contains("live project"))
+    );
+    assert!(confirmation(&id("organizations.get"), false, true).is_none());
+}

@@ -40,7 +40,7 @@ try {
     if (!path.startsWith("/_gateway/")) consoleBytes += bytes;
   }
   console.log(`first visit transfer (compressed, with headers):\n${rows.sort().join("\n")}`);
-  console.log(`console total: ${consoleBytes} bytes (${(consoleBytes / 1024).toFixed(1)} KB; target <= 350 KB)`);
+  console.log(`console total: ${consoleBytes} bytes (${(consoleBytes / 1024).toFixed(1)} KB; target <= 400 KB)`);
 
   // First render: navigation start to the app mounted, cold and warm.
   const firstRender = [];

@@ -340,8 +340,8 @@ test("a member is soft-deleted, then reactivated, from the console", async () =>
   let count = await historyCount();
   // A DELETE waits for its confirmation; Cancel sends nothing.
   await page.click("#send");
-  await page.waitForSelector("#confirm-send");
-  assert.equal(await page.evaluate(() => document.activeElement.id), "confirm-send");
+  // Focus moves to the confirmation (on the next frame).
+  await page.waitForFunction(() => document.activeElement?.id === "confirm-send");
   assert.match(await page.textContent("#confirm-reason"), /cannot be undone/);
   await page.click("#confirm-cancel");
   assert.equal(await historyCount(), count);
@@ -456,6 +456,16 @@ test("an accessibility audit finds no serious violations", async () => {
   await page.emulateMedia({ colorScheme: "dark" });
   assert.deepEqual(await audit(), [], "try it, dark");
   await screenshot("try-it-dark");
+  await page.emulateMedia({ colorScheme: "light" });
+  // Browse, with an organization's members open, light and dark.
+  await page.click('nav.views a[href="#/browse"]');
+  await page.waitForFunction(() => /organizations/.test(document.querySelector("#organizations-range")?.textContent ?? ""));
+  await page.click("#organizations-table button.open-members");
+  await page.waitForFunction(() => /members/.test(document.querySelector("#members-range")?.textContent ?? ""));
+  assert.deepEqual(await audit(), [], "browse");
+  await page.emulateMedia({ colorScheme: "dark" });
+  assert.deepEqual(await audit(), [], "browse, dark");
+  await screenshot("browse-dark");
   await page.emulateMedia({ colorScheme: "light" });
 });
 

@@ -236,6 +236,11 @@ test("at 390x844 nothing overflows sideways, on every view", async () => {
     await phone.waitForFunction((id) => location.hash === `#/try/${id}`, id);
     assert.equal(await sideways(), 0, id);
   }
+  await phone.evaluate(() => (location.hash = "#/browse"));
+  await phone.waitForFunction(() => /organizations/.test(document.querySelector("#organizations-range")?.textContent ?? ""));
+  await phone.click("#organizations-table button.open-members");
+  await phone.waitForFunction(() => /members/.test(document.querySelector("#members-range")?.textContent ?? ""));
+  assert.equal(await sideways(), 0, "browse");
   await phone.evaluate(() => (location.hash = "#/playground"));
   await phone.click("#load-project");
   await phone.waitForFunction(() => document.querySelector("#project-policy").value.includes("stytch.member"));

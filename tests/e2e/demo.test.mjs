@@ -38,7 +38,7 @@ test("/ finds an endpoint: the filter narrows the list, Enter opens the first ma
   assert.deepEqual(visible, ["#/try/members.delete_totp"]);
   await page.keyboard.press("Enter");
   await page.waitForFunction(() => location.hash === "#/try/members.delete_totp");
-  assert.equal(await page.evaluate(() => document.activeElement.id), "endpoint-title");
+  await page.waitForFunction(() => document.activeElement?.id === "endpoint-title");
   await page.fill("#endpoint-filter", "oauth google");
   await page.waitForFunction(() => /^1 of 33/.test(document.querySelector("#endpoint-count").textContent));
   await page.press("#endpoint-filter", "Escape");
@@ -118,6 +118,56 @@ test("the role editor edits the draft one role at a time, and the diff follows",
   await page.click("#role-1-delete");
   await page.waitForFunction(() => !document.querySelector("#role-1-id"));
   await page.waitForFunction(() => /No change/.test(document.querySelector("#diff").textContent));
+});
+
+test("browse: organizations a page at a time, their members, and the ways on", async () => {
+  // More organizations than one page holds.
+  for (let i = 0; i < 20; i++) {
+    const response = await fetch(`${gateway.origin}/v1/b2b/organizations`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ organization_name: `Tenant ${i}`, organization_slug: `tenant-${String(i).padStart(2, "0")}` }),
+    });
+    assert.equal(response.status, 200);
+  }
+  await page.click('nav.views a[href="#/browse"]');
+  await page.waitForFunction(() => /^1–20 of 23 organizations$/.test(document.querySelector("#organizations-range").textContent));
+  assert.equal(await page.locator("#organizations-table tbody tr").count(), 20);
+  assert.ok(await page.isDisabled("#organizations-previous"));
+  await page.click("#organizations-next");
+  await page.waitForFunction(() => /^21–23 of 23 organizations$/.test(document.querySelector("#organizations-range").textContent));
+  assert.ok(await page.isDisabled("#organizations-next"));
+  const secondPage = await page.$$eval("#organizations-table tbody th", (cells) => cells.map((c) => c.textContent));
+  await page.click("#organizations-previous");
+  await page.waitForFunction(() => /^1–20 of 23/.test(document.querySelector("#organizations-range").textContent));
+  const firstPage = await page.$$eval("#organizations-table tbody th", (cells) => cells.map((c) => c.textContent));
+  assert.deepEqual([...firstPage, ...secondPage].sort().length, 23);
+  assert.equal(new Set([...firstPage, ...secondPage]).size, 23, "no organization on two pages");
+  // An organization's members.
+  const acme = await page.locator("#organizations-table tbody tr", { hasText: "acme-corp" }).first();
+  let onPage = (await acme.count()) > 0;
+  if (!onPage) {
+    await page.click("#organizations-next");
+    await page.waitForFunction(() => /^21–23/.test(document.querySelector("#organizations-range").textContent));
+  }
+  await page.locator("#organizations-table tbody tr", { hasText: "acme-corp" }).locator("button.open-members").click();
+  await page.waitForFunction(() => /^1–4 of 4 members$/.test(document.querySelector("#members-range")?.textContent ?? ""));
+  await page.waitForFunction(() => document.activeElement?.id === "members-title");
+  // A member into a Try-it form: both ids filled, and the pickers offer ids.
+  await page.locator("#members-table tbody tr", { hasText: "carol@acme.test" }).locator("button.use-member").click();
+  await page.waitForFunction(() => location.hash === "#/try/members.update");
+  assert.match(await page.inputValue("#p-organization_id"), /^organization-test-/);
+  assert.match(await page.inputValue("#p-member_id"), /^member-test-/);
+  assert.equal(await page.getAttribute("#p-member_id", "list"), "ids-member_id");
+  await page.waitForFunction(() => document.querySelectorAll("#ids-member_id option").length === 4);
+  await page.waitForFunction(() => document.querySelectorAll("#ids-organization_id option").length >= 23);
+  const carol = await page.$$eval("#ids-member_id option", (options) => options.map((o) => o.textContent));
+  assert.ok(carol.includes("carol@acme.test"), carol.join(" "));
+  // An organization's policy: the playground loads it.
+  await page.click('nav.views a[href="#/browse"]');
+  await page.locator("#organizations-table tbody tr", { hasText: "globex" }).locator("button.open-policy").click();
+  await page.waitForFunction(() => location.hash === "#/playground");
+  await page.waitForFunction(() => /Globex.*Loaded its 3 members\./.test(document.querySelector("#playground-status").textContent));
 });
 
 test("no page errors along the way", () => {

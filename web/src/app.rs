@@ -25,6 +25,10 @@ pub struct Console {
     /// The project policy, once the playground has it (validates
     /// organization policy bodies in the Try-it forms too).
     pub project: RwSignal<Option<Policy>>,
+    /// The Try-it form: other views fill its ids.
+    pub form: crate::fields::FormState,
+    /// An organization the playground is asked to load (from Browse).
+    pub playground_request: RwSignal<Option<String>>,
 }
 
 /// What a request needs before a gateway is set.
@@ -43,6 +47,7 @@ impl Console {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
     Try(String),
+    Browse,
     Playground,
 }
 
@@ -58,6 +63,9 @@ pub fn route_from_hash(hash: &str) -> Route {
     let hash = hash.trim_start_matches('#').trim_start_matches('/');
     if hash == "playground" {
         return Route::Playground;
+    }
+    if hash == "browse" {
+        return Route::Browse;
     }
     match hash.strip_prefix("try/") {
         Some(id) if crate::tryit::endpoint(id).is_some() => Route::Try(id.to_owned()),
@@ -103,13 +111,15 @@ pub fn App() -> impl IntoView {
         token: RwSignal::new(String::new()),
         info: RwSignal::new(InfoState::Unknown),
         project: RwSignal::new(None),
+        form: crate::fields::FormState::new(),
+        playground_request: RwSignal::new(None),
     };
     let route = RwSignal::new(route_from_hash(&current_hash()));
     // Said when a link names an endpoint the catalog does not have.
     let notice = RwSignal::new(unknown_endpoint(&current_hash()));
     let selected = RwSignal::new(match route.get_untracked() {
         Route::Try(id) => id,
-        Route::Playground => DEFAULT_ENDPOINT.to_owned(),
+        Route::Browse | Route::Playground => DEFAULT_ENDPOINT.to_owned(),
     });
     let handle = window_event_listener(leptos::ev::hashchange, move |_| {
         notice.set(unknown_endpoint(&current_hash()));
@@ -123,10 +133,13 @@ pub fn App() -> impl IntoView {
     load_info(console);
 
     let is_playground = move || route.get() == Route::Playground;
+    let is_browse = move || route.get() == Route::Browse;
+    let is_try = move || matches!(route.get(), Route::Try(_));
     // The page's title follows the view (and the endpoint).
     Effect::new(move |_| {
         let title = match route.get() {
             Route::Playground => "Policy playground · orgpolicy console".to_owned(),
+            Route::Browse => "Browse · orgpolicy console".to_owned(),
             Route::Try(_) => {
                 let summary = crate::tryit::endpoint(&selected.get())
                     .map_or("Try it", |endpoint| endpoint.summary);
@@ -137,24 +150,31 @@ pub fn App() -> impl IntoView {
     });
     let skip = move |ev: leptos::ev::MouseEvent| {
         ev.prevent_default();
-        crate::dom::focus(if is_playground() {
-            "sources-title"
-        } else {
-            "endpoint-title"
+        crate::dom::focus(match route.get_untracked() {
+            Route::Playground => "sources-title",
+            Route::Browse => "organizations-title",
+            Route::Try(_) => "endpoint-title",
         });
     };
     view! {
         <a class="skip-link" href="#main" on:click=skip>
-            {move || if is_playground() { "Skip to the playground" } else { "Skip to the request form" }}
+            {move || match route.get() {
+                Route::Playground => "Skip to the playground",
+                Route::Browse => "Skip to the organizations",
+                Route::Try(_) => "Skip to the request form",
+            }}
         </a>
         <header class="top">
             <h1>"orgpolicy console"</h1>
             <nav aria-label="Views" class="views">
                 <a
                     href=move || format!("#/try/{}", selected.get())
-                    aria-current=move || (!is_playground()).then_some("page")
+                    aria-current=move || is_try().then_some("page")
                 >
                     "Try it"
+                </a>
+                <a href="#/browse" aria-current=move || is_browse().then_some("page")>
+                    "Browse"
                 </a>
                 <a href="#/playground" aria-current=move || is_playground().then_some("page")>
                     "Policy playground"
@@ -178,8 +198,11 @@ pub fn App() -> impl IntoView {
                         }
                     })
             }}
-            <div id="view-try" hidden=is_playground>
+            <div id="view-try" hidden=move || !is_try()>
                 <TryIt console=console selected=selected />
+            </div>
+            <div id="view-browse" hidden=move || !is_browse()>
+                <crate::browse::Browse console=console selected=selected active=Signal::derive(is_browse) />
             </div>
             <div id="view-playground" hidden=move || !is_playground()>
                 <Playground console=console />

@@ -229,6 +229,8 @@ pub fn ParamInput(
                 type="text"
                 autocomplete="off"
                 spellcheck="false"
+                // Ids get a picker of the ones the gateway knows (Try it fills it).
+                list=matches!(name, "organization_id" | "member_id").then(|| format!("ids-{name}"))
                 required=!optional
                 aria-invalid=invalid
                 aria-describedby=messages_id.clone()

@@ -7,6 +7,7 @@
 //! which adds the credentials; the console never holds a secret.
 
 pub mod app;
+pub mod browse;
 pub mod dom;
 pub mod fields;
 pub mod gateway;

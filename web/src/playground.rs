@@ -299,7 +299,7 @@ pub fn Playground(console: Console) -> impl IntoView {
         ))
     });
 
-    let load_project = move |_| {
+    let load_project = move |_: ()| {
         let Some((base, token)) = console.target() else {
             status.set(NO_GATEWAY.to_owned());
             return;
@@ -316,7 +316,7 @@ pub fn Playground(console: Console) -> impl IntoView {
             busy.set(false);
         });
     };
-    let load_organization = move |_| {
+    let load_organization = move || {
         let Some((base, token)) = console.target() else {
             status.set(NO_GATEWAY.to_owned());
             return;
@@ -411,6 +411,18 @@ pub fn Playground(console: Console) -> impl IntoView {
             busy.set(false);
         });
     };
+    // Browse asks for an organization: load it here.
+    Effect::new(move |_| {
+        if let Some(id) = console.playground_request.get() {
+            console.playground_request.set(None);
+            organization_id.set(id);
+            let load_project_first = project.with_untracked(Result::is_err);
+            if load_project_first {
+                load_project(());
+            }
+            load_organization();
+        }
+    });
     let save = move |_| {
         let Some((base, token)) = console.target() else {
             status.set(NO_GATEWAY.to_owned());
@@ -629,7 +641,7 @@ pub fn Playground(console: Console) -> impl IntoView {
             <section class="sources" aria-labelledby="sources-title">
                 <h2 id="sources-title" tabindex="-1">"Policies"</h2>
                 <div class="row">
-                    <button type="button" id="load-project" disabled=move || busy.get() on:click=load_project>
+                    <button type="button" id="load-project" disabled=move || busy.get() on:click=move |_| load_project(())>
                         "Load project policy"
                     </button>
                 </div>
@@ -641,7 +653,7 @@ pub fn Playground(console: Console) -> impl IntoView {
                 <div class="row">
                     <label for="organization-id">"Organization id"</label>
                     <BoundInput id="organization-id" value=organization_id />
-                    <button type="button" id="load-organization" disabled=move || busy.get() on:click=load_organization>
+                    <button type="button" id="load-organization" disabled=move || busy.get() on:click=move |_| load_organization()>
                         "Load organization"
                     </button>
                 </div>

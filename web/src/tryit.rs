@@ -2,7 +2,7 @@
 //! validation, JSON view, live snippets, send, response and history.
 
 use crate::app::Console;
-use crate::fields::{FieldInput, FormState, ParamInput};
+use crate::fields::{FieldInput, ParamInput};
 use crate::http::{self, Class, Outcome};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -216,7 +216,7 @@ fn copy_to_clipboard(text: String, status: RwSignal<String>) {
 
 #[component]
 pub fn TryIt(console: Console, selected: RwSignal<String>) -> impl IntoView {
-    let form = FormState::new();
+    let form = console.form;
     let history = RwSignal::new(load_history());
     let response = RwSignal::new(None::<Outcome>);
     let sending = RwSignal::new(false);
@@ -230,6 +230,53 @@ pub fn TryIt(console: Console, selected: RwSignal<String>) -> impl IntoView {
     // A send waiting for its confirmation: the reason, and "send anyway".
     let confirming = RwSignal::new(None::<(String, bool)>);
     let replaying = StoredValue::new(false);
+    // Pickers for id fields: the organizations the gateway knows, and the
+    // members of the organization the form names.
+    let known_organizations = RwSignal::new(Vec::<crate::browse::OrganizationRow>::new());
+    let known_members = RwSignal::new(Vec::<crate::browse::MemberRow>::new());
+    let refresh_organizations = move || {
+        let Some((base, token)) = console.target() else {
+            return;
+        };
+        spawn_local(async move {
+            let body = serde_json::json!({"limit": 100}).to_string();
+            if let Ok(text) = http::fetch_json(&base, &token, Method::Post, "/v1/b2b/organizations/search", Some(&body)).await {
+                let answer = serde_json::from_str::<Value>(&text).unwrap_or_default();
+                let (rows, _, _) = crate::browse::page_of(&answer, "organizations", crate::browse::organization_row);
+                known_organizations.set(rows);
+            }
+        });
+    };
+    // Refreshed when the gateway or the endpoint changes, and after a write.
+    Effect::new(move |_| {
+        console.gateway.track();
+        selected.track();
+        refresh_organizations();
+    });
+    let members_of = Memo::new(move |_| {
+        form.params.with(|params| params.get("organization_id").cloned().unwrap_or_default())
+    });
+    Effect::new(move |_| {
+        let organization = members_of.get();
+        known_members.set(Vec::new());
+        if !catalog::is_parameter_value(&organization) {
+            return;
+        }
+        let Some((base, token)) = console.target() else {
+            return;
+        };
+        spawn_local(async move {
+            let body = serde_json::json!({"organization_ids": [organization.clone()], "limit": 100}).to_string();
+            if let Ok(text) = http::fetch_json(&base, &token, Method::Post, "/v1/b2b/organizations/members/search", Some(&body)).await {
+                let answer = serde_json::from_str::<Value>(&text).unwrap_or_default();
+                let (rows, _, _) = crate::browse::page_of(&answer, "members", crate::browse::member_row);
+                // Only if the form still names this organization.
+                if members_of.get_untracked() == organization {
+                    known_members.set(rows);
+                }
+            }
+        });
+    });
 
     let current =
         Memo::new(move |_| endpoint(&selected.get()).or_else(|| endpoint(DEFAULT_ENDPOINT)));
@@ -387,8 +434,13 @@ pub fn TryIt(console: Console, selected: RwSignal<String>) -> impl IntoView {
                 ),
                 (true, true) => String::new(),
             });
+            let wrote = outcome.class == Class::Success && request.method != Method::Get;
             response.set(Some(outcome));
             sending.set(false);
+            // A write may have added or removed what the pickers offer.
+            if wrote {
+                refresh_organizations();
+            }
             // The answer in view: the response panel is sticky on wide
             // screens, below the form on narrow ones.
             request_animation_frame(|| crate::dom::reveal("response-title"));
@@ -636,6 +688,24 @@ pub fn TryIt(console: Console, selected: RwSignal<String>) -> impl IntoView {
 
     view! {
         <div class="tryit">
+            <datalist id="ids-organization_id">
+                {move || {
+                    known_organizations
+                        .get()
+                        .into_iter()
+                        .map(|o| view! { <option value=o.organization_id>{format!("{} ({})", o.name, o.slug)}</option> })
+                        .collect_view()
+                }}
+            </datalist>
+            <datalist id="ids-member_id">
+                {move || {
+                    known_members
+                        .get()
+                        .into_iter()
+                        .map(|m| view! { <option value=m.member_id>{m.email_address}</option> })
+                        .collect_view()
+                }}
+            </datalist>
             <nav class="endpoints" aria-label="Endpoints">
                 <label for="endpoint-filter" class="visually-hidden">"Find an endpoint"</label>
                 <input

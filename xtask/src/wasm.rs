@@ -24,8 +24,10 @@ const MODULES: [(&[&str], &str); 2] = [
         "orgpolicy_tools",
     ),
 ];
-/// Target for the console's whole transfer (wasm, JS, CSS, HTML), gzipped.
-const CONSOLE_BUDGET: usize = 350 * 1024;
+/// Target for the console's whole transfer (wasm, JS, CSS, HTML), gzipped:
+/// 350 KB until the console gained Browse, the role editor, examples and
+/// id pickers (+34 KB); first render stays far under its 1 s target.
+const CONSOLE_BUDGET: usize = 400 * 1024;
 /// wasm-bindgen target, package directory, wasm-opt level: browsers pay for
 /// bytes, Node for CPU.
 const TARGETS: [(&str, &str, &str); 3] = [

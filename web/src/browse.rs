@@ -230,7 +230,14 @@ pub fn Browse(console: Console, selected: RwSignal<String>, active: Signal<bool>
     let member_status = RwSignal::new(String::new());
 
     let load_organizations = move |cursor: Option<String>| {
-        load_page(console, ORGANIZATIONS, json!({}), organizations, cursor, status);
+        load_page(
+            console,
+            ORGANIZATIONS,
+            json!({}),
+            organizations,
+            cursor,
+            status,
+        );
     };
     let load_members = move |cursor: Option<String>| {
         let Some(organization) = opened.get_untracked() else {

@@ -240,9 +240,21 @@ pub fn TryIt(console: Console, selected: RwSignal<String>) -> impl IntoView {
         };
         spawn_local(async move {
             let body = serde_json::json!({"limit": 100}).to_string();
-            if let Ok(text) = http::fetch_json(&base, &token, Method::Post, "/v1/b2b/organizations/search", Some(&body)).await {
+            if let Ok(text) = http::fetch_json(
+                &base,
+                &token,
+                Method::Post,
+                "/v1/b2b/organizations/search",
+                Some(&body),
+            )
+            .await
+            {
                 let answer = serde_json::from_str::<Value>(&text).unwrap_or_default();
-                let (rows, _, _) = crate::browse::page_of(&answer, "organizations", crate::browse::organization_row);
+                let (rows, _, _) = crate::browse::page_of(
+                    &answer,
+                    "organizations",
+                    crate::browse::organization_row,
+                );
                 known_organizations.set(rows);
             }
         });
@@ -254,7 +266,8 @@ pub fn TryIt(console: Console, selected: RwSignal<String>) -> impl IntoView {
         refresh_organizations();
     });
     let members_of = Memo::new(move |_| {
-        form.params.with(|params| params.get("organization_id").cloned().unwrap_or_default())
+        form.params
+            .with(|params| params.get("organization_id").cloned().unwrap_or_default())
     });
     Effect::new(move |_| {
         let organization = members_of.get();
@@ -266,10 +279,21 @@ pub fn TryIt(console: Console, selected: RwSignal<String>) -> impl IntoView {
             return;
         };
         spawn_local(async move {
-            let body = serde_json::json!({"organization_ids": [organization.clone()], "limit": 100}).to_string();
-            if let Ok(text) = http::fetch_json(&base, &token, Method::Post, "/v1/b2b/organizations/members/search", Some(&body)).await {
+            let body =
+                serde_json::json!({"organization_ids": [organization.clone()], "limit": 100})
+                    .to_string();
+            if let Ok(text) = http::fetch_json(
+                &base,
+                &token,
+                Method::Post,
+                "/v1/b2b/organizations/members/search",
+                Some(&body),
+            )
+            .await
+            {
                 let answer = serde_json::from_str::<Value>(&text).unwrap_or_default();
-                let (rows, _, _) = crate::browse::page_of(&answer, "members", crate::browse::member_row);
+                let (rows, _, _) =
+                    crate::browse::page_of(&answer, "members", crate::browse::member_row);
                 // Only if the form still names this organization.
                 if members_of.get_untracked() == organization {
                     known_members.set(rows);

@@ -2,7 +2,7 @@
 // use it: ESM and CommonJS in Node, the `web` build from a page in Chromium.
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import { tmpdir } from "node:os";
@@ -42,7 +42,61 @@ test("the tarball ships both modules in the three builds and nothing else", () =
     }
     assert.ok(listing.some((path) => path.startsWith(`package/${dir}/snippets/`) && path.endsWith("/js/orgpolicy.js")), `${dir} snippet`);
   }
-  assert.ok(listing.every((path) => /^package\/(web|bundler|node)\/|^package\/(package\.json|README\.md)$/.test(path)), listing.join("\n"));
+  assert.ok(
+    listing.every((path) => /^package\/(web|bundler|node)\/|^package\/(package\.json|README\.md|LICENSE-MIT|LICENSE-APACHE)$/.test(path)),
+    listing.join("\n"),
+  );
+  // No source maps, no tests; each build says its module kind.
+  assert.ok(!listing.some((path) => /\.map$|test/.test(path)), listing.join("\n"));
+  for (const file of ["LICENSE-MIT", "LICENSE-APACHE", "web/package.json", "bundler/package.json", "node/package.json"]) {
+    assert.ok(listing.includes(`package/${file}`), file);
+  }
+});
+
+const bin = (name) => join(packageDir, "..", "..", "..", "node_modules", ".bin", name);
+const run = (program, args) => {
+  try {
+    return { code: 0, out: execFileSync(program, args, { cwd: packageDir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }) };
+  } catch (error) {
+    return { code: error.status, out: `${error.stdout}${error.stderr}` };
+  }
+};
+
+test("publint, strict, finds nothing to say", () => {
+  const { code, out } = run(bin("publint"), ["--strict"]);
+  assert.equal(code, 0, out);
+  assert.match(out, /All good!/);
+});
+
+test("are-the-types-wrong finds no problem for Node 16+ and bundlers", () => {
+  // The wasm files are assets, not modules; `orgpolicy/web` is ES modules
+  // only by design (browsers and edge runtimes), while the root entry
+  // serves CommonJS.
+  const { code, out } = run(bin("attw"), [
+    "--pack",
+    ".",
+    "--profile",
+    "node16",
+    "--exclude-entrypoints",
+    "./web/orgpolicy_bg.wasm",
+    "./web/orgpolicy_tools_bg.wasm",
+    "--ignore-rules",
+    "cjs-resolves-to-esm",
+  ]);
+  assert.equal(code, 0, out);
+});
+
+test("npm publish --dry-run runs clean", () => {
+  // Against a loopback registry that is never reached: only the dry run's
+  // note that nobody is logged in may be a warning.
+  const result = spawnSync("npm", ["publish", "--dry-run", "--ignore-scripts", "--registry", "http://127.0.0.1:9/"], {
+    cwd: packageDir,
+    encoding: "utf8",
+  });
+  assert.equal(result.status, 0, result.stderr);
+  const warnings = result.stderr.split("\n").filter((line) => /npm (warn|error|ERR)/i.test(line));
+  assert.ok(warnings.every((line) => /requires you to be logged in/.test(line)), warnings.join("\n"));
+  assert.match(result.stderr, /total files: \d+/);
 });
 
 test("ESM import in Node", () => {

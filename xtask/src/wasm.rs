@@ -95,16 +95,29 @@ pub fn build(root: &Path) -> Result<PathBuf> {
     }
     // `js/orgpolicy.js` is an ES module; say so, so Node loads it as one
     // (the `nodejs` build requires it) instead of trying CommonJS first.
+    // Each build says what its own files are: the `web` and `bundler`
+    // builds are ES modules, the `nodejs` build CommonJS (the package's
+    // own `type`), so resolvers and type checkers read each right.
     for (_, dir, _) in TARGETS {
         std::fs::write(
             package.join(dir).join("snippets/package.json"),
             "{ \"type\": \"module\" }\n",
         )
         .context("writing snippets/package.json")?;
+        let kind = if dir == "node" { "commonjs" } else { "module" };
+        std::fs::write(
+            package.join(dir).join("package.json"),
+            format!("{{ \"type\": \"{kind}\" }}\n"),
+        )
+        .with_context(|| format!("writing {dir}/package.json"))?;
     }
     let source = root.join("crates/orgpolicy-wasm/package");
     for file in ["package.json", "README.md"] {
         std::fs::copy(source.join(file), package.join(file))
+            .with_context(|| format!("copying {file}"))?;
+    }
+    for file in ["LICENSE-MIT", "LICENSE-APACHE"] {
+        std::fs::copy(root.join(file), package.join(file))
             .with_context(|| format!("copying {file}"))?;
     }
     eprintln!("built {}", package.display());

@@ -3,20 +3,15 @@
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import http from "node:http";
-import { tmpdir } from "node:os";
 import { extname, join, normalize } from "node:path";
 import { packageDir } from "../node/corpus.mjs";
+import { installTarball } from "./consumer.mjs";
 import { launchChromium } from "../browser/harness.mjs";
 
-const project = mkdtempSync(join(tmpdir(), "orgpolicy-consumer-"));
-after(() => rmSync(project, { recursive: true, force: true }));
-
-const npm = (args, cwd) => execFileSync("npm", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-const tarball = join(project, npm(["pack", "--silent", "--pack-destination", project], packageDir).trim().split("\n").pop());
-writeFileSync(join(project, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
-npm(["install", "--no-audit", "--no-fund", "--offline", tarball], project);
+const { project, tarball, remove } = installTarball("orgpolicy-consumer-");
+after(remove);
 
 const POLICY = {
   resources: [{ resource_id: "documents", actions: ["read", "write"] }],
@@ -43,12 +38,12 @@ test("the tarball ships both modules in the three builds and nothing else", () =
     assert.ok(listing.some((path) => path.startsWith(`package/${dir}/snippets/`) && path.endsWith("/js/orgpolicy.js")), `${dir} snippet`);
   }
   assert.ok(
-    listing.every((path) => /^package\/(web|bundler|node)\/|^package\/(package\.json|README\.md|LICENSE-MIT|LICENSE-APACHE)$/.test(path)),
+    listing.every((path) => /^package\/(web|bundler|node|react)\/|^package\/(package\.json|README\.md|LICENSE-MIT|LICENSE-APACHE)$/.test(path)),
     listing.join("\n"),
   );
   // No source maps, no tests; each build says its module kind.
   assert.ok(!listing.some((path) => /\.map$|test/.test(path)), listing.join("\n"));
-  for (const file of ["LICENSE-MIT", "LICENSE-APACHE", "web/package.json", "bundler/package.json", "node/package.json"]) {
+  for (const file of ["LICENSE-MIT", "LICENSE-APACHE", "web/package.json", "bundler/package.json", "node/package.json", "react/index.js", "react/index.d.ts"]) {
     assert.ok(listing.includes(`package/${file}`), file);
   }
 });

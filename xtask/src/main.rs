@@ -466,6 +466,7 @@ fn test() -> Result<()> {
                 "tests/node/",
                 "tests/browser/",
                 "tests/package/",
+                "tests/react/",
                 "tests/e2e/",
                 "tests/sdk/",
             ];

@@ -120,6 +120,15 @@ pub fn build(root: &Path) -> Result<PathBuf> {
         std::fs::copy(root.join(file), package.join(file))
             .with_context(|| format!("copying {file}"))?;
     }
+    // The React bindings: plain ES modules over any build's `Engine`.
+    let react = package.join("react");
+    std::fs::create_dir_all(&react)?;
+    for file in ["index.js", "index.d.ts"] {
+        std::fs::copy(source.join("react").join(file), react.join(file))
+            .with_context(|| format!("copying react/{file}"))?;
+    }
+    std::fs::write(react.join("package.json"), "{ \"type\": \"module\" }\n")
+        .context("writing react/package.json")?;
     eprintln!("built {}", package.display());
     Ok(package)
 }

@@ -1,0 +1,64 @@
+import type { ReactNode } from "react";
+
+/** What the bindings need of an engine (any build's `Engine`). */
+export interface AuthorizationEngine {
+  isAuthorized(
+    subject: { organization_id?: string | null; roles: string[] },
+    check: { organization_id?: string | null; resource_id: string; action: string },
+  ): boolean;
+  allPermissions(
+    subject: { organization_id?: string | null; roles: string[] },
+    organizationId?: string | null,
+  ):
+    | { type: "success"; permissions: Record<string, Record<string, boolean>> }
+    | { type: "failure"; errors: { code: string; message: string; path: string }[] };
+}
+
+export interface AuthorizationSubject {
+  organization_id: string;
+  roles: string[];
+}
+
+export interface AuthorizationState<E extends AuthorizationEngine = AuthorizationEngine> {
+  readonly engine: E | null;
+  readonly subject: AuthorizationSubject | null;
+  readonly version: number;
+}
+
+export interface AuthorizationStore<E extends AuthorizationEngine = AuthorizationEngine> {
+  subscribe(listener: () => void): () => void;
+  getState(): AuthorizationState<E>;
+  setEngine(engine: E | null): void;
+  setSubject(subject: AuthorizationSubject | null): void;
+  update(change: (engine: E) => void): void;
+  decide(resourceId: string, action: string): 0 | 1 | 2;
+  permissions(): PermissionsState;
+}
+
+export interface IsAuthorizedState {
+  readonly isAuthorized: boolean;
+  readonly isInitialized: boolean;
+}
+
+export interface PermissionsState {
+  readonly isInitialized: boolean;
+  readonly permissions: Readonly<Record<string, Readonly<Record<string, boolean>>>>;
+}
+
+export function createAuthorizationStore<E extends AuthorizationEngine>(initial?: {
+  engine?: E | null;
+  subject?: AuthorizationSubject | null;
+}): AuthorizationStore<E>;
+
+export function AuthorizationProvider(props: { store: AuthorizationStore<any>; children?: ReactNode }): ReactNode;
+
+export function useIsAuthorized(resourceId: string, action: string): IsAuthorizedState;
+
+export function usePermissions(): PermissionsState;
+
+export function Authorized(props: {
+  resource: string;
+  action: string;
+  fallback?: ReactNode;
+  children?: ReactNode;
+}): ReactNode;

@@ -38,12 +38,12 @@ test("the tarball ships both modules in the three builds and nothing else", () =
     assert.ok(listing.some((path) => path.startsWith(`package/${dir}/snippets/`) && path.endsWith("/js/orgpolicy.js")), `${dir} snippet`);
   }
   assert.ok(
-    listing.every((path) => /^package\/(web|bundler|node|react)\/|^package\/(package\.json|README\.md|LICENSE-MIT|LICENSE-APACHE)$/.test(path)),
+    listing.every((path) => /^package\/(web|bundler|node|react|bin)\/|^package\/(package\.json|README\.md|LICENSE-MIT|LICENSE-APACHE)$/.test(path)),
     listing.join("\n"),
   );
   // No source maps, no tests; each build says its module kind.
   assert.ok(!listing.some((path) => /\.map$|test/.test(path)), listing.join("\n"));
-  for (const file of ["LICENSE-MIT", "LICENSE-APACHE", "web/package.json", "bundler/package.json", "node/package.json", "react/index.js", "react/index.d.ts"]) {
+  for (const file of ["LICENSE-MIT", "LICENSE-APACHE", "web/package.json", "bundler/package.json", "node/package.json", "react/index.js", "react/index.d.ts", "bin/orgpolicy-types.js"]) {
     assert.ok(listing.includes(`package/${file}`), file);
   }
 });

@@ -460,6 +460,14 @@ fn test() -> Result<()> {
                 "TypeScript consumer (tsc --strict)",
                 run("node_modules/.bin/tsc", &["-p", "tests/ts/tsconfig.json"]),
             );
+            note(
+                &mut failed_steps,
+                "TypeScript consumer with generated permission types (tsc --strict)",
+                run(
+                    "node_modules/.bin/tsc",
+                    &["-p", "tests/ts/typed/tsconfig.json"],
+                ),
+            );
             let args = [
                 "--test",
                 "--test-reporter=tap",

@@ -129,6 +129,14 @@ pub fn build(root: &Path) -> Result<PathBuf> {
     }
     std::fs::write(react.join("package.json"), "{ \"type\": \"module\" }\n")
         .context("writing react/package.json")?;
+    // `orgpolicy-types`: project policy in, permission types out.
+    let bin = package.join("bin");
+    std::fs::create_dir_all(&bin)?;
+    std::fs::copy(
+        source.join("bin/orgpolicy-types.js"),
+        bin.join("orgpolicy-types.js"),
+    )
+    .context("copying bin/orgpolicy-types.js")?;
     eprintln!("built {}", package.display());
     Ok(package)
 }

@@ -24,7 +24,24 @@ export type OrganizationPolicyInput = OrganizationPolicy | OrganizationPolicyRes
 export interface Subject { organization_id?: string | null; roles: string[] }
 /** Who asks, for a scope check: `scopes`, or the token's space-separated `scope` claim. */
 export interface ScopeSubject { organization_id?: string | null; scopes?: string[]; scope?: string }
-export interface AuthorizationCheck { organization_id?: string | null; resource_id: string; action: string }
+/**
+ * Declare a project's permissions and every check is typed against them:
+ * `declare module "orgpolicy" { interface Register { permissions: Permissions } }`
+ * (what `orgpolicy-types policy.json` writes). Without it, any strings go.
+ */
+export interface Register {}
+/** The registered `{resourceId: action union}`, or `never` when none is. */
+export type RegisteredPermissions = Register extends { permissions: infer P } ? P : never;
+/** A resource id: a declared one once permissions are registered. */
+export type ResourceId = [RegisteredPermissions] extends [never] ? string : keyof RegisteredPermissions & string;
+/** The actions a resource declares, once permissions are registered. */
+export type ActionOf<R extends string> = [RegisteredPermissions] extends [never]
+  ? string
+  : R extends keyof RegisteredPermissions ? RegisteredPermissions[R] & string : never;
+/** A check: a resource and one of its declared actions (any strings until permissions are registered). */
+export type AuthorizationCheck = [RegisteredPermissions] extends [never]
+  ? { organization_id?: string | null; resource_id: string; action: string }
+  : { [R in ResourceId]: { organization_id?: string | null; resource_id: R; action: ActionOf<R> } }[ResourceId];
 export interface MemberSession { organization_id: string; roles: string[] }
 export interface FrontendOrganization { organization_id: string; custom_roles?: Role[] }
 

@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import type { ActionOf, ResourceId } from "orgpolicy";
 
 /** What the bindings need of an engine (any build's `Engine`). */
 export interface AuthorizationEngine {
@@ -52,13 +53,14 @@ export function createAuthorizationStore<E extends AuthorizationEngine>(initial?
 
 export function AuthorizationProvider(props: { store: AuthorizationStore<any>; children?: ReactNode }): ReactNode;
 
-export function useIsAuthorized(resourceId: string, action: string): IsAuthorizedState;
+/** Typed by the permissions registered on `orgpolicy` (see `orgpolicy-types`). */
+export function useIsAuthorized<R extends ResourceId>(resourceId: R, action: ActionOf<R>): IsAuthorizedState;
 
 export function usePermissions(): PermissionsState;
 
-export function Authorized(props: {
-  resource: string;
-  action: string;
+export function Authorized<R extends ResourceId>(props: {
+  resource: R;
+  action: ActionOf<R>;
   fallback?: ReactNode;
   children?: ReactNode;
 }): ReactNode;

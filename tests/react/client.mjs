@@ -6,8 +6,9 @@ import init, { Engine } from "orgpolicy/web";
 import { AuthorizationProvider, createAuthorizationStore } from "orgpolicy/react";
 import { App, POLICY } from "./app.mjs";
 
-await init({ module_or_path: "/orgpolicy_bg.wasm" });
-const store = createAuthorizationStore({ engine: Engine.load(POLICY).engine, subject: window.SUBJECT });
+// Hydrate first, from what the server handed over: the WebAssembly module
+// loads afterwards, and the page never shows "loading" in between.
+const store = createAuthorizationStore({ initial: window.AUTHORIZATION });
 window.store = store;
 window.recoverable = [];
 globalThis.renders = {};
@@ -15,3 +16,6 @@ hydrateRoot(document.getElementById("root"), h(AuthorizationProvider, { store },
   onRecoverableError: (error) => window.recoverable.push(String(error)),
 });
 window.hydrated = true;
+await init({ module_or_path: "/orgpolicy_bg.wasm" });
+store.setEngine(Engine.load(POLICY).engine);
+window.engineReady = true;

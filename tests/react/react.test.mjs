@@ -64,8 +64,10 @@ test("the server renders every answer, and says loading before an engine", () =>
 
 test("the client hydrates the server's HTML without a mismatch and re-renders only what changed", async () => {
   const script = readFileSync(await bundle("client.mjs"), "utf8");
+  const rendered = ssr.renderWithState(SUBJECT);
+  assert.equal(rendered.state.decisions["invoices\u0000approve"], true);
   const page = `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>react</title></head>
-<body><div id="root">${ssr.render(SUBJECT)}</div><script>window.SUBJECT = ${JSON.stringify(SUBJECT)};</script><script type="module" src="/client.js"></script></body></html>`;
+<body><div id="root">${rendered.html}</div><script>window.AUTHORIZATION = ${JSON.stringify(rendered.state)};</script><script type="module" src="/client.js"></script></body></html>`;
   server = http.createServer((request, response) => {
     const path = new URL(request.url, "http://127.0.0.1").pathname;
     if (path === "/") return response.writeHead(200, { "content-type": "text/html" }).end(page);
@@ -86,8 +88,12 @@ test("the client hydrates the server's HTML without a mismatch and re-renders on
     });
     await tab.goto(`http://127.0.0.1:${server.address().port}/`);
     await tab.waitForFunction(() => window.hydrated === true, null, { timeout: 30_000 });
+    // Hydrated from the server's answers, before the module loaded.
+    assert.equal(await tab.evaluate(() => document.getElementById("approve").textContent), "approve: allowed");
+    await tab.waitForFunction(() => window.engineReady === true, null, { timeout: 30_000 });
     assert.deepEqual(await tab.evaluate(() => window.recoverable), [], "no hydration mismatch");
     assert.deepEqual(problems, []);
+    // The engine's arrival changes no answer, so nothing re-rendered.
     const first = await tab.evaluate(() => ({ ...globalThis.renders }));
     assert.deepEqual(first, { read: 1, write: 1, approve: 1, count: 1 });
     // Only `write` (and the permission count) change with the writer role.

@@ -6,8 +6,14 @@ import { AuthorizationProvider, createAuthorizationStore } from "orgpolicy/react
 import { App, POLICY } from "./app.mjs";
 
 export function render(subject) {
+  return renderWithState(subject).html;
+}
+
+/** The HTML and what the server's store hands to the client. */
+export function renderWithState(subject) {
   const store = createAuthorizationStore({ engine: Engine.load(POLICY).engine, subject });
-  return renderToString(h(AuthorizationProvider, { store }, h(App)));
+  const html = renderToString(h(AuthorizationProvider, { store }, h(App)));
+  return { html, state: store.dehydrate() };
 }
 
 export function renderWithoutEngine() {

@@ -33,6 +33,8 @@ export interface AuthorizationStore<E extends AuthorizationEngine = Authorizatio
   setSubject(subject: AuthorizationSubject | null): void;
   update(change: (engine: E) => void): void;
   decide(resourceId: string, action: string): 0 | 1 | 2;
+  /** The subject and every answer asked for so far: hand it to the client's store as `initial`. */
+  dehydrate(): DehydratedAuthorization;
   permissions(): PermissionsState;
 }
 
@@ -46,9 +48,18 @@ export interface PermissionsState {
   readonly permissions: Readonly<Record<string, Readonly<Record<string, boolean>>>>;
 }
 
-export function createAuthorizationStore<E extends AuthorizationEngine>(initial?: {
+/** What a server's store hands to the client's (JSON-safe). */
+export interface DehydratedAuthorization {
+  subject: AuthorizationSubject | null;
+  decisions: Record<string, boolean>;
+  permissions?: Record<string, Record<string, boolean>>;
+}
+
+export function createAuthorizationStore<E extends AuthorizationEngine>(options?: {
   engine?: E | null;
   subject?: AuthorizationSubject | null;
+  /** A server store's `dehydrate()`: answers until this store has an engine. */
+  initial?: DehydratedAuthorization | null;
 }): AuthorizationStore<E>;
 
 export function AuthorizationProvider(props: { store: AuthorizationStore<any>; children?: ReactNode }): ReactNode;

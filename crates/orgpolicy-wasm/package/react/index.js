@@ -12,10 +12,15 @@ const NO_PERMISSIONS = Object.freeze({ isInitialized: false, permissions: Object
 /**
  * A store holding an engine and the signed-in subject. Nothing is checked
  * until both are there: hooks then say `isInitialized: false`, never a
- * silent `false`.
+ * silent `false`. `initial` is what a server's store `dehydrate()`d: the
+ * subject and the answers its render asked for, which the client answers
+ * from until it has an engine, so its first render matches the server's
+ * before the WebAssembly module has loaded.
  */
-export function createAuthorizationStore({ engine = null, subject = null } = {}) {
-  let state = { engine, subject, version: 0 };
+export function createAuthorizationStore({ engine = null, subject = null, initial = null } = {}) {
+  let state = { engine, subject: subject ?? initial?.subject ?? null, version: 0 };
+  const handed = new Map(Object.entries(initial?.decisions ?? {}));
+  const asked = new Map();
   const listeners = new Set();
   const emit = (next) => {
     state = { ...state, ...next, version: state.version + 1 };
@@ -45,14 +50,35 @@ export function createAuthorizationStore({ engine = null, subject = null } = {})
     /** 0 not initialized, 1 denied, 2 allowed: a primitive, so unchanged answers render nothing. */
     decide(resourceId, action) {
       const { engine, subject } = state;
-      if (!engine || !subject) return 0;
+      const key = `${resourceId}\u0000${action}`;
+      if (!engine || !subject) {
+        // Before an engine: the server's answer for the same subject, if handed over.
+        const answer = subject && subject === (initial?.subject ?? null) ? handed.get(key) : undefined;
+        return answer === undefined ? 0 : answer ? 2 : 1;
+      }
       const check = { organization_id: subject.organization_id, resource_id: resourceId, action };
-      return engine.isAuthorized(subject, check) ? 2 : 1;
+      const allowed = engine.isAuthorized(subject, check);
+      asked.set(key, allowed);
+      return allowed ? 2 : 1;
+    },
+    /** The subject and every answer asked for so far, as JSON-safe data for `initial`. */
+    dehydrate() {
+      const handedPermissions = permissions === NO_PERMISSIONS ? undefined : permissions.permissions;
+      return { subject: state.subject, decisions: Object.fromEntries(asked), permissions: handedPermissions };
     },
     /** `{isInitialized, permissions: {resourceId: {action: boolean}}}`, the same object while unchanged. */
     permissions() {
       const { engine, subject } = state;
-      if (!engine || !subject) return NO_PERMISSIONS;
+      if (!engine || !subject) {
+        if (subject && subject === (initial?.subject ?? null) && initial?.permissions) {
+          if (permissions === NO_PERMISSIONS) {
+            permissionsKey = JSON.stringify(initial.permissions);
+            permissions = Object.freeze({ isInitialized: true, permissions: initial.permissions });
+          }
+          return permissions;
+        }
+        return NO_PERMISSIONS;
+      }
       const answer = engine.allPermissions(subject, subject.organization_id);
       const map = answer.type === "success" ? answer.permissions : {};
       const key = JSON.stringify(map);

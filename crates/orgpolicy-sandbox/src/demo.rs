@@ -122,37 +122,32 @@ pub async fn seed(state: AppState) -> Result<Seeded, String> {
         )
         .await?;
         for mut member in organization.members {
-            // A member whose address changed keeps the old one retired.
+            // A member whose address changed is created with the old one and
+            // then moved to the new one, which retires the old.
             let previous = member
                 .as_object_mut()
                 .and_then(|fields| fields.remove("previous_email_address"));
-            let current = member.get("email_address").cloned();
-            if let (Some(previous), Some(current)) = (previous, current) {
-                if let Some(fields) = member.as_object_mut() {
-                    fields.insert("email_address".to_owned(), previous);
+            let moved_to = match (previous, member.as_object_mut()) {
+                (Some(previous), Some(fields)) => {
+                    fields.insert("email_address".to_owned(), previous)
                 }
-                let created = call(
-                    "POST",
-                    format!("/v1/b2b/organizations/{id}/members"),
-                    member,
-                )
-                .await?;
+                _ => None,
+            };
+            let created = call(
+                "POST",
+                format!("/v1/b2b/organizations/{id}/members"),
+                member,
+            )
+            .await?;
+            if let Some(current) = moved_to {
                 let member_id = created
                     .get("member_id")
                     .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_owned();
+                    .unwrap_or_default();
                 call(
                     "PUT",
                     format!("/v1/b2b/organizations/{id}/members/{member_id}"),
                     json!({"email_address": current}),
-                )
-                .await?;
-            } else {
-                call(
-                    "POST",
-                    format!("/v1/b2b/organizations/{id}/members"),
-                    member,
                 )
                 .await?;
             }

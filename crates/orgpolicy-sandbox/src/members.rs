@@ -440,15 +440,7 @@ pub async fn start_email_update(
     reject_errors(orgpolicy_api::organization::validate_start_email_update(
         &body,
     ))?;
-    let (lookup, wanted) = (organization_id.clone(), member_id.clone());
-    let result = state
-        .with_store(move |store| Ok(store.member(&lookup, &wanted)?))
-        .await?;
-    let member = match result {
-        None => return Err(ApiError::organization_not_found(&organization_id)),
-        Some((_, None)) => return Err(member_not_found(&member_id)),
-        Some((_, Some(member))) => member,
-    };
+    let member = existing_member(&state, &organization_id, &member_id).await?;
     if member.status != "active" {
         return Err(ApiError::client(
             axum::http::StatusCode::BAD_REQUEST,
@@ -490,12 +482,16 @@ async fn existing_member(
     state: &AppState,
     organization_id: &str,
     member_id: &str,
-) -> Result<(), ApiError> {
-    let (lookup, member) = (organization_id.to_owned(), member_id.to_owned());
-    let result = state
-        .with_store(move |store| Ok(store.member(&lookup, &member)?))
-        .await?;
-    found(organization_id, member_id, result).map(|_| ())
+) -> Result<Member, ApiError> {
+    let (lookup, wanted) = (organization_id.to_owned(), member_id.to_owned());
+    match state
+        .with_store(move |store| Ok(store.member(&lookup, &wanted)?))
+        .await?
+    {
+        None => Err(ApiError::organization_not_found(organization_id)),
+        Some((_, None)) => Err(member_not_found(member_id)),
+        Some((_, Some(member))) => Ok(member),
+    }
 }
 
 /// `DELETE .../members/{member_id}/totp`: the sandbox has no TOTP
@@ -533,14 +529,12 @@ pub async fn oauth_provider(
     Path((organization_id, member_id, provider)): Path<(String, String, String)>,
 ) -> Result<Json<Value>, ApiError> {
     let listed = match provider.as_str() {
-        "slack" => "slack",
-        "hubspot" => "hubspot",
-        "github" => "github",
-        "google" | "microsoft" => "",
+        "slack" | "hubspot" | "github" => true,
+        "google" | "microsoft" => false,
         _ => return Err(ApiError::route_not_found()),
     };
     existing_member(&state, &organization_id, &member_id).await?;
-    if listed.is_empty() {
+    if !listed {
         return Err(ApiError::not_found(
             codes::MEMBER_OAUTH_TOKEN_NOT_FOUND,
             format!("member `{member_id}` has no {provider} OAuth tokens"),
@@ -548,7 +542,7 @@ pub async fn oauth_provider(
     }
     let mut body = ok("registrations", json!([]));
     if let Value::Object(fields) = &mut body.0 {
-        fields.insert("provider_type".into(), json!(listed));
+        fields.insert("provider_type".into(), json!(provider));
     }
     Ok(body)
 }

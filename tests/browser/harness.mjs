@@ -10,21 +10,27 @@ const TYPES = { ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "a
 const MOUNTS = { "/pkg/": packageDir, "/js/": join(root, "tests", "js") };
 const INDEX = '<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>orgpolicy tests</title></head><body></body></html>';
 
-export async function startServer() {
+/**
+ * Serves on loopback: `pages` (exact path to text) and `mounts` (path
+ * prefix to directory; the first prefix that matches). By default, the
+ * test page, the package and the shared JS runner.
+ */
+export async function startServer({ pages = { "/": INDEX }, mounts = MOUNTS } = {}) {
   const server = http.createServer(async (request, response) => {
     const path = decodeURIComponent(new URL(request.url, "http://127.0.0.1").pathname);
-    if (path === "/") {
-      response.writeHead(200, { "content-type": "text/html" }).end(INDEX);
+    if (Object.hasOwn(pages, path)) {
+      const type = path.endsWith("/") ? "text/html" : TYPES[extname(path)];
+      response.writeHead(200, { "content-type": type ?? "application/octet-stream" }).end(pages[path]);
       return;
     }
-    const mount = Object.keys(MOUNTS).find((prefix) => path.startsWith(prefix));
+    const mount = Object.keys(mounts).find((prefix) => path.startsWith(prefix));
     const relative = mount && normalize(path.slice(mount.length));
     if (!mount || relative.startsWith("..")) {
       response.writeHead(404).end();
       return;
     }
     try {
-      const body = await readFile(join(MOUNTS[mount], relative));
+      const body = await readFile(join(mounts[mount], relative));
       response.writeHead(200, { "content-type": TYPES[extname(relative)] ?? "application/octet-stream" }).end(body);
     } catch {
       response.writeHead(404).end();

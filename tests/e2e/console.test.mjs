@@ -370,17 +370,7 @@ test("a member is soft-deleted, then reactivated, from the console", async () =>
   assert.deepEqual(answer.body.member.roles.map((role) => role.role_id).sort(), ["editor", "stytch_member"]);
 });
 
-/** Calls the API through the gateway, as the console does. */
-async function api(method, path, body) {
-  const response = await fetch(`${gateway.origin}${path}`, {
-    method,
-    headers: { "content-type": "application/json" },
-    body: body && JSON.stringify(body),
-  });
-  const answer = await response.json();
-  assert.equal(response.status, 200, JSON.stringify(answer));
-  return answer;
-}
+const api = (...args) => gateway.api(...args);
 
 test("the playground matrix agrees with the core, and a policy edit shows its diff before saving", async () => {
   // The organization defines `auditor` (reading documents) and the member

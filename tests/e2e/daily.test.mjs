@@ -9,7 +9,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { launchChromium } from "../browser/harness.mjs";
-import { startGateway } from "./harness.mjs";
+import { openConsole, startGateway } from "./harness.mjs";
 
 let gateway;
 let browser;
@@ -17,16 +17,7 @@ let page;
 const pageErrors = [];
 let organizationId;
 
-async function api(method, path, body) {
-  const response = await fetch(`${gateway.origin}${path}`, {
-    method,
-    headers: { "content-type": "application/json" },
-    body: body && JSON.stringify(body),
-  });
-  const answer = await response.json();
-  assert.equal(response.status, 200, JSON.stringify(answer));
-  return answer;
-}
+const api = (...args) => gateway.api(...args);
 
 async function open(hash) {
   await page.evaluate((hash) => {
@@ -49,11 +40,7 @@ const overflow = () => page.evaluate(() => document.documentElement.scrollWidth 
 before(async () => {
   gateway = await startGateway();
   browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  page = await context.newPage();
-  page.on("pageerror", (error) => pageErrors.push(String(error)));
-  await page.goto(`${gateway.origin}/`);
-  await page.waitForFunction(() => document.documentElement.dataset.ready === "true");
+  page = await openConsole(browser, gateway, { width: 1440, height: 900 }, pageErrors);
   const created = await api("POST", "/v1/b2b/organizations", { organization_name: "Acme Corp", organization_slug: "acme-corp" });
   organizationId = created.organization.organization_id;
   await api("PUT", `/v1/b2b/rbac/organizations/${organizationId}`, {
@@ -225,11 +212,7 @@ test("keyboard: a skip link, focus that follows choices, and the first invalid f
 });
 
 test("at 390x844 nothing overflows sideways, on every view", async () => {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
-  const phone = await context.newPage();
-  phone.on("pageerror", (error) => pageErrors.push(String(error)));
-  await phone.goto(`${gateway.origin}/#/try/organizations.create`);
-  await phone.waitForFunction(() => document.documentElement.dataset.ready === "true");
+  const phone = await openConsole(browser, gateway, { width: 390, height: 844 }, pageErrors);
   const sideways = () => phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   for (const id of ["organizations.create", "organizations.search", "members.search", "members.update", "rbac.organization_policy.set"]) {
     await phone.evaluate((id) => (location.hash = `#/try/${id}`), id);
@@ -250,7 +233,7 @@ test("at 390x844 nothing overflows sideways, on every view", async () => {
   assert.equal(await sideways(), 0, "playground");
   const load = await phone.$eval("#load-organization", (el) => el.getBoundingClientRect().right);
   assert.ok(load <= 390, `Load organization ends at ${load}px`);
-  await context.close();
+  await phone.context().close();
 });
 
 test("a gateway whose console is not built answers a page that says how to build it", async () => {

@@ -5,7 +5,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { launchChromium } from "../browser/harness.mjs";
-import { startGateway } from "./harness.mjs";
+import { openConsole, startGateway } from "./harness.mjs";
 
 let gateway;
 let browser;
@@ -15,11 +15,7 @@ const pageErrors = [];
 before(async () => {
   gateway = await startGateway([], { demo: true });
   browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  page = await context.newPage();
-  page.on("pageerror", (error) => pageErrors.push(String(error)));
-  await page.goto(`${gateway.origin}/`);
-  await page.waitForFunction(() => document.documentElement.dataset.ready === "true");
+  page = await openConsole(browser, gateway, { width: 1440, height: 900 }, pageErrors);
 });
 
 after(async () => {
@@ -138,12 +134,7 @@ async function rowFor(slug) {
 test("browse: organizations a page at a time, their members, and the ways on", async () => {
   // More organizations than one page holds.
   for (let i = 0; i < 20; i++) {
-    const response = await fetch(`${gateway.origin}/v1/b2b/organizations`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ organization_name: `Tenant ${i}`, organization_slug: `tenant-${String(i).padStart(2, "0")}` }),
-    });
-    assert.equal(response.status, 200);
+    await gateway.api("POST", "/v1/b2b/organizations", { organization_name: `Tenant ${i}`, organization_slug: `tenant-${String(i).padStart(2, "0")}` });
   }
   await page.click('nav.views a[href="#/browse"]');
   await page.waitForFunction(() => /^1–20 of 23 organizations$/.test(document.querySelector("#organizations-range").textContent));

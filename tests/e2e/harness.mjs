@@ -1,6 +1,7 @@
 // The console end to end: a real gateway (with its embedded sandbox on
 // SQLite) started on a loopback port over the built console, and Debian's
 // headless Chromium driven by playwright-core.
+import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { existsSync } from "node:fs";
@@ -51,10 +52,34 @@ export async function startGateway(extraArgs = [], { staticDir, demo = false } =
     origin,
     credentials,
     logs,
+    /** Calls the API through the gateway as a backend would; the answer, which must be a 200. */
+    async api(method, path, body) {
+      const response = await fetch(`${origin}${path}`, {
+        method,
+        headers: { "content-type": "application/json" },
+        body: body && JSON.stringify(body),
+      });
+      const answer = await response.json();
+      assert.equal(response.status, 200, JSON.stringify(answer));
+      return answer;
+    },
     async stop() {
       child.kill("SIGTERM");
       await new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once("exit", resolve)));
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Opens the console a gateway serves in a new page of `browser` at this
+ * viewport, page errors collected into `pageErrors`; the page once mounted.
+ */
+export async function openConsole(browser, gateway, viewport, pageErrors) {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  page.on("pageerror", (error) => pageErrors.push(String(error)));
+  await page.goto(`${gateway.origin}/`);
+  await page.waitForFunction(() => document.documentElement.dataset.ready === "true");
+  return page;
 }

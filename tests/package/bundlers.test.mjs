@@ -4,30 +4,17 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import http from "node:http";
-import { extname, join, normalize } from "node:path";
+import { join } from "node:path";
 import * as esbuild from "esbuild";
-import { launchChromium } from "../browser/harness.mjs";
-import { installTarball } from "./consumer.mjs";
+import { launchChromium, startServer } from "../browser/harness.mjs";
+import { CHECKS, EXPECTED_CHECKS, installTarball } from "./consumer.mjs";
 
 const consumer = installTarball("orgpolicy-bundlers-");
 after(consumer.remove);
 const project = consumer.project;
 
-const POLICY = JSON.stringify({
-  resources: [{ resource_id: "documents", actions: ["read", "write"] }],
-  roles: [{ role_id: "reader", permissions: [{ resource_id: "documents", actions: ["read"] }] }],
-});
-const CHECKS = `
-  const engine = Engine.load(${POLICY}).engine;
-  const subject = { organization_id: "org-1", roles: ["reader"] };
-  document.body.dataset.result = JSON.stringify([
-    engine.isAuthorized(subject, { organization_id: "org-1", resource_id: "documents", action: "read" }),
-    engine.isAuthorized(subject, { organization_id: "org-1", resource_id: "documents", action: "write" }),
-    engine.authorize(subject, { organization_id: "org-2", resource_id: "documents", action: "read" }).errorType,
-  ]);
-`;
-const EXPECTED = '[true,false,"tenancy_mismatch"]';
+const CHECKS_SHOWN = `${CHECKS}\n  document.body.dataset.result = JSON.stringify(checks);\n`;
+const EXPECTED = JSON.stringify(EXPECTED_CHECKS);
 const page = (script) =>
   `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>app</title></head><body><script type="module" src="${script}"></script></body></html>`;
 
@@ -40,23 +27,16 @@ after(async () => {
 });
 
 /** Serves a build's directory on loopback and reads the page's answer. */
-async function answerOf(dir, entry = "/index.html") {
-  const server = http.createServer((request, response) => {
-    const path = normalize(decodeURIComponent(new URL(request.url, "http://127.0.0.1").pathname));
-    try {
-      const body = readFileSync(join(dir, path === "/" ? entry : path));
-      const type = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm" }[extname(path === "/" ? entry : path)];
-      response.writeHead(200, { "content-type": type ?? "application/octet-stream" }).end(body);
-    } catch {
-      response.writeHead(404).end();
-    }
+async function answerOf(dir) {
+  const { server, origin } = await startServer({
+    pages: { "/": readFileSync(join(dir, "index.html"), "utf8") },
+    mounts: { "/": dir },
   });
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   const tab = await browser.newPage();
   const errors = [];
   tab.on("pageerror", (error) => errors.push(String(error)));
   try {
-    await tab.goto(`http://127.0.0.1:${server.address().port}/`);
+    await tab.goto(`${origin}/`);
     await tab.waitForFunction(() => document.body.dataset.result !== undefined, null, { timeout: 30_000 });
     assert.deepEqual(errors, []);
     return await tab.evaluate(() => document.body.dataset.result);
@@ -71,7 +51,7 @@ test("esbuild: the web build, its wasm emitted as a file", async () => {
   mkdirSync(dir, { recursive: true });
   writeFileSync(
     join(project, "esbuild-main.js"),
-    `import init, { Engine } from "orgpolicy/web";\nimport wasm from "orgpolicy/web/orgpolicy_bg.wasm";\nawait init({ module_or_path: new URL(wasm, import.meta.url) });\n${CHECKS}`,
+    `import init, { Engine } from "orgpolicy/web";\nimport wasm from "orgpolicy/web/orgpolicy_bg.wasm";\nawait init({ module_or_path: new URL(wasm, import.meta.url) });\n${CHECKS_SHOWN}`,
   );
   await esbuild.build({
     entryPoints: [join(project, "esbuild-main.js")],
@@ -94,7 +74,7 @@ test("Vite: the web build, its wasm as an asset URL", async () => {
   writeFileSync(join(root, "index.html"), page("/main.js"));
   writeFileSync(
     join(root, "main.js"),
-    `import init, { Engine } from "orgpolicy/web";\nimport wasm from "orgpolicy/web/orgpolicy_bg.wasm?url";\nawait init({ module_or_path: wasm });\n${CHECKS}`,
+    `import init, { Engine } from "orgpolicy/web";\nimport wasm from "orgpolicy/web/orgpolicy_bg.wasm?url";\nawait init({ module_or_path: wasm });\n${CHECKS_SHOWN}`,
   );
   await build({ root, logLevel: "silent", build: { outDir: join(root, "dist"), target: "es2022" } });
   assert.equal(await answerOf(join(root, "dist")), EXPECTED);
@@ -104,7 +84,7 @@ test("webpack 5: the default (bundler) build, with async WebAssembly", async () 
   const { default: webpack } = await import("webpack");
   const dir = join(project, "webpack-app");
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(project, "webpack-main.js"), `import { Engine } from "orgpolicy";\n${CHECKS}`);
+  writeFileSync(join(project, "webpack-main.js"), `import { Engine } from "orgpolicy";\n${CHECKS_SHOWN}`);
   const stats = await new Promise((resolve, reject) =>
     webpack(
       {

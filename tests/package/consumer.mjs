@@ -15,3 +15,28 @@ export function installTarball(prefix) {
   npm(["install", "--no-audit", "--no-fund", "--offline", tarball], project);
   return { project, tarball, remove: () => rmSync(project, { recursive: true, force: true }) };
 }
+
+/** A small project policy, as JSON text. */
+export const POLICY = JSON.stringify({
+  resources: [{ resource_id: "documents", actions: ["read", "write"] }],
+  roles: [{ role_id: "reader", permissions: [{ resource_id: "documents", actions: ["read"] }] }],
+});
+
+/**
+ * JavaScript that every packaged build runs the same: with `Engine` in
+ * scope, loads POLICY (`loaded`) and sets `checks` to a granted action, an
+ * ungranted one and a cross-organization check's error type.
+ */
+export const CHECKS = `
+  const loaded = Engine.load(${POLICY});
+  const engine = loaded.engine;
+  const subject = { organization_id: "org-1", roles: ["reader"] };
+  const checks = [
+    engine.isAuthorized(subject, { organization_id: "org-1", resource_id: "documents", action: "read" }),
+    engine.isAuthorized(subject, { organization_id: "org-1", resource_id: "documents", action: "write" }),
+    engine.authorize(subject, { organization_id: "org-2", resource_id: "documents", action: "read" }).errorType,
+  ];
+`;
+
+/** What `checks` holds. */
+export const EXPECTED_CHECKS = [true, false, "tenancy_mismatch"];

@@ -3,30 +3,19 @@
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
-import http from "node:http";
-import { extname, join, normalize } from "node:path";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { packageDir } from "../node/corpus.mjs";
-import { installTarball } from "./consumer.mjs";
-import { launchChromium } from "../browser/harness.mjs";
+import { CHECKS, EXPECTED_CHECKS, installTarball } from "./consumer.mjs";
+import { launchChromium, startServer } from "../browser/harness.mjs";
 
 const { project, tarball, remove } = installTarball("orgpolicy-consumer-");
 after(remove);
 
-const POLICY = {
-  resources: [{ resource_id: "documents", actions: ["read", "write"] }],
-  roles: [{ role_id: "reader", permissions: [{ resource_id: "documents", actions: ["read"] }] }],
-};
-const USE = `
-  const engine = Engine.load(${JSON.stringify(POLICY)}).engine;
-  const subject = { organization_id: "org-1", roles: ["reader"] };
-  const result = [
-    engine.isAuthorized(subject, { organization_id: "org-1", resource_id: "documents", action: "read" }),
-    engine.authorize(subject, { organization_id: "org-2", resource_id: "documents", action: "read" }).errorType,
-    validatePolicy({ roles: [{ role_id: "" }] }).errors[0].code,
-  ];
+const USE = `${CHECKS}
+  const result = [...checks, validatePolicy({ roles: [{ role_id: "" }] }).errors[0].code];
 `;
-const EXPECTED = '[true,"tenancy_mismatch","empty_rbac_role_id"]';
+const EXPECTED = JSON.stringify([...EXPECTED_CHECKS, "empty_rbac_role_id"]);
 
 test("the tarball ships both modules in the three builds and nothing else", () => {
   const listing = execFileSync("tar", ["-tzf", tarball], { encoding: "utf8" }).split("\n").filter(Boolean).sort();
@@ -114,25 +103,13 @@ test("the web build from a page in Chromium", async () => {
     ${USE}
     document.body.dataset.result = JSON.stringify(result);
   </script></body></html>`;
-  const server = http.createServer((request, response) => {
-    const path = normalize(decodeURIComponent(new URL(request.url, "http://127.0.0.1").pathname));
-    if (path === "/") return response.writeHead(200, { "content-type": "text/html" }).end(page);
-    if (!path.startsWith("/orgpolicy/")) return response.writeHead(404).end();
-    try {
-      const body = readFileSync(join(installed, path.slice("/orgpolicy/".length)));
-      const type = { ".js": "text/javascript", ".wasm": "application/wasm" }[extname(path)] ?? "application/octet-stream";
-      response.writeHead(200, { "content-type": type }).end(body);
-    } catch {
-      response.writeHead(404).end();
-    }
-  });
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { server, origin } = await startServer({ pages: { "/": page }, mounts: { "/orgpolicy/": installed } });
   const browser = await launchChromium();
   try {
     const tab = await browser.newPage();
     const errors = [];
     tab.on("pageerror", (error) => errors.push(String(error)));
-    await tab.goto(`http://127.0.0.1:${server.address().port}/`);
+    await tab.goto(`${origin}/`);
     await tab.waitForFunction(() => document.body.dataset.result !== undefined, null, { timeout: 30_000 });
     assert.equal(await tab.evaluate(() => document.body.dataset.result), EXPECTED);
     assert.deepEqual(errors, []);

@@ -10,17 +10,13 @@ import { join } from "node:path";
 import * as esbuild from "esbuild";
 import { Miniflare } from "miniflare";
 import { packageDir } from "../node/corpus.mjs";
+import { CHECKS, EXPECTED_CHECKS } from "./consumer.mjs";
 
 const web = join(packageDir, "web");
-const POLICY = JSON.stringify({
-  resources: [{ resource_id: "documents", actions: ["read", "write"] }],
-  roles: [{ role_id: "reader", permissions: [{ resource_id: "documents", actions: ["read"] }] }],
-});
 const WORKER = `
 import wasm from "./orgpolicy_bg.wasm";
 import { initSync, Engine } from "./orgpolicy.js";
 initSync({ module: wasm });
-const engine = Engine.load(${POLICY}).engine;
 export default {
   async fetch() {
     let bytes;
@@ -30,13 +26,9 @@ export default {
     } catch (error) {
       bytes = String(error.message);
     }
-    const subject = { organization_id: "org-1", roles: ["reader"] };
+    ${CHECKS}
     return Response.json({
-      checks: [
-        engine.isAuthorized(subject, { organization_id: "org-1", resource_id: "documents", action: "read" }),
-        engine.isAuthorized(subject, { organization_id: "org-1", resource_id: "documents", action: "write" }),
-        engine.authorize(subject, { organization_id: "org-2", resource_id: "documents", action: "read" }).errorType,
-      ],
+      checks,
       bytes,
     });
   },
@@ -62,7 +54,7 @@ test("the web build answers a real check in workerd from the module workerd comp
   try {
     const response = await mf.dispatchFetch("http://localhost/");
     const answer = await response.json();
-    assert.deepEqual(answer.checks, [true, false, "tenancy_mismatch"]);
+    assert.deepEqual(answer.checks, EXPECTED_CHECKS);
     assert.match(answer.bytes, /disallowed/i, "workerd refuses to compile from bytes");
   } finally {
     await mf.dispose();

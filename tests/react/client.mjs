@@ -16,6 +16,6 @@ hydrateRoot(document.getElementById("root"), h(AuthorizationProvider, { store },
   onRecoverableError: (error) => window.recoverable.push(String(error)),
 });
 window.hydrated = true;
-await init({ module_or_path: "/orgpolicy_bg.wasm" });
+await init({ module_or_path: "/wasm/orgpolicy_bg.wasm" });
 store.setEngine(Engine.load(POLICY).engine);
 window.engineReady = true;

@@ -4,12 +4,11 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { copyFileSync, readFileSync, symlinkSync } from "node:fs";
-import http from "node:http";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import * as esbuild from "esbuild";
 import { root } from "../node/corpus.mjs";
-import { launchChromium } from "../browser/harness.mjs";
+import { launchChromium, startServer } from "../browser/harness.mjs";
 import { installTarball } from "../package/consumer.mjs";
 
 const here = join(root, "tests", "react");
@@ -42,7 +41,6 @@ async function bundle(entry) {
   return out;
 }
 
-let server;
 let ssr;
 const SUBJECT = { organization_id: "org-1", roles: ["reader", "approver"] };
 
@@ -68,16 +66,10 @@ test("the client hydrates the server's HTML without a mismatch and re-renders on
   assert.equal(rendered.state.decisions["invoices\u0000approve"], true);
   const page = `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>react</title></head>
 <body><div id="root">${rendered.html}</div><script>window.AUTHORIZATION = ${JSON.stringify(rendered.state)};</script><script type="module" src="/client.js"></script></body></html>`;
-  server = http.createServer((request, response) => {
-    const path = new URL(request.url, "http://127.0.0.1").pathname;
-    if (path === "/") return response.writeHead(200, { "content-type": "text/html" }).end(page);
-    if (path === "/client.js") return response.writeHead(200, { "content-type": "text/javascript" }).end(script);
-    if (path === "/orgpolicy_bg.wasm") {
-      return response.writeHead(200, { "content-type": "application/wasm" }).end(readFileSync(join(installed, "web", "orgpolicy_bg.wasm")));
-    }
-    response.writeHead(404).end();
+  const { server, origin } = await startServer({
+    pages: { "/": page, "/client.js": script },
+    mounts: { "/wasm/": join(installed, "web") },
   });
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   const browser = await launchChromium();
   try {
     const tab = await browser.newPage();
@@ -86,7 +78,7 @@ test("the client hydrates the server's HTML without a mismatch and re-renders on
     tab.on("console", (message) => {
       if (message.type() === "error" || message.type() === "warning") problems.push(message.text());
     });
-    await tab.goto(`http://127.0.0.1:${server.address().port}/`);
+    await tab.goto(`${origin}/`);
     await tab.waitForFunction(() => window.hydrated === true, null, { timeout: 30_000 });
     // Hydrated from the server's answers, before the module loaded.
     assert.equal(await tab.evaluate(() => document.getElementById("approve").textContent), "approve: allowed");

@@ -115,23 +115,43 @@ impl<T: Send + Sync + 'static> Pages<T> {
 }
 
 /// A search endpoint: its path, the answer's list and how a row reads.
-struct Search<T> {
+#[derive(Debug)]
+pub struct Search<T> {
     path: &'static str,
     list: &'static str,
     row: fn(&Value) -> T,
 }
 
-const ORGANIZATIONS: Search<OrganizationRow> = Search {
+pub const ORGANIZATIONS: Search<OrganizationRow> = Search {
     path: "/v1/b2b/organizations/search",
     list: "organizations",
     row: organization_row,
 };
 
-const MEMBERS: Search<MemberRow> = Search {
+pub const MEMBERS: Search<MemberRow> = Search {
     path: "/v1/b2b/organizations/members/search",
     list: "members",
     row: member_row,
 };
+
+/// Runs one search through the gateway: its rows, next cursor and total.
+pub async fn search_page<T>(
+    console: Console,
+    search: &Search<T>,
+    body: &Value,
+) -> Result<(Vec<T>, Option<String>, u64), String> {
+    let (base, token) = console.target().ok_or_else(|| NO_GATEWAY.to_owned())?;
+    let text = fetch_json(
+        &base,
+        &token,
+        Method::Post,
+        search.path,
+        Some(&body.to_string()),
+    )
+    .await?;
+    let answer = serde_json::from_str::<Value>(&text).unwrap_or_default();
+    Ok(page_of(&answer, search.list, search.row))
+}
 
 /// Runs a search for one page and fills `pages`; failures go to `status`.
 fn load_page<T: Clone + Send + Sync + 'static>(
@@ -142,11 +162,6 @@ fn load_page<T: Clone + Send + Sync + 'static>(
     cursor: Option<String>,
     status: RwSignal<String>,
 ) {
-    let Search { path, list, row } = search;
-    let Some((base, token)) = console.target() else {
-        status.set(NO_GATEWAY.to_owned());
-        return;
-    };
     if let Some(fields) = body.as_object_mut() {
         fields.insert("limit".into(), json!(PAGE));
         if let Some(cursor) = &cursor {
@@ -154,10 +169,8 @@ fn load_page<T: Clone + Send + Sync + 'static>(
         }
     }
     spawn_local(async move {
-        match fetch_json(&base, &token, Method::Post, path, Some(&body.to_string())).await {
-            Ok(text) => {
-                let answer = serde_json::from_str::<Value>(&text).unwrap_or_default();
-                let (rows, next, total) = page_of(&answer, list, row);
+        match search_page(console, &search, &body).await {
+            Ok((rows, next, total)) => {
                 pages.rows.set(rows);
                 pages.next.set(next);
                 pages.total.set(total);

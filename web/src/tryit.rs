@@ -18,6 +18,8 @@ const HISTORY_LIMIT: usize = 20;
 /// The largest body history keeps, serialized; a larger one is not kept
 /// (the row says so), so history stays far below browser storage quotas.
 pub const HISTORY_BODY_MAX: usize = 8 * 1024;
+/// How many organizations and members the id pickers offer.
+const PICKER_ROWS: u32 = 100;
 
 /// The endpoint with this id.
 pub fn endpoint(id: &str) -> Option<Endpoint> {
@@ -235,69 +237,56 @@ pub fn TryIt(console: Console, selected: RwSignal<String>) -> impl IntoView {
     let known_organizations = RwSignal::new(Vec::<crate::browse::OrganizationRow>::new());
     let known_members = RwSignal::new(Vec::<crate::browse::MemberRow>::new());
     let refresh_organizations = move || {
-        let Some((base, token)) = console.target() else {
-            return;
-        };
         spawn_local(async move {
-            let body = serde_json::json!({"limit": 100}).to_string();
-            if let Ok(text) = http::fetch_json(
-                &base,
-                &token,
-                Method::Post,
-                "/v1/b2b/organizations/search",
-                Some(&body),
-            )
-            .await
+            let body = serde_json::json!({"limit": PICKER_ROWS});
+            if let Ok((rows, _, _)) =
+                crate::browse::search_page(console, &crate::browse::ORGANIZATIONS, &body).await
             {
-                let answer = serde_json::from_str::<Value>(&text).unwrap_or_default();
-                let (rows, _, _) = crate::browse::page_of(
-                    &answer,
-                    "organizations",
-                    crate::browse::organization_row,
-                );
                 known_organizations.set(rows);
             }
         });
     };
-    // Refreshed when the gateway or the endpoint changes, and after a write.
+    // Refreshed when the gateway changes, when an endpoint that takes an
+    // organization id is opened, and after a write.
     Effect::new(move |_| {
         console.gateway.track();
-        selected.track();
-        refresh_organizations();
+        let takes_organization = endpoint(&selected.get()).is_some_and(|endpoint| {
+            endpoint.path_params.contains(&"organization_id")
+                || endpoint
+                    .query
+                    .iter()
+                    .any(|field| field.name == "organization_id")
+        });
+        if takes_organization {
+            refresh_organizations();
+        }
     });
-    let members_of = Memo::new(move |_| {
-        form.params
-            .with(|params| params.get("organization_id").cloned().unwrap_or_default())
+    // The organization the form names, once it is one the gateway knows (by
+    // id or slug): typing an id does not search on every keystroke.
+    let named_organization = Memo::new(move |_| {
+        let typed = form
+            .params
+            .with(|params| params.get("organization_id").cloned().unwrap_or_default());
+        known_organizations.with(|known| {
+            known
+                .iter()
+                .any(|o| o.organization_id == typed || o.slug == typed)
+                .then_some(typed)
+        })
     });
     Effect::new(move |_| {
-        let organization = members_of.get();
-        known_members.set(Vec::new());
-        if !catalog::is_parameter_value(&organization) {
-            return;
-        }
-        let Some((base, token)) = console.target() else {
+        let Some(organization) = named_organization.get() else {
+            known_members.set(Vec::new());
             return;
         };
         spawn_local(async move {
-            let body =
-                serde_json::json!({"organization_ids": [organization.clone()], "limit": 100})
-                    .to_string();
-            if let Ok(text) = http::fetch_json(
-                &base,
-                &token,
-                Method::Post,
-                "/v1/b2b/organizations/members/search",
-                Some(&body),
-            )
-            .await
-            {
-                let answer = serde_json::from_str::<Value>(&text).unwrap_or_default();
-                let (rows, _, _) =
-                    crate::browse::page_of(&answer, "members", crate::browse::member_row);
+            let body = serde_json::json!({"organization_ids": [organization.clone()], "limit": PICKER_ROWS});
+            if let Ok((rows, _, _)) =
+                crate::browse::search_page(console, &crate::browse::MEMBERS, &body).await
                 // Only if the form still names this organization.
-                if members_of.get_untracked() == organization {
-                    known_members.set(rows);
-                }
+                && named_organization.get_untracked().as_deref() == Some(organization.as_str())
+            {
+                known_members.set(rows);
             }
         });
     });

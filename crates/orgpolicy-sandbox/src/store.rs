@@ -89,6 +89,9 @@ CREATE TABLE IF NOT EXISTS retired_email (
     email_key TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS retired_email_by_key ON retired_email(organization_id, email_key);
+-- Each member write replaces its rows, and a member's removal cascades:
+-- both look rows up by member.
+CREATE INDEX IF NOT EXISTS retired_email_by_member ON retired_email(member_id);
 CREATE TABLE IF NOT EXISTS organization_policy (
     organization_id TEXT PRIMARY KEY REFERENCES organization(organization_id) ON DELETE CASCADE,
     document TEXT NOT NULL

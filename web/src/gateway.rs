@@ -27,6 +27,13 @@ pub enum InfoState {
     Failed(String),
 }
 
+impl InfoState {
+    /// Whether the gateway said its upstream is a live project.
+    pub fn is_live(&self) -> bool {
+        matches!(self, InfoState::Loaded(info) if info.upstream == "live")
+    }
+}
+
 /// Validates a gateway URL and returns its origin (`http://127.0.0.1:8787`).
 ///
 /// A gateway is an `http` or `https` origin: no user name or password (they

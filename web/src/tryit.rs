@@ -184,10 +184,7 @@ impl Language {
 
 /// The base URL direct snippets use, by upstream kind.
 fn direct_base(console: &Console) -> String {
-    let live = console.info.with(
-        |info| matches!(info, crate::gateway::InfoState::Loaded(info) if info.upstream == "live"),
-    );
-    if live {
+    if console.info.with(crate::gateway::InfoState::is_live) {
         "https://api.stytch.com".to_owned()
     } else {
         "https://test.stytch.com".to_owned()
@@ -383,9 +380,9 @@ pub fn TryIt(console: Console, selected: RwSignal<String>) -> impl IntoView {
         else {
             return;
         };
-        let live = console.info.with_untracked(
-            |info| matches!(info, crate::gateway::InfoState::Loaded(info) if info.upstream == "live"),
-        );
+        let live = console
+            .info
+            .with_untracked(crate::gateway::InfoState::is_live);
         if !confirmed && let Some(reason) = confirmation(&endpoint, replaying.get_value(), live) {
             confirming.set(Some((reason, anyway)));
             request_animation_frame(|| crate::dom::focus("confirm-send"));

@@ -19,6 +19,8 @@ const quads = new Uint32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4);
 const CHECKS = quads.length / 4;
 const STRING_CHECKS = 200_000;
 
+const ns = (m, n) => (m.ms * 1e6) / n;
+
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[sorted.length >> 1];
@@ -90,6 +92,51 @@ const fresh = ({ organization_id, roles }) => ({ organization_id, roles });
 const wasmFresh = measure("isAuthorized, new subject objects (wasm)", 5, () => stringCases.reduce((n, [s, c]) => n + (engine.isAuthorized(fresh(s), c) ? 1 : 0), 0));
 const jsFresh = measure("isAuthorized, new subject objects (js)", 5, () => stringCases.reduce((n, [s, c]) => n + (js.isAuthorized(fresh(s), c) ? 1 : 0), 0));
 
+// isAuthorized by kind of check: the same 20,000 subjects, each kind
+// measured on its own, then mixed. Kinds are classified by the plain-JS
+// checker; unknown resources are 100 ids the policy does not declare, and
+// undeclared actions are the workload's two (`purge`, `impersonate`).
+const KIND_CHECKS = 100_000;
+const declaredActions = names.actions.length - 2;
+const undeclared = names.actions.slice(declaredActions);
+const kinds = { allowed: [], denied: [], "cross-tenant": [], "unknown resource": [], "undeclared action": [], "* grant, undeclared action": [] };
+for (let i = 0; i < CHECKS && Object.values(kinds).some((cases) => cases.length < KIND_CHECKS); i++) {
+  const [member, organization, resource, action] = [quads[4 * i], quads[4 * i + 1], quads[4 * i + 2], quads[4 * i + 3]];
+  const subject = subjects[member];
+  const own = subject.organization_id;
+  const add = (kind, check) => kinds[kind].length < KIND_CHECKS && kinds[kind].push([subject, check]);
+  if (names.organizations[organization] !== own) {
+    add("cross-tenant", { organization_id: names.organizations[organization], resource_id: names.resources[resource], action: names.actions[action] });
+    continue;
+  }
+  const resourceId = names.resources[resource];
+  if (action < declaredActions) {
+    const check = { organization_id: own, resource_id: resourceId, action: names.actions[action] };
+    add(js.isAuthorized(subject, check) ? "allowed" : "denied", check);
+  }
+  add("unknown resource", { organization_id: own, resource_id: `missing-${resource % 100}`, action: names.actions[action] });
+  const odd = { organization_id: own, resource_id: resourceId, action: undeclared[i & 1] };
+  add(js.isAuthorized(subject, odd) ? "* grant, undeclared action" : "undeclared action", odd);
+}
+// 10% cross-tenant, the rest by the workload's own proportions of the other kinds.
+const mixed = [];
+const mix = [["allowed", 40], ["denied", 30], ["cross-tenant", 10], ["unknown resource", 5], ["undeclared action", 10], ["* grant, undeclared action", 5]];
+for (let i = 0; mixed.length < KIND_CHECKS; i++) {
+  for (const [kind, share] of mix) for (let j = 0; j < share && mixed.length < KIND_CHECKS; j++) mixed.push(kinds[kind][(i * share + j) % kinds[kind].length]);
+}
+for (let i = mixed.length - 1; i > 0; i--) {
+  const j = (i * 7919) % (i + 1);
+  [mixed[i], mixed[j]] = [mixed[j], mixed[i]];
+}
+const byKind = [...Object.entries(kinds), ["mixed, 10% cross-tenant", mixed]].map(([kind, cases]) => {
+  if (cases.length === 0) throw new Error(`no ${kind} checks in the workload`);
+  const run = (checker) => () => cases.reduce((n, [s, c]) => n + (checker.isAuthorized(s, c) ? 1 : 0), 0);
+  const wasm = measure(`${kind} (wasm)`, 5, run(engine));
+  const plain = measure(`${kind} (js)`, 5, run(js));
+  if (wasm.result !== plain.result) throw new Error(`${kind}: the package allowed ${wasm.result}, plain JS ${plain.result}`);
+  return { kind, count: cases.length, allowed: wasm.result, wasm: ns(wasm, cases.length), plain: ns(plain, cases.length) };
+});
+
 // Both checkers must agree, or the figures mean nothing.
 const expected = checkMany.result;
 for (const other of [perCall, jsFast]) {
@@ -99,7 +146,6 @@ for (const other of [jsStrings, wasmFresh, jsFresh]) {
   if (other.result !== wasmStrings.result) throw new Error(`${other.label} allowed ${other.result}, isAuthorized ${wasmStrings.result}`);
 }
 
-const ns = (m, n) => (m.ms * 1e6) / n;
 const rows = [
   ["load the workload policy (~3.8 MB JSON)", `${wasmLoad.ms.toFixed(1)} ms`, "<= 60 ms", `${jsLoad.ms.toFixed(1)} ms`, (wasmLoad.ms / jsLoad.ms).toFixed(2)],
   ["fast path, checkMany", `${ns(checkMany, CHECKS).toFixed(1)} ns`, "<= 40 ns", `${ns(jsFast, CHECKS).toFixed(1)} ns`, (ns(checkMany, CHECKS) / ns(jsFast, CHECKS)).toFixed(2)],
@@ -111,3 +157,10 @@ console.log(`Node ${process.version}; ${CHECKS} checks (${expected} allowed); st
 console.log("| measure | npm package | target | plain JS | ratio |");
 console.log("|---|---|---|---|---|");
 for (const row of rows) console.log(`| ${row.join(" | ")} |`);
+
+console.log("");
+console.log("| isAuthorized, by kind | checks (allowed) | npm package | target | plain JS | ratio |");
+console.log("|---|---|---|---|---|---|");
+for (const row of byKind) {
+  console.log(`| ${row.kind} | ${row.count} (${row.allowed}) | ${row.wasm.toFixed(0)} ns | <= 300 ns | ${row.plain.toFixed(0)} ns | ${(row.wasm / row.plain).toFixed(2)} |`);
+}

@@ -148,6 +148,56 @@ const checks = {
     engine.free();
   },
 
+  "permissions granted nowhere, until an organization policy grants them"(api, expect) {
+    // Each way an organization policy can arrive must reach the cache.
+    const ways = {
+      setOrganizationPolicy: (engine, policy) => engine.setOrganizationPolicy("org-1", policy),
+      setOrganizationPolicies: (engine, policy) => engine.setOrganizationPolicies({ "org-1": policy }),
+      "setOrganizationPolicies (JSON text)": (engine, policy) => engine.setOrganizationPolicies(JSON.stringify({ "org-1": policy })),
+      "Engine.session": (engine, policy) => engine.session({ organization_id: "org-1", roles: [] }, { organization_id: "org-1", custom_roles: policy.roles }),
+      "Session.attach": (engine, policy) => {
+        const created = api.Session.create({ organization_id: "org-1", roles: [] });
+        created.session.attach(engine, { organization_id: "org-1", custom_roles: policy.roles });
+      },
+    };
+    for (const [way, grant] of Object.entries(ways)) {
+      const engine = engineFor(api);
+      const subject = { organization_id: "org-1", roles: ["auditor", "writer"] };
+      const unknown = { organization_id: "org-1", resource_id: "ledgers", action: "read" };
+      const undeclared = { organization_id: "org-1", resource_id: "docs", action: "purge" };
+      for (let round = 0; round < 3; round++) {
+        expect(`${way}: unknown resource, round ${round}`, engine.isAuthorized(subject, unknown), false);
+        expect(`${way}: undeclared action, round ${round}`, engine.isAuthorized(subject, undeclared), false);
+        expect(`${way}: a granted check meanwhile, round ${round}`, engine.isAuthorized(subject, write("org-1")), true);
+      }
+      grant(engine, {
+        roles: [
+          { role_id: "auditor", permissions: [{ resource_id: "ledgers", actions: ["read"] }, { resource_id: "docs", actions: ["*"] }] },
+          ...writers.roles,
+        ],
+      });
+      for (let round = 0; round < 3; round++) {
+        expect(`${way}: now granted (unknown resource), round ${round}`, engine.isAuthorized(subject, unknown), true);
+        expect(`${way}: now granted (* on docs), round ${round}`, engine.isAuthorized(subject, undeclared), true);
+        expect(`${way}: another organization still denied, round ${round}`, engine.isAuthorized({ organization_id: "org-2", roles: ["auditor"] }, { ...unknown, organization_id: "org-2" }), false);
+      }
+      engine.free();
+    }
+  },
+
+  "another organization is denied whatever the roles hold"(api, expect) {
+    const engine = engineFor(api);
+    const odd = { organization_id: "org-2", roles: [5, null] };
+    for (let round = 0; round < 3; round++) {
+      expect(`round ${round}`, engine.isAuthorized(odd, write("org-1")), false);
+      expect(`authorize agrees, round ${round}`, engine.authorize(odd, write("org-1")).type, "failure");
+    }
+    const cross = { organization_id: "org-2", roles: ["editor"] };
+    expect("plain roles", engine.isAuthorized(cross, write("org-1")), false);
+    expect("authorize says tenancy", engine.authorize(cross, write("org-1")).errorType, "tenancy_mismatch");
+    engine.free();
+  },
+
   "one roles array, two organizations"(api, expect) {
     const engine = engineFor(api);
     engine.setOrganizationPolicy("org-2", { roles: [] });

@@ -21,7 +21,7 @@ for (const name of ["react", "react-dom", "scheduler"]) {
 }
 
 // The app's sources live in the consumer project, as a user's would.
-for (const file of ["app.mjs", "server.mjs", "client.mjs"]) {
+for (const file of ["app.mjs", "server.mjs", "client.mjs", "session-client.mjs"]) {
   copyFileSync(join(here, file), join(consumer.project, file));
 }
 
@@ -60,10 +60,13 @@ test("the server renders every answer, and says loading before an engine", () =>
   assert.ok(!empty.includes("denied"), "never a silent false before the policy is loaded");
 });
 
-test("the client hydrates the server's HTML without a mismatch and re-renders only what changed", async () => {
-  const script = readFileSync(await bundle("client.mjs"), "utf8");
-  const rendered = ssr.renderWithState(SUBJECT);
-  assert.equal(rendered.state.decisions["invoices\u0000approve"], true);
+/**
+ * Serves the server's HTML with `entry` as the page's script, opens it in
+ * Chromium and runs `steps(tab, problems)`; `problems` collects page errors
+ * and console errors and warnings.
+ */
+async function withHydratedPage(rendered, entry, steps) {
+  const script = readFileSync(await bundle(entry), "utf8");
   const page = `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>react</title></head>
 <body><div id="root">${rendered.html}</div><script>window.AUTHORIZATION = ${JSON.stringify(rendered.state)};</script><script type="module" src="/client.js"></script></body></html>`;
   const { server, origin } = await startServer({
@@ -85,26 +88,66 @@ test("the client hydrates the server's HTML without a mismatch and re-renders on
     await tab.waitForFunction(() => window.engineReady === true, null, { timeout: 30_000 });
     assert.deepEqual(await tab.evaluate(() => window.recoverable), [], "no hydration mismatch");
     assert.deepEqual(problems, []);
+    await steps(tab, problems);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
+
+const renders = (tab) => tab.evaluate(() => ({ ...globalThis.renders }));
+
+test("the client hydrates the server's HTML without a mismatch and re-renders only what changed", async () => {
+  const rendered = ssr.renderWithState(SUBJECT);
+  assert.equal(rendered.state.decisions["invoices\u0000approve"], true);
+  await withHydratedPage(rendered, "client.mjs", async (tab, problems) => {
     // The engine's arrival changes no answer, so nothing re-rendered.
-    const first = await tab.evaluate(() => ({ ...globalThis.renders }));
-    assert.deepEqual(first, { read: 1, write: 1, approve: 1, count: 1 });
-    // Only `write` (and the permission count) change with the writer role.
-    await tab.evaluate(() => window.store.setSubject({ organization_id: "org-1", roles: ["writer", "approver"] }));
-    await tab.waitForFunction(() => document.getElementById("write").textContent === "write: allowed");
-    const second = await tab.evaluate(() => ({ ...globalThis.renders }));
-    assert.deepEqual(second, { read: 1, write: 2, approve: 1, count: 2 });
+    assert.deepEqual(await renders(tab), { read: 1, write: 1, approve: 1, count: 1 });
+    // Reader and approver become a writer: `read` keeps its answer and does not re-render.
+    await tab.evaluate(() => window.store.setSubject({ organization_id: "org-1", roles: ["writer"] }));
+    await tab.waitForFunction(() => document.getElementById("count").textContent === "2 granted");
+    assert.equal(await tab.evaluate(() => document.getElementById("write").textContent), "write: allowed");
+    assert.deepEqual(await renders(tab), { read: 1, write: 2, approve: 2, count: 2 });
     // An organization policy change reaches the hooks through the store.
     await tab.evaluate(() =>
       window.store.update((engine) =>
         engine.setOrganizationPolicy("org-1", { roles: [{ role_id: "writer", permissions: [{ resource_id: "invoices", actions: ["read"] }] }] }),
       ),
     );
-    await tab.waitForFunction(() => document.getElementById("count").textContent !== "5 granted");
-    const third = await tab.evaluate(() => ({ ...globalThis.renders }));
-    assert.equal(third.read, 1, "unchanged answers render nothing");
+    await tab.waitForFunction(() => document.getElementById("count").textContent === "3 granted");
+    assert.deepEqual(await renders(tab), { read: 1, write: 2, approve: 2, count: 3 }, "unchanged answers render nothing");
     assert.deepEqual(problems, []);
-  } finally {
-    await browser.close();
-    server.close();
+  });
+});
+
+test("a session-backed store: loading until the policy is attached, then the session's answers", async () => {
+  // On the server: a session whose policy is not attached says loading, never denied.
+  const unattached = ssr.renderWithSession(SUBJECT, { attached: false });
+  for (const text of ["read: loading", "approve: loading", "no invoices"]) {
+    assert.ok(unattached.html.includes(text), `${text} in ${unattached.html}`);
   }
+  assert.ok(!unattached.html.includes("denied"));
+  const rendered = ssr.renderWithSession(SUBJECT, { attached: true });
+  for (const text of ["read: allowed", "write: denied", "approve: allowed", "3 granted"]) {
+    assert.ok(rendered.html.includes(text), `${text} in ${rendered.html}`);
+  }
+  assert.deepEqual(rendered.state.subject, SUBJECT, "the session's member is the subject handed over");
+  await withHydratedPage(rendered, "session-client.mjs", async (tab, problems) => {
+    // A session created before the policy, then attached: no answer changed.
+    assert.deepEqual(await tab.evaluate(() => window.states), ["policy_not_loaded", "ready"]);
+    assert.deepEqual(await renders(tab), { read: 1, write: 1, approve: 1, count: 1 });
+    // A new session for the member's new roles re-renders only what changed.
+    await tab.evaluate(() => window.changeRoles(["writer"]));
+    await tab.waitForFunction(() => document.getElementById("count").textContent === "2 granted");
+    assert.equal(await tab.evaluate(() => document.getElementById("write").textContent), "write: allowed");
+    assert.deepEqual(await renders(tab), { read: 1, write: 2, approve: 2, count: 2 });
+    // The organization's custom roles, attached through the store, reach the hooks.
+    await tab.evaluate(() => window.attachCustomRoles([{ role_id: "writer", permissions: [{ resource_id: "invoices", actions: ["read"] }] }]));
+    await tab.waitForFunction(() => document.getElementById("count").textContent === "3 granted");
+    assert.deepEqual(await renders(tab), { read: 1, write: 2, approve: 2, count: 3 }, "unchanged answers render nothing");
+    // Signed out: loading again, not denied.
+    await tab.evaluate(() => window.store.setSession(null));
+    await tab.waitForFunction(() => document.getElementById("read").textContent === "read: loading");
+    assert.deepEqual(problems, []);
+  });
 });

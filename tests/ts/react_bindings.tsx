@@ -1,7 +1,7 @@
 // The React bindings' types under `tsc --strict`: a typed store over the
 // package's own Engine, the hooks' results, and the mistakes that must not
 // compile.
-import { Engine } from "orgpolicy";
+import { Engine, Session } from "orgpolicy";
 import {
   AuthorizationProvider,
   Authorized,
@@ -18,9 +18,23 @@ export const store: AuthorizationStore<Engine> = createAuthorizationStore({
   subject: { organization_id: "organization-test-1", roles: ["stytch_member"] },
 });
 store.update((e) => {
-  e.setOrganizationPolicy("organization-test-1", { roles: [] });
+  e?.setOrganizationPolicy("organization-test-1", { roles: [] });
 });
 store.setSubject(null);
+
+// A store over a member session whose policy arrives later.
+const created = Session.create({ organization_id: "organization-test-1", roles: ["stytch_member"] });
+export const sessionStore: AuthorizationStore<Engine, Session> = createAuthorizationStore({
+  session: created.type === "success" ? created.session : null,
+});
+sessionStore.update((e, session) => {
+  if (e && session) session.attach(e, { organization_id: "organization-test-1", custom_roles: [] });
+});
+const member: { organization_id: string; roles: string[] } | undefined = sessionStore.getState().session?.member;
+void member;
+sessionStore.setSession(null);
+// @ts-expect-error: a session is not a subject
+sessionStore.setSubject(created.type === "success" ? created.session : null);
 
 export function Toolbar() {
   const { isAuthorized, isInitialized } = useIsAuthorized("documents", "write");

@@ -79,6 +79,12 @@ struct Universe {
     /// strings so a check finds its pair with one probe.
     pairs: HashTable<Pair>,
     next_bit: u32,
+    /// Every bit a grant has set, in any role or scope the engine ever
+    /// compiled (never cleared): a pair with neither of its bits here is
+    /// allowed to nobody.
+    granted: Bits,
+    /// How many distinct bits `granted` holds.
+    granted_count: u32,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -158,6 +164,10 @@ impl Universe {
             };
             if bit != NO_BIT {
                 into.insert(bit);
+                if !self.granted.contains(bit) {
+                    self.granted.insert(bit);
+                    self.granted_count = self.granted_count.saturating_add(1);
+                }
             }
         }
     }
@@ -612,6 +622,22 @@ impl Engine {
             action_bit,
             wildcard_bit,
         }
+    }
+
+    /// Whether any role or scope the engine has compiled grants the pair
+    /// (its action or its resource's `*`). `false` means every check of it
+    /// is denied, whoever asks, until an organization policy grants it
+    /// ([`Engine::granted_count`] then grows).
+    pub fn granted_anywhere(&self, permission: PermissionHandle) -> bool {
+        let granted = &self.universe.granted;
+        granted.contains(permission.action_bit) || granted.contains(permission.wildcard_bit)
+    }
+
+    /// How many distinct `(resource, action)` and `*` bits grants have set
+    /// so far: it grows exactly when an organization policy grants
+    /// something no role or scope granted before.
+    pub fn granted_count(&self) -> u32 {
+        self.universe.granted_count
     }
 
     /// The hot path: a check through resolved handles. `organization` is the

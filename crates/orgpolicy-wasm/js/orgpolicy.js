@@ -10,7 +10,8 @@
 //   object reads exactly as its JSON text would.
 // - `lookup` / `remember`: the string API's cache of resolved handles, so a
 //   repeated `isAuthorized` costs a WeakMap probe, two Map lookups and one
-//   integer check.
+//   integer check; a check in another organization, or of a permission no
+//   role grants, is answered before the subject is looked at.
 // - `withFastPath`: `Engine.prototype.isAuthorized` answered here first, so
 //   a cached check enters the module with one number instead of two objects
 //   (the generic JS-to-wasm call with object arguments and the call back out
@@ -175,14 +176,20 @@ export function flatten(input) {
 // content, for roles arrays built per call: a trie of Maps from the
 // organization (null for a consumer subject) through each role to a handle
 // stored under END; one hit there in RECORD_EVERY also records the array.
-// Permissions: resource -> action -> handle. Handles never go stale: the
-// engine keeps them right across organization policy changes.
+// Permissions: resource -> action -> handle, or GRANTED_NOWHERE for a pair
+// no role of the engine grants (an unknown resource, an undeclared action
+// nobody has `*` for): denied whoever asks, so the subject is not looked
+// up. Those entries are dropped (`forgetUngranted`) when an organization
+// policy grants something new. Handles never go stale: the engine keeps
+// them right across organization policy changes.
 
 const END = Symbol("subject");
-/** `lookup`'s answers besides a packed pair of handles. */
-const TENANCY = -1;
+/** `lookup`'s answers besides a packed pair of handles: false without a check. */
+const DENIED = -1;
 const MISS = -2;
 const UNUSUAL = -3;
+/** A cached permission no role grants. */
+const GRANTED_NOWHERE = -1;
 
 /** Prime, so no periodic pattern of calls always misses the long-lived array. */
 const RECORD_EVERY = 61;
@@ -214,21 +221,26 @@ function entryOf(organization, roles, count, handle) {
 
 /**
  * For `isAuthorized(subject, check)`: `subject * 2^32 + permission` from the
- * cache, TENANCY when the organizations differ, MISS for plain input not yet
- * cached, UNUSUAL for anything else (read it the slow way).
+ * cache, DENIED when the answer is false whoever the subject is (the
+ * organizations differ, or no role grants the permission: the SDKs' answer
+ * for any roles, readable or not), MISS for plain input not yet cached,
+ * UNUSUAL for anything else (read it the slow way).
  */
 export function lookup(cache, subject, check) {
   try {
     if (typeof subject !== "object" || subject === null || typeof check !== "object" || check === null) return UNUSUAL;
     const organization = organizationOf(subject.organization_id);
     const checkOrganization = organizationOf(check.organization_id);
-    const roles = subject.roles;
+    if (organization === undefined || checkOrganization === undefined) return UNUSUAL;
+    // The tenancy check comes first, as in the SDKs.
+    if (organization !== checkOrganization) return DENIED;
     const resource = check.resource_id;
     const action = check.action;
-    if (organization === undefined || checkOrganization === undefined) return UNUSUAL;
-    if (!(roles === undefined || Array.isArray(roles)) || typeof resource !== "string" || typeof action !== "string") {
-      return UNUSUAL;
-    }
+    if (typeof resource !== "string" || typeof action !== "string") return UNUSUAL;
+    const permission = cache.permissions.get(resource)?.get(action);
+    if (permission === GRANTED_NOWHERE) return DENIED;
+    const roles = subject.roles;
+    if (!(roles === undefined || Array.isArray(roles))) return UNUSUAL;
     const count = roles === undefined ? 0 : roles.length;
     // An identity entry holds only strings, so a hit also vouches for the roles' types.
     const entry = roles === undefined ? undefined : cache.objects.get(roles);
@@ -250,8 +262,6 @@ export function lookup(cache, subject, check) {
         cache.objects.set(roles, entryOf(organization, roles, count, handle));
       }
     }
-    if (organization !== checkOrganization) return TENANCY;
-    const permission = cache.permissions.get(resource)?.get(action);
     if (handle === undefined || permission === undefined) return MISS;
     return handle * 4294967296 + permission;
   } catch {
@@ -265,7 +275,7 @@ export function lookup(cache, subject, check) {
  * could answer differently a second time, and the handles are the module's
  * reading's.
  */
-export function remember(cache, subject, organization, roles, resource, action, subjectHandle, permission) {
+export function remember(cache, subject, organization, roles, resource, action, subjectHandle, permission, granted) {
   try {
     let node = cache.subjects.get(organization);
     if (node === undefined) {
@@ -294,9 +304,16 @@ export function remember(cache, subject, organization, roles, resource, action, 
       actions = new Map();
       cache.permissions.set(resource, actions);
     }
-    actions.set(action, permission);
+    actions.set(action, granted ? permission : GRANTED_NOWHERE);
   } catch {
     // Nothing cached; the answer stands.
+  }
+}
+
+/** Drops the permissions cached as granted nowhere: an organization policy now grants something new. */
+export function forgetUngranted(cache) {
+  for (const actions of cache.permissions.values()) {
+    for (const [action, permission] of actions) if (permission === GRANTED_NOWHERE) actions.delete(action);
   }
 }
 
@@ -326,7 +343,7 @@ export function withFastPath(engine, cache) {
       value: function isAuthorized(subject, check) {
         const packed = lookup(this[CACHE], subject, check);
         if (packed >= 0) return this._checkCached(packed);
-        if (packed === TENANCY) return false;
+        if (packed === DENIED) return false;
         return complete.call(this, subject, check);
       },
     });

@@ -35,15 +35,22 @@ extern "C" {
         action: &str,
         subject_handle: u32,
         permission: u32,
+        granted: bool,
     );
+    /// Drops the permissions cached as granted nowhere (an organization
+    /// policy now grants something new).
+    #[wasm_bindgen(js_name = forgetUngranted)]
+    fn forget_ungranted(cache: &JsValue);
     /// Gives a new engine's JS object its cache, and puts the JS
     /// `isAuthorized` in front of this module's (once).
     #[wasm_bindgen(js_name = withFastPath)]
     fn with_fast_path(engine: JsValue, cache: &JsValue) -> JsValue;
 }
 
-/// `lookup`'s answers besides a packed pair of handles.
-const TENANCY: f64 = -1.0;
+/// `lookup`'s answers besides a packed pair of handles: false without a
+/// check (another organization, or a permission granted nowhere), and
+/// plain input not yet cached.
+const DENIED: f64 = -1.0;
 const MISS: f64 = -2.0;
 /// Distinct subjects and permissions the string API caches per engine
 /// (each one also interns its strings in the engine): enough for any real
@@ -154,12 +161,22 @@ impl Engine {
                     &check_value.action,
                     subject_handle,
                     permission,
+                    self.with(|state| state.granted_anywhere(permission))
+                        .unwrap_or(true),
                 );
                 self.cached.set(self.cached.get() + 1);
             }
         }
         self.with(|state| state.engine().is_authorized(&subject_value, &check_value))
             .unwrap_or(false)
+    }
+
+    /// After an organization policy change: if it granted something new,
+    /// the permissions the cache holds as granted nowhere are stale.
+    fn granted_more(&self, granted: bool) {
+        if granted {
+            forget_ungranted(&self.cache);
+        }
     }
 
     fn with<T>(&self, f: impl FnOnce(&EngineState) -> T) -> Result<T, Errors> {
@@ -206,9 +223,10 @@ impl Engine {
         answer((|| {
             let organization_id = read_string(&organization_id, "organizationId")?;
             let document = read_organization_policy(&policy)?;
-            self.with_mut(|state| {
+            let granted = self.with_mut(|state| {
                 state.set_organization_policy(&organization_id, document.policy)
             })?;
+            self.granted_more(granted);
             Ok(success_empty())
         })())
     }
@@ -229,11 +247,14 @@ impl Engine {
         answer((|| {
             let policies = read_organization_policies(&policies)?;
             let count = policies.len();
-            self.with_mut(|state| {
-                for (organization_id, policy) in policies {
-                    state.set_organization_policy(&organization_id, policy);
-                }
+            let granted = self.with_mut(|state| {
+                policies
+                    .into_iter()
+                    .fold(false, |granted, (organization_id, policy)| {
+                        state.set_organization_policy(&organization_id, policy) || granted
+                    })
             })?;
+            self.granted_more(granted);
             Ok(success(&Count { count }))
         })())
     }
@@ -276,7 +297,7 @@ impl Engine {
         if packed >= 0.0 {
             return self.check_cached(packed);
         }
-        if packed == TENANCY {
+        if packed == DENIED {
             return false;
         }
         self.is_authorized_slowly(subject, check, packed == MISS)
@@ -458,10 +479,11 @@ impl Engine {
     ) -> JsValue {
         answer((|| {
             let mut session = Session::from_member_session(member_session)?;
-            session.bind(
+            let granted = session.bind(
                 self.state.clone(),
                 organization.unwrap_or(JsValue::UNDEFINED),
             )?;
+            self.granted_more(granted);
             Ok(success_with("session", session.into()))
         })())
     }
@@ -486,7 +508,7 @@ impl Engine {
 
 /// A member session: `{organization_id, roles}` as Stytch's frontend SDK
 /// holds it (roles taken verbatim).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize)]
 struct MemberSession {
     organization_id: String,
     roles: Vec<String>,
@@ -506,6 +528,20 @@ orgpolicy_core::object_reader!(FrontendOrganization {
     required: organization_id;
     defaulted: custom_roles;
 });
+
+#[wasm_bindgen(typescript_custom_section)]
+const SESSION_CHECKS: &str = r#"
+// Session's checks, typed by the registered permissions (merged into the class).
+export interface Session {
+  /**
+   * The frontend SDK's `isAuthorizedSync`: false until a policy is loaded
+   * (read `state`, or use `authorize`, to tell "not loaded" from "denied").
+   */
+  isAuthorizedSync<R extends ResourceId>(resourceId: R, action: ActionOf<R>): boolean;
+  /** The decision in the session's organization, `policy_not_loaded` before an engine is attached. */
+  authorize<R extends ResourceId>(resourceId: R, action: ActionOf<R>): Decision | PolicyNotLoaded | Failure;
+}
+"#;
 
 /// Mirrors the frontend SDK: checks for one member session, with an explicit
 /// `"policy_not_loaded"` state instead of a silent `false`.
@@ -544,7 +580,10 @@ impl Session {
         })
     }
 
-    fn bind(&mut self, engine: Shared, organization: JsValue) -> Result<(), Errors> {
+    /// Binds to an engine; true if the organization's custom roles grant
+    /// something new.
+    fn bind(&mut self, engine: Shared, organization: JsValue) -> Result<bool, Errors> {
+        let mut granted = false;
         if let Some(organization) = read_optional::<FrontendOrganization>(&organization)? {
             if organization.organization_id != self.member.organization_id {
                 return Err(vec![orgpolicy_core::Problem::error(
@@ -557,7 +596,7 @@ impl Session {
                 )]);
             }
             if let Some(roles) = organization.custom_roles {
-                engine
+                granted = engine
                     .try_borrow_mut()
                     .map_err(|_| busy())?
                     .set_organization_policy(
@@ -567,7 +606,7 @@ impl Session {
             }
         }
         self.engine = Some(engine);
-        Ok(())
+        Ok(granted)
     }
 
     fn subject(&self) -> Subject {
@@ -604,7 +643,10 @@ impl Session {
                 engine.state.clone(),
                 organization.unwrap_or(JsValue::UNDEFINED),
             )
-            .map(|()| success_empty()),
+            .map(|granted| {
+                engine.granted_more(granted);
+                success_empty()
+            }),
         )
     }
 
@@ -619,9 +661,17 @@ impl Session {
         .to_owned()
     }
 
+    /// The member this session checks for: `{organization_id, roles}`, as
+    /// it was created (a new object on every read).
+    #[wasm_bindgen(getter, unchecked_return_type = "MemberSession")]
+    pub fn member(&self) -> JsValue {
+        write(&self.member)
+    }
+
     /// The frontend SDK's `isAuthorizedSync`: false until a policy is loaded
     /// (read `state` or use `authorize` to tell "not loaded" from "denied").
-    #[wasm_bindgen(js_name = isAuthorizedSync)]
+    /// Typed by the registered permissions (see `types.rs`).
+    #[wasm_bindgen(js_name = isAuthorizedSync, skip_typescript)]
     pub fn is_authorized_sync(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] resource_id: JsValue,
@@ -652,7 +702,8 @@ impl Session {
 
     /// `{type: "allow", grants} | {type: "deny", ...} | {type:
     /// "policy_not_loaded", message} | failure`, in the session's organization.
-    #[wasm_bindgen(unchecked_return_type = "Decision | PolicyNotLoaded | Failure")]
+    /// Typed by the registered permissions (see `types.rs`).
+    #[wasm_bindgen(skip_typescript)]
     pub fn authorize(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] resource_id: JsValue,

@@ -38,9 +38,27 @@ impl EngineState {
         self.generation
     }
 
-    pub fn set_organization_policy(&mut self, organization_id: &str, policy: OrganizationPolicy) {
+    /// Sets an organization's custom roles; true if they grant a pair
+    /// nothing granted before (permissions found granted nowhere are then
+    /// stale).
+    pub fn set_organization_policy(
+        &mut self,
+        organization_id: &str,
+        policy: OrganizationPolicy,
+    ) -> bool {
+        let granted = self.engine.granted_count();
         self.engine.set_organization_policy(organization_id, policy);
         self.generation = self.generation.wrapping_add(1);
+        self.engine.granted_count() != granted
+    }
+
+    /// Whether some role grants the permission of a small integer from
+    /// [`EngineState::resolve_permission`] (false: denied to everyone, for
+    /// now). Unknown integers are granted nowhere.
+    pub fn granted_anywhere(&self, permission: u32) -> bool {
+        self.permissions
+            .get(permission as usize)
+            .is_some_and(|&permission| self.engine.granted_anywhere(permission))
     }
 
     pub fn remove_organization_policy(&mut self, organization_id: &str) -> bool {
@@ -151,6 +169,9 @@ mod tests {
         assert!(!state.check(999, org, read), "unknown subject integer");
         assert!(state.check_own_organization(reader, read));
         assert!(!state.check_own_organization(reader, write));
+        assert!(state.granted_anywhere(read));
+        assert!(!state.granted_anywhere(write), "granted by no role");
+        assert!(!state.granted_anywhere(999), "unknown permission integer");
         assert!(
             !state.check_own_organization(999, read),
             "unknown subject integer"
@@ -173,7 +194,7 @@ mod tests {
     fn generation_moves_with_organization_policies() {
         let mut state = state();
         assert_eq!(state.generation(), 0);
-        state.set_organization_policy("org-1", OrganizationPolicy::default());
+        assert!(!state.set_organization_policy("org-1", OrganizationPolicy::default()));
         assert_eq!(state.generation(), 1);
         assert!(state.remove_organization_policy("org-1"));
         assert!(!state.remove_organization_policy("org-1"));

@@ -2,7 +2,7 @@
 // typed: declared pairs compile, misspellings do not, for the Engine and
 // the React hooks alike.
 import "./permissions";
-import { Engine, type AuthorizationCheck } from "orgpolicy";
+import { Engine, Session, type AuthorizationCheck } from "orgpolicy";
 import { useIsAuthorized } from "orgpolicy/react";
 
 const loaded = Engine.load({ resources: [], roles: [] });
@@ -17,6 +17,17 @@ if (loaded.type === "success") {
   engine.isAuthorized(subject, { resource_id: "invoices", action: "write" });
   // @ts-expect-error: another resource's action
   engine.authorize(subject, { resource_id: "documents", action: "approve" });
+}
+
+const created = Session.create({ organization_id: "organization-test-1", roles: ["reader"] });
+if (created.type === "success") {
+  const session = created.session;
+  session.isAuthorizedSync("documents", "share");
+  session.authorize("stytch.member", "update.info.name");
+  // @ts-expect-error: a misspelt resource
+  session.isAuthorizedSync("document", "read");
+  // @ts-expect-error: an action the resource does not declare
+  session.authorize("invoices", "write");
 }
 
 export const check: AuthorizationCheck = { resource_id: "invoices", action: "approve" };

@@ -180,3 +180,39 @@ fn role_sets_survive_the_universe_growing() {
         Err(DenyCode::InvalidPermissions)
     );
 }
+
+#[test]
+fn pairs_no_grant_names_are_granted_nowhere_until_one_does() {
+    let mut engine = engine();
+    let read = engine.resolve_permission("docs", "read");
+    let write = engine.resolve_permission("docs", "write");
+    let unknown = engine.resolve_permission("invoices", "read");
+    assert!(engine.granted_anywhere(read));
+    assert!(
+        !engine.granted_anywhere(write),
+        "declared, granted by no role"
+    );
+    assert!(!engine.granted_anywhere(unknown), "undeclared resource");
+    let before = engine.granted_count();
+
+    engine.set_organization_policy(
+        "org-1",
+        org_policy(r#"{"roles": [{"role_id": "reader", "permissions": [{"resource_id": "docs", "actions": ["read"]}]}]}"#),
+    );
+    assert_eq!(engine.granted_count(), before, "nothing new granted");
+
+    engine.set_organization_policy(
+        "org-2",
+        org_policy(r#"{"roles": [{"role_id": "billing", "permissions": [{"resource_id": "invoices", "actions": ["*"]}]}]}"#),
+    );
+    assert_eq!(engine.granted_count(), before + 1, "invoices' `*`");
+    assert!(
+        engine.granted_anywhere(unknown),
+        "a `*` grant covers every action"
+    );
+    assert!(!engine.granted_anywhere(write));
+
+    // Removing a policy never un-grants (a stale bit only costs a lookup).
+    engine.remove_organization_policy("org-2");
+    assert!(engine.granted_anywhere(unknown));
+}

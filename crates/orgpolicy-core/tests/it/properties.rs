@@ -127,6 +127,14 @@ fn assert_engine_matches(
             subject,
             check
         );
+        // A pair no grant names is denied to everyone (the npm package's
+        // string cache answers such checks without the subject).
+        prop_assert!(
+            engine.granted_anywhere(permission) || expected.is_err(),
+            "granted by nobody yet allowed: {:?} {:?}",
+            subject,
+            check
+        );
         let org_policy = check
             .organization_id
             .as_ref()
@@ -182,7 +190,19 @@ proptest! {
             organizations.remove(&changed);
         } else {
             let replacement = OrganizationPolicy { roles: replacement };
+            let before = engine.granted_count();
+            let granted_before: Vec<bool> = cases.iter().map(|(_, check)| {
+                let permission = engine.resolve_permission(&check.resource_id, &check.action);
+                engine.granted_anywhere(permission)
+            }).collect();
             engine.set_organization_policy(&changed, replacement.clone());
+            // A pair that became granted shows as a grown count.
+            for ((_, check), was) in cases.iter().zip(granted_before) {
+                let permission = engine.resolve_permission(&check.resource_id, &check.action);
+                if !was && engine.granted_anywhere(permission) {
+                    prop_assert!(engine.granted_count() > before, "{:?}", check);
+                }
+            }
             organizations.insert(changed, replacement);
         }
         assert_engine_matches(&mut engine, &policy, &organizations, &cases)?;

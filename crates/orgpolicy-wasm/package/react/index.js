@@ -1,4 +1,4 @@
-// React bindings for an orgpolicy `Engine`: one store, read by every hook
+// React bindings for an orgpolicy `Engine` or `Session`: one store, read by every hook
 // through `useSyncExternalStore`, so a component re-renders only when its
 // own answer changes, and the server's render and the client's first
 // render agree when both start from the same store state.
@@ -9,16 +9,27 @@ const ALLOWED = Object.freeze({ isAuthorized: true, isInitialized: true });
 const DENIED = Object.freeze({ isAuthorized: false, isInitialized: true });
 const NO_PERMISSIONS = Object.freeze({ isInitialized: false, permissions: Object.freeze({}) });
 
+/** Whether two subjects name the same organization and the same roles, in order. */
+function sameSubject(a, b) {
+  if (!a || !b) return false;
+  if (a === b) return true;
+  const [x, y] = [a.roles ?? [], b.roles ?? []];
+  return (a.organization_id ?? null) === (b.organization_id ?? null) && x.length === y.length && x.every((role, i) => role === y[i]);
+}
+
 /**
- * A store holding an engine and the signed-in subject. Nothing is checked
- * until both are there: hooks then say `isInitialized: false`, never a
- * silent `false`. `initial` is what a server's store `dehydrate()`d: the
- * subject and the answers its render asked for, which the client answers
- * from until it has an engine, so its first render matches the server's
- * before the WebAssembly module has loaded.
+ * A store holding what checks run on: an engine and the signed-in subject,
+ * or a `Session` (one member, as Stytch's frontend SDK holds it, whose
+ * policy may arrive later through `session.attach`). Nothing is checked
+ * until there is an engine and a subject, or a session whose state is
+ * "ready": hooks then say `isInitialized: false`, never a silent `false`.
+ * `initial` is what a server's store `dehydrate()`d: the subject and the
+ * answers its render asked for, which the client answers from (for the
+ * same subject) until it can check, so its first render matches the
+ * server's before the WebAssembly module or the policy has loaded.
  */
-export function createAuthorizationStore({ engine = null, subject = null, initial = null } = {}) {
-  let state = { engine, subject: subject ?? initial?.subject ?? null, version: 0 };
+export function createAuthorizationStore({ engine = null, subject = null, session = null, initial = null } = {}) {
+  let state = { engine, session, subject: session ? session.member : (subject ?? initial?.subject ?? null), version: 0 };
   const handed = new Map(Object.entries(initial?.decisions ?? {}));
   const asked = new Map();
   const listeners = new Set();
@@ -40,24 +51,36 @@ export function createAuthorizationStore({ engine = null, subject = null, initia
     },
     /** Sets the subject (`{organization_id, roles}`), or `null` when signed out. */
     setSubject(subject) {
-      emit({ subject });
+      emit({ subject, session: null });
     },
-    /** Runs `change(engine)` (say, `setOrganizationPolicy`), then tells every hook. */
+    /** Sets the session (say, a new one after the member's roles changed), or `null` when signed out. */
+    setSession(session) {
+      emit({ session, subject: session ? session.member : null });
+    },
+    /**
+     * Runs `change(engine, session)` (say, `engine.setOrganizationPolicy`,
+     * or `session.attach(engine)` once the policy has loaded), then tells
+     * every hook.
+     */
     update(change) {
-      if (state.engine) change(state.engine);
+      if (state.engine || state.session) change(state.engine, state.session);
       emit({});
     },
     /** 0 not initialized, 1 denied, 2 allowed: a primitive, so unchanged answers render nothing. */
     decide(resourceId, action) {
-      const { engine, subject } = state;
+      const { engine, subject, session } = state;
       const key = `${resourceId}\u0000${action}`;
-      if (!engine || !subject) {
-        // Before an engine: the server's answer for the same subject, if handed over.
-        const answer = subject && subject === (initial?.subject ?? null) ? handed.get(key) : undefined;
+      let allowed;
+      if (session && session.state === "ready") {
+        allowed = session.isAuthorizedSync(resourceId, action);
+      } else if (!session && engine && subject) {
+        const check = { organization_id: subject.organization_id, resource_id: resourceId, action };
+        allowed = engine.isAuthorized(subject, check);
+      } else {
+        // Nothing to check with yet: the server's answer for the same subject, if handed over.
+        const answer = sameSubject(subject, initial?.subject) ? handed.get(key) : undefined;
         return answer === undefined ? 0 : answer ? 2 : 1;
       }
-      const check = { organization_id: subject.organization_id, resource_id: resourceId, action };
-      const allowed = engine.isAuthorized(subject, check);
       asked.set(key, allowed);
       return allowed ? 2 : 1;
     },
@@ -68,9 +91,10 @@ export function createAuthorizationStore({ engine = null, subject = null, initia
     },
     /** `{isInitialized, permissions: {resourceId: {action: boolean}}}`, the same object while unchanged. */
     permissions() {
-      const { engine, subject } = state;
-      if (!engine || !subject) {
-        if (subject && subject === (initial?.subject ?? null) && initial?.permissions) {
+      const { engine, subject, session } = state;
+      const ready = session ? session.state === "ready" : Boolean(engine && subject);
+      if (!ready) {
+        if (sameSubject(subject, initial?.subject) && initial?.permissions) {
           if (permissions === NO_PERMISSIONS) {
             permissionsKey = JSON.stringify(initial.permissions);
             permissions = Object.freeze({ isInitialized: true, permissions: initial.permissions });
@@ -79,7 +103,7 @@ export function createAuthorizationStore({ engine = null, subject = null, initia
         }
         return NO_PERMISSIONS;
       }
-      const answer = engine.allPermissions(subject, subject.organization_id);
+      const answer = session ? session.allPermissions() : engine.allPermissions(subject, subject.organization_id);
       const map = answer.type === "success" ? answer.permissions : {};
       const key = JSON.stringify(map);
       if (key !== permissionsKey) {

@@ -1,6 +1,7 @@
 // The npm package against a hand-optimised plain-JS checker on the standard
 // workload (written by `cargo run -p orgpolicy-workload -- target/workload`).
 // `cargo xtask bench-node` builds both and runs this.
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
@@ -36,13 +37,24 @@ function measure(label, repeats, run) {
   return { label, ms: median(times), result };
 }
 
-// Loading: both from the same JSON text.
-const wasmLoad = measure("load (wasm)", 7, () => {
-  const engine = api.Engine.load(policyText).engine;
-  engine.setOrganizationPolicies(organizationsText);
-  return engine;
-});
+// Loading: both from the same JSON text. Warm: the median of 7 loads in
+// this process, each replacing the last (freed outside the timing, as an
+// app drops a replaced engine). Cold: one load in each of 5 fresh
+// processes (bench/load.mjs), the first load a page or server pays.
+let replaced = null;
+const warmTimes = [];
+for (let i = 0; i < 7; i++) {
+  replaced?.free();
+  const start = performance.now();
+  replaced = api.Engine.load(policyText).engine;
+  replaced.setOrganizationPolicies(organizationsText);
+  warmTimes.push(performance.now() - start);
+}
+const wasmLoad = { ms: median(warmTimes), result: replaced };
 const jsLoad = measure("load (js)", 7, () => new JsChecker(JSON.parse(policyText), JSON.parse(organizationsText)));
+const cold = (which) => median(Array.from({ length: 5 }, () => Number(execFileSync(process.execPath, [join(root, "bench", "load.mjs"), which], { encoding: "utf8" }))));
+const wasmCold = cold("wasm");
+const jsCold = cold("js");
 const engine = wasmLoad.result;
 const js = jsLoad.result;
 
@@ -137,6 +149,41 @@ const byKind = [...Object.entries(kinds), ["mixed, 10% cross-tenant", mixed]].ma
   return { kind, count: cases.length, allowed: wasm.result, wasm: ns(wasm, cases.length), plain: ns(plain, cases.length) };
 });
 
+// First sight: each of the 20,000 members' first check on a new engine,
+// which reads and resolves the subject and caches its handles (the kinds'
+// rows above are all answered from that cache).
+const firstChecks = [];
+const seen = new Set();
+for (const [subject, check] of mixed.concat(stringCases)) {
+  if (!seen.has(subject)) {
+    seen.add(subject);
+    firstChecks.push([subject, check]);
+  }
+}
+const firstSight = (() => {
+  const times = [];
+  let result;
+  for (let round = 0; round < 5; round++) {
+    const fresh = api.Engine.load(policyText).engine;
+    fresh.setOrganizationPolicies(organizationsText);
+    const plain = new JsChecker(JSON.parse(policyText), JSON.parse(organizationsText));
+    const start = performance.now();
+    result = firstChecks.reduce((n, [s, c]) => n + (fresh.isAuthorized(s, c) ? 1 : 0), 0);
+    const middle = performance.now();
+    const plainResult = firstChecks.reduce((n, [s, c]) => n + (plain.isAuthorized(s, c) ? 1 : 0), 0);
+    times.push([middle - start, performance.now() - middle]);
+    fresh.free();
+    if (plainResult !== result) throw new Error(`first sight: the package allowed ${result}, plain JS ${plainResult}`);
+  }
+  return {
+    count: firstChecks.length,
+    allowed: result,
+    wasm: (median(times.map(([w]) => w)) * 1e6) / firstChecks.length,
+    plain: (median(times.map(([, p]) => p)) * 1e6) / firstChecks.length,
+  };
+})();
+byKind.push({ kind: "first sight of each member (a new engine)", ...firstSight });
+
 // Both checkers must agree, or the figures mean nothing.
 const expected = checkMany.result;
 for (const other of [perCall, jsFast]) {
@@ -147,7 +194,8 @@ for (const other of [jsStrings, wasmFresh, jsFresh]) {
 }
 
 const rows = [
-  ["load the workload policy (~3.8 MB JSON)", `${wasmLoad.ms.toFixed(1)} ms`, "<= 60 ms", `${jsLoad.ms.toFixed(1)} ms`, (wasmLoad.ms / jsLoad.ms).toFixed(2)],
+  ["load the workload policy (~3.8 MB JSON)", `${wasmLoad.ms.toFixed(1)} ms`, "<= 40 ms", `${jsLoad.ms.toFixed(1)} ms`, (wasmLoad.ms / jsLoad.ms).toFixed(2)],
+  ["the same, first load in a fresh process", `${wasmCold.toFixed(1)} ms`, "", `${jsCold.toFixed(1)} ms`, (wasmCold / jsCold).toFixed(2)],
   ["fast path, checkMany", `${ns(checkMany, CHECKS).toFixed(1)} ns`, "<= 40 ns", `${ns(jsFast, CHECKS).toFixed(1)} ns`, (ns(checkMany, CHECKS) / ns(jsFast, CHECKS)).toFixed(2)],
   ["fast path, check() per call", `${ns(perCall, CHECKS).toFixed(1)} ns`, "<= 40 ns", `${ns(jsFast, CHECKS).toFixed(1)} ns`, (ns(perCall, CHECKS) / ns(jsFast, CHECKS)).toFixed(2)],
   ["string API, isAuthorized", `${ns(wasmStrings, STRING_CHECKS).toFixed(0)} ns`, "<= 300 ns", `${ns(jsStrings, STRING_CHECKS).toFixed(0)} ns`, (ns(wasmStrings, STRING_CHECKS) / ns(jsStrings, STRING_CHECKS)).toFixed(2)],
@@ -162,5 +210,6 @@ console.log("");
 console.log("| isAuthorized, by kind | checks (allowed) | npm package | target | plain JS | ratio |");
 console.log("|---|---|---|---|---|---|");
 for (const row of byKind) {
-  console.log(`| ${row.kind} | ${row.count} (${row.allowed}) | ${row.wasm.toFixed(0)} ns | <= 300 ns | ${row.plain.toFixed(0)} ns | ${(row.wasm / row.plain).toFixed(2)} |`);
+  const target = row.kind.startsWith("first sight") ? "" : "<= 300 ns";
+  console.log(`| ${row.kind} | ${row.count} (${row.allowed}) | ${row.wasm.toFixed(0)} ns | ${target} | ${row.plain.toFixed(0)} ns | ${(row.wasm / row.plain).toFixed(2)} |`);
 }

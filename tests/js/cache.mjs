@@ -198,6 +198,31 @@ const checks = {
     engine.free();
   },
 
+  "first sight through strings: NULs, accessors, consumers, no roles"(api, expect) {
+    const engine = engineFor(api);
+    // A role holding a NUL cannot be joined: it goes the complete way, and answers alike.
+    for (let round = 0; round < 3; round++) {
+      expect(`NUL role, round ${round}`, engine.isAuthorized({ organization_id: "org-1", roles: ["writer\u0000x"] }, write("org-1")), false);
+      expect(`NUL role beside a granting one, round ${round}`, engine.isAuthorized({ organization_id: "org-1", roles: ["a\u0000", "writer"] }, write("org-1")), true);
+    }
+    // An empty role id is a role id.
+    expect("an empty role", engine.isAuthorized({ organization_id: "org-1", roles: [""] }, write("org-1")), false);
+    expect("no roles", engine.isAuthorized({ organization_id: "org-1" }, write("org-1")), false);
+    expect("consumer", engine.isAuthorized({ roles: ["editor"] }, { resource_id: "docs", action: "write" }), true);
+    expect("consumer, again", engine.isAuthorized({ roles: ["editor"] }, { resource_id: "docs", action: "write" }), true);
+    // An array element that is an accessor is read once per check, and the answer follows what was read.
+    let reads = 0;
+    const roles = [];
+    Object.defineProperty(roles, 0, { enumerable: true, get: () => (reads++ % 2 === 0 ? "writer" : "viewer") });
+    const answers = [];
+    for (let round = 0; round < 6; round++) answers.push(engine.isAuthorized({ organization_id: "org-1", roles }, write("org-1")));
+    expect("the accessor was read", reads >= 6, true);
+    // Plain subjects are not disturbed by whatever the fickle array got.
+    expect("writer after the accessor", engine.isAuthorized({ organization_id: "org-1", roles: ["writer"] }, write("org-1")), true);
+    expect("viewer after the accessor", engine.isAuthorized({ organization_id: "org-1", roles: ["viewer"] }, write("org-1")), false);
+    engine.free();
+  },
+
   "one roles array, two organizations"(api, expect) {
     const engine = engineFor(api);
     engine.setOrganizationPolicy("org-2", { roles: [] });

@@ -135,3 +135,39 @@ test("a huge id is read whole", () => {
   assert.equal(big.engine.isAuthorized({ roles: ["x"] }, { resource_id: id, action: "a" }), true);
   big.engine.free();
 });
+
+test("JSON text in any script loads as the same object does", () => {
+  // The text is encoded straight into the module's memory, one byte per
+  // UTF-16 unit first: characters of two, three and four bytes at the
+  // start, in the middle and at the very end of the text must all survive.
+  const ids = ["résumé", "文書", "📄", "a".repeat(5000) + "ü", "ü" + "b".repeat(5000), "mixed 📄 é 文"];
+  for (const id of ids) {
+    const project = {
+      resources: [{ resource_id: id, actions: ["read", id] }],
+      roles: [{ role_id: id, permissions: [{ resource_id: id, actions: [id] }] }],
+    };
+    for (const text of [JSON.stringify(project), `${JSON.stringify(project)}   `, `  ${JSON.stringify(project)}`]) {
+      const loaded = api.Engine.load(text);
+      assert.equal(loaded.type, "success", `${id.slice(0, 20)}: ${JSON.stringify(loaded).slice(0, 200)}`);
+      const engine = loaded.engine;
+      const member = { organization_id: "org-1", roles: [id] };
+      assert.equal(engine.isAuthorized(member, { organization_id: "org-1", resource_id: id, action: id }), true, id.slice(0, 20));
+      assert.equal(engine.isAuthorized(member, { organization_id: "org-1", resource_id: id, action: "read" }), false, id.slice(0, 20));
+      engine.free();
+    }
+  }
+  // A lone surrogate in text becomes U+FFFD, as TextEncoder writes it;
+  // the same JS string in an object reads the same way.
+  // (JSON.stringify would escape it: this text holds the raw code unit.)
+  for (const input of ['{"roles": [{"role_id": "x\ud800", "permissions": []}]}', { roles: [{ role_id: "x\ud800", permissions: [] }] }]) {
+    const engine = api.Engine.load({ resources: [{ resource_id: "docs", actions: ["read"] }] }).engine;
+    assert.equal(engine.setOrganizationPolicy("org-1", input).type, "success");
+    const answer = engine.explain({ organization_id: "org-1", roles: ["x\ufffd"] }, read);
+    assert.deepEqual(answer.candidateRoles, [{ roleId: "x\ufffd", source: "organization" }], typeof input);
+    engine.free();
+  }
+  // Text that ends inside a character pair is still text, and invalid JSON says so.
+  const broken = api.Engine.load('{"resources": [{"resource_id": "📄');
+  assert.equal(broken.type, "failure");
+  assert.equal(broken.errors[0].code, "invalid_json");
+});

@@ -52,6 +52,18 @@ impl Bits {
         }
     }
 
+    /// A set of the given bits (in any order, repeats allowed), sized once.
+    fn from_list(bits: &[u32]) -> Self {
+        let words = bits.iter().max().map_or(0, |&max| (max >> 6) as usize + 1);
+        let mut set = Bits(vec![0; words]);
+        for &bit in bits {
+            if let Some(word) = set.0.get_mut((bit >> 6) as usize) {
+                *word |= 1 << (bit & 63);
+            }
+        }
+        set
+    }
+
     fn union_with(&mut self, other: &Bits) {
         if self.0.len() < other.0.len() {
             self.0.resize(other.0.len(), 0);
@@ -97,7 +109,20 @@ struct Pair {
 
 #[inline(always)]
 fn pair_hash(resource_id: &[u8], action: &[u8]) -> u64 {
-    symbols::hash(resource_id).rotate_left(29) ^ symbols::hash(action)
+    pair_hash_with(symbols::hash(resource_id), action)
+}
+
+/// [`pair_hash`] with the resource's hash already computed. Both hashes go
+/// through one hasher: on 32-bit targets (wasm32) a hash is 32 bits wide
+/// and the table reads only the low 32, so combining by shifts would drop
+/// most of one of them (a rotation by 29 kept 3 bits of the resource's,
+/// and every action's pairs shared 8 hashes across 200 resources).
+#[inline(always)]
+fn pair_hash_with(resource_hash: u64, action: &[u8]) -> u64 {
+    let mut hasher = FxHasher::default();
+    hasher.write_u64(resource_hash);
+    hasher.write_u64(symbols::hash(action));
+    hasher.finish()
 }
 
 impl Universe {
@@ -108,8 +133,12 @@ impl Universe {
     }
 
     fn intern_resource(&mut self, resource_id: &str) -> u32 {
+        self.intern_resource_hashed(resource_id, symbols::hash(resource_id.as_bytes()))
+    }
+
+    fn intern_resource_hashed(&mut self, resource_id: &str, resource_hash: u64) -> u32 {
         let before = self.resources.len();
-        let index = self.resources.intern(resource_id);
+        let index = self.resources.intern_hashed(resource_id, resource_hash);
         if self.resources.len() > before {
             let wildcard_bit = self.take_bit();
             self.slots.push(ResourceSlot { wildcard_bit });
@@ -118,14 +147,28 @@ impl Universe {
     }
 
     fn intern_action(&mut self, resource: u32, action_name: &str) -> u32 {
-        let action = self.actions.intern(action_name);
-        let resource_id = self.resources.bytes_of(resource);
-        let hash = pair_hash(resource_id, action_name.as_bytes());
+        let resource_hash = symbols::hash(self.resources.bytes_of(resource));
+        self.intern_action_hashed(resource, resource_hash, action_name)
+    }
+
+    /// [`Universe::intern_action`] with the resource's hash computed once
+    /// for all of a grant's actions. A pair seen before costs one probe
+    /// (the action's symbol is looked up only for a new pair).
+    fn intern_action_hashed(
+        &mut self,
+        resource: u32,
+        resource_hash: u64,
+        action_name: &str,
+    ) -> u32 {
+        let hash = pair_hash_with(resource_hash, action_name.as_bytes());
+        let actions = &self.actions;
         if let Some(pair) = self.pairs.find(hash, |pair| {
-            pair.resource == resource && pair.action == action
+            pair.resource == resource
+                && symbols::same(actions.bytes_of(pair.action), action_name.as_bytes())
         }) {
             return pair.bit;
         }
+        let action = self.actions.intern(action_name);
         let bit = self.take_bit();
         let wildcard_bit = self.wildcard_bit(resource);
         let (resources, actions) = (&self.resources, &self.actions);
@@ -153,17 +196,19 @@ impl Universe {
             .map_or(NO_BIT, |slot| slot.wildcard_bit)
     }
 
-    /// The bits a grant of `permission` sets.
-    fn grant(&mut self, permission: &Permission, into: &mut Bits) {
-        let resource = self.intern_resource(&permission.resource_id);
+    /// Appends the bits a grant of `permission` sets (in grant order,
+    /// repeats possible).
+    fn grant(&mut self, permission: &Permission, into: &mut Vec<u32>) {
+        let resource_hash = symbols::hash(permission.resource_id.as_bytes());
+        let resource = self.intern_resource_hashed(&permission.resource_id, resource_hash);
         for action in &permission.actions {
             let bit = if action == WILDCARD {
                 self.wildcard_bit(resource)
             } else {
-                self.intern_action(resource, action)
+                self.intern_action_hashed(resource, resource_hash, action)
             };
             if bit != NO_BIT {
-                into.insert(bit);
+                into.push(bit);
                 if !self.granted.contains(bit) {
                     self.granted.insert(bit);
                     self.granted_count = self.granted_count.saturating_add(1);
@@ -403,10 +448,11 @@ impl Engine {
         }
         engine.project_roles = project_roles;
         for scope in &policy.scopes {
-            let mut bits = Bits::default();
+            let mut granted = Vec::new();
             for permission in &scope.permissions {
-                engine.universe.grant(permission, &mut bits);
+                engine.universe.grant(permission, &mut granted);
             }
+            let bits = Bits::from_list(&granted);
             let symbol = engine.scope_names.intern(&scope.scope) as usize;
             if let Some(scope_bits) = grown_slot(&mut engine.scopes, symbol, Bits::default) {
                 scope_bits.union_with(&bits);
@@ -464,11 +510,11 @@ impl Engine {
     }
 
     fn compile_role(&mut self, role: &Role) -> Bits {
-        let mut bits = Bits::default();
+        let mut granted = Vec::new();
         for permission in &role.permissions {
-            self.universe.grant(permission, &mut bits);
+            self.universe.grant(permission, &mut granted);
         }
-        bits
+        Bits::from_list(&granted)
     }
 
     fn intern_organization(&mut self, organization_id: &str) -> u32 {
@@ -487,26 +533,53 @@ impl Engine {
     /// [`crate::validate_organization_policy`] where that matters.
     pub fn set_organization_policy(&mut self, organization_id: &str, policy: OrganizationPolicy) {
         let index = self.intern_organization(organization_id);
-        let mut custom_roles: Vec<(RoleName, Bits)> = Vec::with_capacity(policy.roles.len());
+        // Every role's granted bits in one list, role after role: no dense
+        // bitset per role (the block keeps sorted lists).
+        let mut granted: Vec<u32> = Vec::new();
+        let mut spans: Vec<(RoleName, usize, usize)> = Vec::with_capacity(policy.roles.len());
         for role in &policy.roles {
             let name = self.intern_role(&role.role_id);
             self.custom_role_names.insert(name);
             self.mark_role(name, ROLE_CUSTOM);
-            let bits = self.compile_role(role);
-            custom_roles.push((name, bits));
-        }
-        order::sort_by(&mut custom_roles, |a, b| a.0.cmp(&b.0));
-        custom_roles.dedup_by(|later, earlier| {
-            if later.0 == earlier.0 {
-                earlier.1.union_with(&later.1);
-                true
-            } else {
-                false
+            let start = granted.len();
+            for permission in &role.permissions {
+                self.universe.grant(permission, &mut granted);
             }
-        });
-        let custom_roles: Vec<(RoleName, Vec<u64>)> = custom_roles
+            spans.push((name, start, granted.len()));
+        }
+        // A role id defined twice grants the union of both definitions.
+        order::sort_by(&mut spans, |a, b| a.0.cmp(&b.0));
+        let mut lists: Vec<u32> = Vec::with_capacity(granted.len());
+        let mut roles: Vec<(RoleName, usize, usize)> = Vec::with_capacity(spans.len());
+        for (name, start, end) in spans {
+            let begin = match roles.last() {
+                Some(&(last, begin, _)) if last == name => {
+                    roles.pop();
+                    begin
+                }
+                _ => lists.len(),
+            };
+            lists.extend_from_slice(granted.get(start..end).unwrap_or_default());
+            roles.push((name, begin, lists.len()));
+        }
+        // Each role's bits sorted, repeats dropped, into one buffer.
+        let mut bits: Vec<u32> = Vec::with_capacity(lists.len());
+        let mut ranges: Vec<(RoleName, usize, usize)> = Vec::with_capacity(roles.len());
+        for (name, start, end) in roles {
+            let begin = bits.len();
+            if let Some(list) = lists.get_mut(start..end) {
+                order::sort_u32(list);
+                for &bit in list.iter() {
+                    if bits.len() == begin || bits.last() != Some(&bit) {
+                        bits.push(bit);
+                    }
+                }
+            }
+            ranges.push((name, begin, bits.len()));
+        }
+        let custom_roles: Vec<(RoleName, &[u32])> = ranges
             .into_iter()
-            .map(|(name, bits)| (name, bits.0))
+            .map(|(name, start, end)| (name, bits.get(start..end).unwrap_or_default()))
             .collect();
         self.organizations.set_roles(index, &custom_roles);
         if let Some(slot) = self.organization_policies.get_mut(index as usize) {

@@ -64,6 +64,43 @@ pub(crate) fn sort_by<T>(items: &mut Vec<T>, mut compare: impl FnMut(&T, &T) -> 
 }
 
 /// Sorts `items` and drops repeats.
+/// Sorts bit indexes in place: insertion sort for the short lists roles
+/// usually grant, heapsort past that (no allocation, `O(n log n)`).
+pub(crate) fn sort_u32(items: &mut [u32]) {
+    if items.len() <= 32 {
+        for end in 1..items.len() {
+            let mut at = end;
+            while at > 0 && items.get(at - 1) > items.get(at) {
+                items.swap(at - 1, at);
+                at -= 1;
+            }
+        }
+        return;
+    }
+    let sift_down = |items: &mut [u32], mut node: usize, end: usize| loop {
+        let mut child = 2 * node + 1;
+        if child >= end {
+            break;
+        }
+        if child + 1 < end && items.get(child) < items.get(child + 1) {
+            child += 1;
+        }
+        if items.get(node) >= items.get(child) {
+            break;
+        }
+        items.swap(node, child);
+        node = child;
+    };
+    let len = items.len();
+    for node in (0..len / 2).rev() {
+        sift_down(items, node, len);
+    }
+    for end in (1..len).rev() {
+        items.swap(0, end);
+        sift_down(items, 0, end);
+    }
+}
+
 pub(crate) fn sort_dedup<T: Ord>(items: &mut Vec<T>) {
     sort_by(items, T::cmp);
     items.dedup();
@@ -75,6 +112,15 @@ mod tests {
     use proptest::prelude::*;
 
     proptest! {
+        #[test]
+        fn sorts_bits_like_the_standard_sort(items in proptest::collection::vec(any::<u32>(), 0..200)) {
+            let mut ours = items.clone();
+            sort_u32(&mut ours);
+            let mut standard = items;
+            standard.sort_unstable();
+            prop_assert_eq!(ours, standard);
+        }
+
         #[test]
         fn sorts_like_the_standard_stable_sort(items in proptest::collection::vec((0u8..6, any::<u16>()), 0..200)) {
             let mut ours = items.clone();

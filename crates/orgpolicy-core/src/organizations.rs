@@ -61,30 +61,15 @@ fn pack_id(bytes: &[u8]) -> impl Iterator<Item = u32> + '_ {
     })
 }
 
-/// The set bits of a dense bitset, ascending (visiting set bits only).
-fn set_bits(dense: &[u64]) -> Vec<u32> {
-    let mut bits = Vec::new();
-    for (index, &word) in dense.iter().enumerate() {
-        let base = to_u32(index).saturating_mul(64);
-        let mut rest = word;
-        while rest != 0 {
-            bits.push(base.saturating_add(rest.trailing_zeros()));
-            rest &= rest - 1;
-        }
-    }
-    bits
-}
-
 fn to_u32(value: usize) -> u32 {
     u32::try_from(value).unwrap_or(u32::MAX)
 }
 
 impl OrganizationBlock {
     /// Builds a block. `roles` must be sorted by name with no duplicates;
-    /// each role's bits are given as a dense bitset.
-    pub(crate) fn new(id: &[u8], roles: &[(RoleName, Vec<u64>)]) -> Self {
-        let sparse: Vec<Vec<u32>> = roles.iter().map(|(_, dense)| set_bits(dense)).collect();
-        let entries: usize = sparse.iter().map(Vec::len).sum();
+    /// each role's granted bits sorted, with no repeats.
+    pub(crate) fn new(id: &[u8], roles: &[(RoleName, &[u32])]) -> Self {
+        let entries: usize = roles.iter().map(|(_, bits)| bits.len()).sum();
         let mut words =
             Vec::with_capacity(HEADER + id_word_count(id.len()) + 2 * roles.len() + 1 + entries);
         words.push(to_u32(id.len()));
@@ -93,11 +78,11 @@ impl OrganizationBlock {
         words.extend(roles.iter().map(|(name, _)| *name));
         let mut offset = 0usize;
         words.push(0);
-        for role in &sparse {
-            offset += role.len();
+        for (_, bits) in roles {
+            offset += bits.len();
             words.push(to_u32(offset));
         }
-        for bits in &sparse {
+        for (_, bits) in roles {
             words.extend_from_slice(bits);
         }
         Self {
@@ -209,7 +194,7 @@ impl OrganizationTable {
     }
 
     /// Replaces an organization's custom roles (see [`OrganizationBlock::new`]).
-    pub(crate) fn set_roles(&mut self, index: u32, roles: &[(RoleName, Vec<u64>)]) {
+    pub(crate) fn set_roles(&mut self, index: u32, roles: &[(RoleName, &[u32])]) {
         if let Some(block) = self.blocks.get_mut(index as usize) {
             let id = block.id_bytes().to_vec();
             *block = OrganizationBlock::new(&id, roles);
@@ -224,7 +209,7 @@ mod tests {
     #[test]
     fn block_round_trips_ids_and_roles() {
         for id in ["", "o", "organization-test-0123456789abcdef", "ünï/cødé"] {
-            let roles = vec![(2, vec![0b101]), (7, vec![0, 1, 1 << 63]), (9, vec![0, 0])];
+            let roles: Vec<(RoleName, &[u32])> = vec![(2, &[0, 2]), (7, &[64, 191]), (9, &[])];
             let block = OrganizationBlock::new(id.as_bytes(), &roles);
             assert!(block.has_id(id));
             assert!(!block.has_id(&format!("{id}x")));
@@ -256,7 +241,7 @@ mod tests {
             assert_eq!(table.intern(id), *index);
         }
         assert_eq!(table.find("org-500"), None);
-        table.set_roles(3, &[(1, vec![1 << 5])]);
+        table.set_roles(3, &[(1, &[5])]);
         assert!(
             table
                 .get("org-3")

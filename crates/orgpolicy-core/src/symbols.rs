@@ -86,7 +86,16 @@ impl Symbols {
 
     /// The symbol of `text`, interning it if new.
     pub(crate) fn intern(&mut self, text: &str) -> u32 {
-        if let Some(symbol) = self.get(text) {
+        self.intern_hashed(text, hash(text.as_bytes()))
+    }
+
+    /// [`Symbols::intern`] for a caller that has `hash(text)` already.
+    pub(crate) fn intern_hashed(&mut self, text: &str, text_hash: u64) -> u32 {
+        let bytes = text.as_bytes();
+        if let Some(&symbol) = self
+            .table
+            .find(text_hash, |&symbol| same(self.bytes_of(symbol), bytes))
+        {
             return symbol;
         }
         let symbol = u32::try_from(self.spans.len()).unwrap_or(u32::MAX);
@@ -95,15 +104,14 @@ impl Symbols {
         self.spans
             .push((start, u32::try_from(text.len()).unwrap_or(u32::MAX)));
         let (arena, spans) = (&self.arena, &self.spans);
-        self.table
-            .insert_unique(hash(text.as_bytes()), symbol, |&s| {
-                let (start, len) = spans.get(s as usize).copied().unwrap_or((0, 0));
-                hash(
-                    arena
-                        .get(start as usize..(start as usize + len as usize))
-                        .unwrap_or_default(),
-                )
-            });
+        self.table.insert_unique(text_hash, symbol, |&s| {
+            let (start, len) = spans.get(s as usize).copied().unwrap_or((0, 0));
+            hash(
+                arena
+                    .get(start as usize..(start as usize + len as usize))
+                    .unwrap_or_default(),
+            )
+        });
         symbol
     }
 

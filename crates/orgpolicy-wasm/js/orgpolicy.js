@@ -52,7 +52,10 @@ function skipped(value) {
 
 class Flattener {
   constructor() {
-    this.words = new Uint32Array(4096);
+    // Small to start: most values walked are a subject or a check (a few
+    // words), and a large first buffer made each of those calls allocate
+    // and collect 16 KB. Documents grow it by doubling.
+    this.words = new Uint32Array(64);
     this.length = 0;
     this.strings = [];
   }
@@ -128,9 +131,18 @@ class Flattener {
 
 const encoder = new TextEncoder();
 
-/** JSON text as UTF-8 bytes, for the module's tokenizer. */
-export function utf8(text) {
-  return encoder.encode(text);
+/** A string's length in UTF-16 units. */
+export function unitsOf(text) {
+  return text.length;
+}
+
+/**
+ * Encodes `text` from unit `from` on into `buffer` (a view of the module's
+ * memory, so nothing is copied twice): `read * 2^32 + written`.
+ */
+export function utf8Into(text, from, buffer) {
+  const { read, written } = encoder.encodeInto(from === 0 ? text : text.slice(from), buffer);
+  return read * 4294967296 + written;
 }
 
 /** An answer the module wrote as JSON text. */
@@ -317,6 +329,38 @@ export function forgetUngranted(cache) {
   }
 }
 
+/**
+ * For a MISS: reads the subject and check once (plain strings only),
+ * resolves them in the module with strings alone (no object is walked),
+ * caches what was read, and answers; `undefined` sends the check the
+ * complete, slow way (anything unusual, a role holding a NUL, a full
+ * cache).
+ */
+function resolveMiss(engine, cache, subject, check) {
+  const organization = organizationOf(subject.organization_id);
+  const own = subject.roles;
+  const resource = check.resource_id;
+  const action = check.action;
+  if (organization === undefined || organization !== organizationOf(check.organization_id)) return undefined;
+  if (typeof resource !== "string" || typeof action !== "string") return undefined;
+  if (!(own === undefined || Array.isArray(own))) return undefined;
+  // Each role read once, into a copy: what is resolved is what is cached.
+  const count = own === undefined ? 0 : own.length;
+  const roles = new Array(count);
+  for (let index = 0; index < count; index++) {
+    const role = own[index];
+    if (typeof role !== "string" || role.includes("\u0000")) return undefined;
+    roles[index] = role;
+  }
+  const answer = engine._resolveCached(organization ?? undefined, roles.join("\u0000"), count, resource, action);
+  if (Number.isNaN(answer)) return undefined;
+  const granted = answer >= 0;
+  const packed = granted ? answer : -answer - 1;
+  const subjectHandle = Math.floor(packed / 4294967296);
+  remember(cache, subject, organization, roles, resource, action, subjectHandle, packed - subjectHandle * 4294967296, granted);
+  return granted && engine._checkCached(packed);
+}
+
 /** Where an engine's JS object holds its cache (registered, for tests). */
 const CACHE = Symbol.for("orgpolicy.cache");
 let fastPath = false;
@@ -341,9 +385,14 @@ export function withFastPath(engine, cache) {
       enumerable: false,
       writable: true,
       value: function isAuthorized(subject, check) {
-        const packed = lookup(this[CACHE], subject, check);
+        const cache = this[CACHE];
+        const packed = lookup(cache, subject, check);
         if (packed >= 0) return this._checkCached(packed);
         if (packed === DENIED) return false;
+        if (packed === MISS) {
+          const answer = resolveMiss(this, cache, subject, check);
+          if (answer !== undefined) return answer;
+        }
         return complete.call(this, subject, check);
       },
     });

@@ -36,9 +36,14 @@ extern "C" {
     pub type Walked;
     #[wasm_bindgen(catch, js_name = flatten)]
     fn flatten_js(value: &JsValue) -> Result<Walked, JsValue>;
-    /// A JS string's UTF-8 bytes (`TextEncoder`; lone surrogates become
-    /// U+FFFD).
-    fn utf8(text: &JsValue) -> Vec<u8>;
+    /// Writes a JS string's UTF-8 (`TextEncoder.encodeInto`; lone
+    /// surrogates become U+FFFD) into `buffer` from `from` UTF-16 units on:
+    /// `units read * 2^32 + bytes written` (both below 2^32 here).
+    #[wasm_bindgen(js_name = utf8Into)]
+    fn utf8_into(text: &JsValue, from: u32, buffer: &mut [u8]) -> f64;
+    /// A JS string's length in UTF-16 units.
+    #[wasm_bindgen(js_name = unitsOf)]
+    fn units_of(text: &JsValue) -> u32;
     /// `JSON.parse` of text the module wrote.
     #[wasm_bindgen(js_name = parseJson)]
     fn parse_json(json: &str) -> JsValue;
@@ -76,6 +81,36 @@ fn flatten(value: &JsValue) -> Result<Flattened, Errors> {
             Err(one(code, flattened.message().unwrap_or_default()))
         }
     }
+}
+
+/// A JS string's UTF-8 bytes, encoded straight into the module's memory:
+/// one byte per UTF-16 unit first (JSON is mostly ASCII), growing by three
+/// per unit left whenever the encoder stops short.
+fn utf8(text: &JsValue) -> Vec<u8> {
+    let units = units_of(text) as usize;
+    let mut bytes: Vec<u8> = vec![0; units];
+    let (mut read, mut written) = (0usize, 0usize);
+    while read < units {
+        let Some(rest) = bytes.get_mut(written..) else {
+            break;
+        };
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let progress = utf8_into(text, u32::try_from(read).unwrap_or(u32::MAX), rest) as u64;
+        let (more_read, more_written) =
+            ((progress >> 32) as usize, (progress & 0xffff_ffff) as usize);
+        read += more_read;
+        written += more_written;
+        if read < units {
+            // Room for every unit left at three bytes each (a unit never
+            // takes more; a surrogate pair's two take four).
+            bytes.resize(written + 3 * (units - read), 0);
+        }
+        if more_read == 0 && more_written == 0 {
+            break;
+        }
+    }
+    bytes.truncate(written);
+    bytes
 }
 
 fn one(code: ProblemCode, message: String) -> Errors {

@@ -323,6 +323,48 @@ impl Engine {
             .is_ok_and(|state| state.check_own_organization(subject, permission))
     }
 
+    /// Resolves a plain subject and check the JS `isAuthorized` has read
+    /// (strings only: the organization or none, the roles joined by NUL
+    /// with their count, the resource and the action) for its cache:
+    /// `subject * 2^32 + permission` if some role grants the permission,
+    /// `-(that + 1)` if none does, NaN if it is not to be cached (the
+    /// cache is full, or the engine busy). Counts towards the cache's
+    /// limit, like the complete path's caching.
+    #[wasm_bindgen(js_name = _resolveCached, skip_typescript)]
+    pub fn resolve_cached(
+        &self,
+        organization_id: Option<String>,
+        roles: &str,
+        role_count: u32,
+        resource_id: &str,
+        action: &str,
+    ) -> f64 {
+        if self.cached.get() >= CACHE_LIMIT {
+            return f64::NAN;
+        }
+        let roles: Vec<String> = if role_count == 0 {
+            Vec::new()
+        } else {
+            roles.split('\0').map(str::to_owned).collect()
+        };
+        if roles.len() != role_count as usize {
+            return f64::NAN;
+        }
+        let resolved = self.with_mut(|state| {
+            let subject = state.resolve_subject(organization_id.as_deref(), &roles);
+            let permission = state.resolve_permission(resource_id, action);
+            (subject, permission, state.granted_anywhere(permission))
+        });
+        match resolved {
+            Ok((subject, permission, granted)) if subject < PACKABLE_SUBJECTS => {
+                self.cached.set(self.cached.get() + 1);
+                let packed = f64::from(subject) * 4_294_967_296.0 + f64::from(permission);
+                if granted { packed } else { -packed - 1.0 }
+            }
+            _ => f64::NAN,
+        }
+    }
+
     /// `{type: "allow", grants} | {type: "deny", errorType, message, reason}`,
     /// or `{type: "failure", errors}` for unreadable input.
     #[wasm_bindgen(unchecked_return_type = "Decision | Failure")]

@@ -1,0 +1,25 @@
+// One load of the workload in a fresh Node process, printed in ms: the
+// first load a server or page pays (the module's code not yet optimised,
+// its memory not yet grown). `node bench/load.mjs wasm|js`; bench/node.mjs
+// runs it in child processes.
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { JsChecker } from "./checker.mjs";
+import { packageDir, root } from "../tests/node/corpus.mjs";
+
+const dir = join(root, "target", "workload");
+const policyText = readFileSync(join(dir, "policy.json"), "utf8");
+const organizationsText = JSON.stringify(Object.fromEntries(JSON.parse(readFileSync(join(dir, "organizations.json"), "utf8"))));
+let start;
+if (process.argv[2] === "wasm") {
+  const api = createRequire(import.meta.url)(join(packageDir, "node", "orgpolicy.js"));
+  start = performance.now();
+  const engine = api.Engine.load(policyText).engine;
+  if (engine.setOrganizationPolicies(organizationsText).count !== 2000) throw new Error("not loaded");
+} else {
+  start = performance.now();
+  new JsChecker(JSON.parse(policyText), JSON.parse(organizationsText));
+}
+console.log((performance.now() - start).toFixed(2));

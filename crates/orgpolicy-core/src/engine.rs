@@ -132,10 +132,6 @@ impl Universe {
         bit
     }
 
-    fn intern_resource(&mut self, resource_id: &str) -> u32 {
-        self.intern_resource_hashed(resource_id, symbols::hash(resource_id.as_bytes()))
-    }
-
     fn intern_resource_hashed(&mut self, resource_id: &str, resource_hash: u64) -> u32 {
         let before = self.resources.len();
         let index = self.resources.intern_hashed(resource_id, resource_hash);
@@ -146,14 +142,10 @@ impl Universe {
         index
     }
 
-    fn intern_action(&mut self, resource: u32, action_name: &str) -> u32 {
-        let resource_hash = symbols::hash(self.resources.bytes_of(resource));
-        self.intern_action_hashed(resource, resource_hash, action_name)
-    }
-
-    /// [`Universe::intern_action`] with the resource's hash computed once
-    /// for all of a grant's actions. A pair seen before costs one probe
-    /// (the action's symbol is looked up only for a new pair).
+    /// The bit of a resource's action, interning it if new. The resource's
+    /// hash is the caller's, computed once for all of a grant's actions. A
+    /// pair seen before costs one probe (the action's symbol is looked up
+    /// only for a new pair).
     fn intern_action_hashed(
         &mut self,
         resource: u32,
@@ -421,10 +413,15 @@ impl Engine {
         // Declared resources and actions first, so their bits are dense and
         // in declaration order.
         for resource in &policy.resources {
-            let index = engine.universe.intern_resource(&resource.resource_id);
+            let resource_hash = symbols::hash(resource.resource_id.as_bytes());
+            let index = engine
+                .universe
+                .intern_resource_hashed(&resource.resource_id, resource_hash);
             for action in &resource.actions {
                 if action != WILDCARD {
-                    engine.universe.intern_action(index, action);
+                    engine
+                        .universe
+                        .intern_action_hashed(index, resource_hash, action);
                 }
             }
         }
@@ -547,11 +544,24 @@ impl Engine {
             }
             spans.push((name, start, granted.len()));
         }
-        // A role id defined twice grants the union of both definitions.
-        order::sort_by(&mut spans, |a, b| a.0.cmp(&b.0));
+        // By role name (then position); a role id defined twice grants the
+        // union of both definitions.
+        let mut by_name: Vec<u64> = spans
+            .iter()
+            .zip(0u64..)
+            .map(|(&(name, _, _), position)| (u64::from(name) << 32) | position)
+            .collect();
+        order::sort_keys(&mut by_name);
         let mut lists: Vec<u32> = Vec::with_capacity(granted.len());
         let mut roles: Vec<(RoleName, usize, usize)> = Vec::with_capacity(spans.len());
-        for (name, start, end) in spans {
+        for key in by_name {
+            #[allow(
+                clippy::cast_possible_truncation,
+                reason = "the low 32 bits hold the position"
+            )]
+            let Some(&(name, start, end)) = spans.get(key as u32 as usize) else {
+                continue;
+            };
             let begin = match roles.last() {
                 Some(&(last, begin, _)) if last == name => {
                     roles.pop();
@@ -568,7 +578,7 @@ impl Engine {
         for (name, start, end) in roles {
             let begin = bits.len();
             if let Some(list) = lists.get_mut(start..end) {
-                order::sort_u32(list);
+                order::sort_keys(list);
                 for &bit in list.iter() {
                     if bits.len() == begin || bits.last() != Some(&bit) {
                         bits.push(bit);
@@ -650,7 +660,8 @@ impl Engine {
             .iter()
             .map(|role| self.intern_role(role.as_ref()))
             .collect();
-        order::sort_dedup(&mut names);
+        order::sort_keys(&mut names);
+        names.dedup();
         let hash = set_hash(organization, &names);
         let sets = &self.sets;
         if let Some(&set) = self.set_index.find(hash, |&set| {
@@ -682,13 +693,17 @@ impl Engine {
     /// Resolves a `(resource, action)` pair to a handle (interning it if new,
     /// so the handle stays right if a later organization policy grants it).
     pub fn resolve_permission(&mut self, resource_id: &str, action: &str) -> PermissionHandle {
-        let resource = self.universe.intern_resource(resource_id);
+        let resource_hash = symbols::hash(resource_id.as_bytes());
+        let resource = self
+            .universe
+            .intern_resource_hashed(resource_id, resource_hash);
         let action_bit = if action == WILDCARD {
             // `actions.includes("*")` already covers the literal action `*`:
             // only a `*` grant allows it.
             NO_BIT
         } else {
-            self.universe.intern_action(resource, action)
+            self.universe
+                .intern_action_hashed(resource, resource_hash, action)
         };
         let wildcard_bit = self.universe.wildcard_bit(resource);
         PermissionHandle {

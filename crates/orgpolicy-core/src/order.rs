@@ -64,9 +64,10 @@ pub(crate) fn sort_by<T>(items: &mut Vec<T>, mut compare: impl FnMut(&T, &T) -> 
 }
 
 /// Sorts `items` and drops repeats.
-/// Sorts bit indexes in place: insertion sort for the short lists roles
-/// usually grant, heapsort past that (no allocation, `O(n log n)`).
-pub(crate) fn sort_u32(items: &mut [u32]) {
+/// Sorts plain keys (bit indexes, role names) in place: insertion sort
+/// for the short lists roles usually hold, heapsort past that (no
+/// allocation, `O(n log n)`). Instantiated for `u32` and `u64` only.
+pub(crate) fn sort_keys<K: Copy + Ord>(items: &mut [K]) {
     if items.len() <= 32 {
         for end in 1..items.len() {
             let mut at = end;
@@ -77,7 +78,7 @@ pub(crate) fn sort_u32(items: &mut [u32]) {
         }
         return;
     }
-    let sift_down = |items: &mut [u32], mut node: usize, end: usize| loop {
+    let sift_down = |items: &mut [K], mut node: usize, end: usize| loop {
         let mut child = 2 * node + 1;
         if child >= end {
             break;
@@ -115,7 +116,7 @@ mod tests {
         #[test]
         fn sorts_bits_like_the_standard_sort(items in proptest::collection::vec(any::<u32>(), 0..200)) {
             let mut ours = items.clone();
-            sort_u32(&mut ours);
+            sort_keys(&mut ours);
             let mut standard = items;
             standard.sort_unstable();
             prop_assert_eq!(ours, standard);

@@ -21,7 +21,7 @@ for (const name of ["react", "react-dom", "scheduler"]) {
 }
 
 // The app's sources live in the consumer project, as a user's would.
-for (const file of ["app.mjs", "server.mjs", "client.mjs", "session-client.mjs"]) {
+for (const file of ["app.mjs", "hydrate.mjs", "server.mjs", "client.mjs", "session-client.mjs"]) {
   copyFileSync(join(here, file), join(consumer.project, file));
 }
 

@@ -28,20 +28,21 @@ pub(crate) fn hash(text: &[u8]) -> u64 {
     hasher.finish()
 }
 
+// Words are read through references to arrays, not copied out:
+// `copy_from_slice` stays a function call in the package's size-optimised
+// wasm.
 fn word8(bytes: &[u8], at: usize) -> u64 {
-    let mut word = [0u8; 8];
-    if let Some(slice) = bytes.get(at..at + 8) {
-        word.copy_from_slice(slice);
-    }
-    u64::from_ne_bytes(word)
+    bytes
+        .get(at..at + 8)
+        .and_then(|slice| <&[u8; 8]>::try_from(slice).ok())
+        .map_or(0, |&word| u64::from_ne_bytes(word))
 }
 
 fn word4(bytes: &[u8], at: usize) -> u32 {
-    let mut word = [0u8; 4];
-    if let Some(slice) = bytes.get(at..at + 4) {
-        word.copy_from_slice(slice);
-    }
-    u32::from_ne_bytes(word)
+    bytes
+        .get(at..at + 4)
+        .and_then(|slice| <&[u8; 4]>::try_from(slice).ok())
+        .map_or(0, |&word| u32::from_ne_bytes(word))
 }
 
 /// Byte equality, with the common short lengths done by overlapping loads.

@@ -10,7 +10,7 @@
 //! serde_json is not used for this in the package: its deserializer would
 //! add more to the module than the size budget has room for.
 
-use super::{ARRAY, FALSE, NULL, NUMBER, OBJECT, STRING, TRUE};
+use super::{ARRAY, FALSE, NULL, NUMBER, OBJECT, STRING, TRUE, words};
 use crate::parse::ParseError;
 use crate::problem::{Problem, ProblemCode};
 
@@ -83,6 +83,26 @@ const STOPS_STRING: [bool; 256] = {
     table[b'\\' as usize] = true;
     table
 };
+
+/// How many bytes of `bytes` come before the first that ends a run of
+/// plain string content (`"`, `\\` or a control character): eight bytes at
+/// a time, then byte by byte.
+fn plain_run(bytes: &[u8]) -> usize {
+    let mut at = 0;
+    while let Some(word) = words::at(bytes, at) {
+        let stops = words::below(word, 0x20) | words::equal(word, b'"') | words::equal(word, b'\\');
+        if stops != 0 {
+            return at + words::first(stops);
+        }
+        at += 8;
+    }
+    at + bytes
+        .get(at..)
+        .unwrap_or_default()
+        .iter()
+        .position(|&byte| STOPS_STRING.get(usize::from(byte)) == Some(&true))
+        .unwrap_or(bytes.len().saturating_sub(at))
+}
 
 impl Tokenizer<'_> {
     fn peek(&self) -> Option<u8> {
@@ -283,13 +303,7 @@ impl Tokenizer<'_> {
         let mut nuls = 0u32;
         loop {
             let start = self.at;
-            let run = self
-                .bytes
-                .get(start..)
-                .unwrap_or_default()
-                .iter()
-                .position(|&byte| STOPS_STRING.get(usize::from(byte)) == Some(&true))
-                .unwrap_or(self.bytes.len() - start);
+            let run = plain_run(self.bytes.get(start..).unwrap_or_default());
             self.at = start + run;
             // The run stops only at ASCII bytes, so it is whole characters.
             if let Some(run) = self.json.get(start..self.at) {
@@ -502,6 +516,32 @@ mod tests {
         );
         // Far past the limit: refused at the limit, the rest never read.
         assert!(from_json(&"[".repeat(1_000_000)).is_err());
+    }
+
+    #[test]
+    fn plain_runs_stop_where_the_byte_table_says() {
+        let mut samples: Vec<Vec<u8>> = Vec::new();
+        for len in 0..20 {
+            for stop in [
+                b'"', b'\\', 0x00, 0x1f, 0x20, 0x21, 0x5b, 0x5d, 0x7f, 0x80, 0xff,
+            ] {
+                for at in 0..=len {
+                    let mut bytes = vec![b'a'; len];
+                    bytes.insert(at, stop);
+                    samples.push(bytes);
+                }
+            }
+        }
+        // Bytes just above a stop must not borrow into a false stop below it.
+        samples.push(vec![0x21, 0x20, 0x23, 0x5d, 0x5b, 0x01, b'a', b'a', b'"']);
+        samples.push((0u8..=255).rev().collect());
+        for bytes in samples {
+            let expected = bytes
+                .iter()
+                .position(|&byte| STOPS_STRING[usize::from(byte)])
+                .unwrap_or(bytes.len());
+            assert_eq!(plain_run(&bytes), expected, "{bytes:?}");
+        }
     }
 
     #[test]

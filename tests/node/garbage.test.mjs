@@ -97,6 +97,28 @@ for (const [name, call] of Object.entries(entryPoints)) {
   });
 }
 
+test("the string cache's internal methods answer NaN or false for anything", () => {
+  // Their string parameters take any value; their numeric ones, like the
+  // fast path's, any number (a Symbol or BigInt throws there, as JS's own
+  // number conversion does).
+  const numeric = (value) => typeof value !== "symbol" && typeof value !== "bigint";
+  for (const value of garbage()) {
+    assert.doesNotThrow(() => {
+      const answer = engine._resolveCached(value, value, 1, value, value);
+      assert.equal(typeof answer, "number");
+    });
+    assert.doesNotThrow(() => engine._resolveCached("org-1", value, 1, "docs", "read"));
+    if (numeric(value)) {
+      assert.doesNotThrow(() => engine._resolveCached("org-1", "reader", value, "docs", value));
+      assert.doesNotThrow(() => assert.equal(typeof engine._checkCached(value), "boolean"));
+    }
+  }
+  // Roles that do not match their count are not resolved.
+  assert.ok(Number.isNaN(engine._resolveCached("org-1", "a\u0000b", 1, "docs", "read")));
+  for (const packed of [-1, 2 ** 53, NaN, Infinity, 1.5]) assert.equal(engine._checkCached(packed), false);
+  stillAnswers();
+});
+
 test("the fast path takes numbers: out-of-range integers deny", () => {
   for (const value of [0, -1, 2 ** 32 - 1, 2 ** 40, NaN, Infinity, 1.5, "3", null, undefined, {}]) {
     assert.doesNotThrow(() => engine.check(value, value, value));

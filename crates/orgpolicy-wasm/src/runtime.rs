@@ -330,15 +330,33 @@ impl Engine {
     /// `-(that + 1)` if none does, NaN if it is not to be cached (the
     /// cache is full, or the engine busy). Counts towards the cache's
     /// limit, like the complete path's caching.
+    /// Anything but strings where strings belong is NaN (reachable from JS
+    /// like any method, so it takes values, never `&str`, whose glue
+    /// would throw on a number).
     #[wasm_bindgen(js_name = _resolveCached, skip_typescript)]
     pub fn resolve_cached(
         &self,
-        organization_id: Option<String>,
-        roles: &str,
+        organization_id: &JsValue,
+        roles: &JsValue,
         role_count: u32,
-        resource_id: &str,
-        action: &str,
+        resource_id: &JsValue,
+        action: &JsValue,
     ) -> f64 {
+        let organization_id = if organization_id.is_undefined() || organization_id.is_null() {
+            None
+        } else {
+            match organization_id.as_string() {
+                Some(id) => Some(id),
+                None => return f64::NAN,
+            }
+        };
+        let (Some(roles), Some(resource_id), Some(action)) = (
+            roles.as_string(),
+            resource_id.as_string(),
+            action.as_string(),
+        ) else {
+            return f64::NAN;
+        };
         if self.cached.get() >= CACHE_LIMIT {
             return f64::NAN;
         }
@@ -352,7 +370,7 @@ impl Engine {
         }
         let resolved = self.with_mut(|state| {
             let subject = state.resolve_subject(organization_id.as_deref(), &roles);
-            let permission = state.resolve_permission(resource_id, action);
+            let permission = state.resolve_permission(&resource_id, &action);
             (subject, permission, state.granted_anywhere(permission))
         });
         match resolved {

@@ -35,6 +35,9 @@ enum Task {
     Bench,
     /// The npm package against a plain-JS checker on the same workload, in Node.
     BenchNode,
+    /// The same in headless Chromium (the `web` build): loading and
+    /// `isAuthorized` by kind.
+    BenchBrowser,
     /// Organization gets through the gateway against straight to the
     /// sandbox; latency under 500 idle sockets and the heaviest searches.
     BenchGateway,
@@ -66,7 +69,8 @@ fn main() -> Result<()> {
         Task::Serve { args } => serve(&root, &args),
         Task::Test => test(),
         Task::Bench => bench(&root),
-        Task::BenchNode => bench_node(&root),
+        Task::BenchNode => bench_js(&root, "bench/node.mjs"),
+        Task::BenchBrowser => bench_js(&root, "bench/browser.mjs"),
         Task::BenchGateway => run(
             "cargo",
             &["bench", "-p", "orgpolicy-gateway", "--bench", "gateway"],
@@ -629,7 +633,8 @@ fn serve(root: &Path, args: &[String]) -> Result<()> {
     run("cargo", &command)
 }
 
-fn bench_node(root: &Path) -> Result<()> {
+/// Builds the npm package and the workload, then runs a JS bench over them.
+fn bench_js(root: &Path, script: &str) -> Result<()> {
     wasm::build(root)?;
     let workload = root.join("target/workload");
     run(
@@ -643,7 +648,7 @@ fn bench_node(root: &Path) -> Result<()> {
             workload.to_str().context("UTF-8 path")?,
         ],
     )?;
-    run("node", &["bench/node.mjs"])
+    run("node", &[script])
 }
 
 fn bench_console(root: &Path) -> Result<()> {

@@ -179,7 +179,7 @@ export function flatten(input) {
 // The string API's cache.
 //
 // Subjects are found two ways. First by identity: a WeakMap from a
-// subject's roles array to `[organization, handle, ...roles]`, compared
+// subject's roles array to an `Entry` (organization, handle, roles), compared
 // against the subject's organization and the array's contents on every use
 // (roles changed in place are read again, never answered from a stale
 // entry). Keyed by the array, not the subject object, so that both a
@@ -215,20 +215,46 @@ function organizationOf(value) {
   return typeof value === "string" ? value : undefined;
 }
 
+/**
+ * An identity entry: the organization, the handle and the roles as they
+ * were, the first three in fields of one object (members mostly hold one
+ * to three roles), so that checking it reads one object, not an array and
+ * its elements.
+ */
+class Entry {
+  constructor(organization, handle, roles, count) {
+    this.organization = organization;
+    this.handle = handle;
+    this.count = count;
+    this.first = count > 0 ? roles[0] : undefined;
+    this.second = count > 1 ? roles[1] : undefined;
+    this.third = count > 2 ? roles[2] : undefined;
+    this.rest = null;
+    if (count > 3) {
+      this.rest = [];
+      for (let index = 3; index < count; index++) this.rest.push(roles[index]);
+    }
+  }
+}
+
 /** Whether an identity entry still describes a subject's organization and roles. */
 function describes(entry, organization, roles, count) {
-  if (entry[0] !== organization || entry.length !== count + 2) return false;
-  for (let index = 0; index < count; index++) {
-    if (roles[index] !== entry[index + 2]) return false;
+  if (entry.organization !== organization || entry.count !== count) return false;
+  if (count === 0) return true;
+  if (roles[0] !== entry.first) return false;
+  if (count === 1) return true;
+  if (roles[1] !== entry.second) return false;
+  if (count === 2) return true;
+  if (roles[2] !== entry.third) return false;
+  for (let index = 3; index < count; index++) {
+    if (roles[index] !== entry.rest[index - 3]) return false;
   }
   return true;
 }
 
-/** `[organization, handle, ...roles]`, an identity entry. */
+/** An identity entry for `roles` as they are now. */
 function entryOf(organization, roles, count, handle) {
-  const entry = [organization, handle];
-  for (let index = 0; index < count; index++) entry.push(roles[index]);
-  return entry;
+  return new Entry(organization, handle, roles, count);
 }
 
 /**
@@ -256,7 +282,7 @@ export function lookup(cache, subject, check) {
     const count = roles === undefined ? 0 : roles.length;
     // An identity entry holds only strings, so a hit also vouches for the roles' types.
     const entry = roles === undefined ? undefined : cache.objects.get(roles);
-    let handle = entry !== undefined && describes(entry, organization, roles, count) ? entry[1] : undefined;
+    let handle = entry !== undefined && describes(entry, organization, roles, count) ? entry.handle : undefined;
     if (handle === undefined) {
       let node = cache.subjects.get(organization);
       for (let index = 0; index < count; index++) {

@@ -683,10 +683,12 @@ impl Engine {
             sets.push(set_id);
         }
         let sets = &self.sets;
-        self.set_index.insert_unique(hash, set_id, |&set| {
+        let rehash = |&set: &u32| {
             sets.get(set as usize)
                 .map_or(0, |set| set_hash(set.organization, &set.roles))
-        });
+        };
+        self.set_index
+            .insert_unique(hash, set_id, &rehash as symbols::Rehash<'_>);
         SubjectHandle(set_id)
     }
 

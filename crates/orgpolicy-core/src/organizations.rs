@@ -16,6 +16,7 @@
 //! sorted] [n + 1 offsets into the bit lists] [bit lists]`
 
 use crate::engine::RoleName;
+use crate::symbols::Rehash;
 use hashbrown::HashTable;
 use rustc_hash::FxBuildHasher;
 use std::hash::BuildHasher;
@@ -185,11 +186,13 @@ impl OrganizationTable {
         let index = to_u32(self.blocks.len());
         self.blocks.push(OrganizationBlock::new(id.as_bytes(), &[]));
         let blocks = &self.blocks;
-        self.table.insert_unique(hash(id.as_bytes()), index, |&i| {
+        let rehash = |&i: &u32| {
             blocks
                 .get(i as usize)
                 .map_or(0, |block| hash(block.id_bytes()))
-        });
+        };
+        self.table
+            .insert_unique(hash(id.as_bytes()), index, &rehash as Rehash<'_>);
         index
     }
 

@@ -10,6 +10,11 @@ use hashbrown::HashTable;
 use rustc_hash::FxHasher;
 use std::hash::Hasher;
 
+/// How a `HashTable<u32>` of indexes rehashes an entry when it grows. Every
+/// such table passes its hasher as this one type, so the table's growth
+/// code exists once in the module instead of once per table.
+pub(crate) type Rehash<'a> = &'a dyn Fn(&u32) -> u64;
+
 /// Strings to dense `u32` symbols, append-only.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Symbols {
@@ -105,14 +110,16 @@ impl Symbols {
         self.spans
             .push((start, u32::try_from(text.len()).unwrap_or(u32::MAX)));
         let (arena, spans) = (&self.arena, &self.spans);
-        self.table.insert_unique(text_hash, symbol, |&s| {
+        let rehash = |&s: &u32| {
             let (start, len) = spans.get(s as usize).copied().unwrap_or((0, 0));
             hash(
                 arena
                     .get(start as usize..(start as usize + len as usize))
                     .unwrap_or_default(),
             )
-        });
+        };
+        self.table
+            .insert_unique(text_hash, symbol, &rehash as Rehash<'_>);
         symbol
     }
 

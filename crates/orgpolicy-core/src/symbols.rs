@@ -26,7 +26,12 @@ pub(crate) struct Symbols {
 
 /// The hash of an id: its bytes alone (no length prefix: the table holds
 /// only whole ids, so prefix collisions cannot arise).
-#[inline]
+///
+/// Not inlined in wasm, where each inlined copy of the byte hash cost
+/// module size (1.3 KB gzipped over all call sites); string checks through
+/// a `Session` measured 2-4% slower, loading no different.
+#[cfg_attr(target_arch = "wasm32", inline(never))]
+#[cfg_attr(not(target_arch = "wasm32"), inline)]
 pub(crate) fn hash(text: &[u8]) -> u64 {
     let mut hasher = FxHasher::default();
     hasher.write(text);

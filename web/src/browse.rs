@@ -112,6 +112,23 @@ impl<T: Send + Sync + 'static> Pages<T> {
             total: RwSignal::new(0),
         }
     }
+
+    /// Steps back: forgets the current page's cursor and answers the cursor
+    /// of the page before it (`None`: the first page).
+    fn back(self) -> Option<String> {
+        let mut previous = self.previous.get_untracked();
+        let cursor = previous.pop().flatten();
+        self.previous.set(previous);
+        cursor
+    }
+
+    /// Steps on: remembers the current page's cursor (for `back`) and
+    /// answers the next page's.
+    fn forward(self) -> Option<String> {
+        let current = self.current.get_untracked();
+        self.previous.update(|previous| previous.push(current));
+        self.next.get_untracked()
+    }
 }
 
 /// A search endpoint: its path, the answer's list and how a row reads.
@@ -396,17 +413,8 @@ pub fn Browse(console: Console, selected: RwSignal<String>, active: Signal<bool>
                 range=Signal::derive(pages_label(organizations, "organizations"))
                 at_start=Signal::derive(move || organizations.previous.with(Vec::is_empty))
                 at_end=Signal::derive(move || organizations.next.with(Option::is_none))
-                previous=Callback::new(move |()| {
-                    let mut previous = organizations.previous.get_untracked();
-                    let cursor = previous.pop().flatten();
-                    organizations.previous.set(previous);
-                    load_organizations(cursor);
-                })
-                next=Callback::new(move |()| {
-                    let current = organizations.current.get_untracked();
-                    organizations.previous.update(|previous| previous.push(current));
-                    load_organizations(organizations.next.get_untracked());
-                })
+                previous=Callback::new(move |()| load_organizations(organizations.back()))
+                next=Callback::new(move |()| load_organizations(organizations.forward()))
             />
             <button type="button" class="secondary" id="organizations-reload" on:click=move |_| {
                 organizations.previous.set(Vec::new());
@@ -439,17 +447,8 @@ pub fn Browse(console: Console, selected: RwSignal<String>, active: Signal<bool>
                                 range=Signal::derive(pages_label(members, "members"))
                                 at_start=Signal::derive(move || members.previous.with(Vec::is_empty))
                                 at_end=Signal::derive(move || members.next.with(Option::is_none))
-                                previous=Callback::new(move |()| {
-                                    let mut previous = members.previous.get_untracked();
-                                    let cursor = previous.pop().flatten();
-                                    members.previous.set(previous);
-                                    load_members(cursor);
-                                })
-                                next=Callback::new(move |()| {
-                                    let current = members.current.get_untracked();
-                                    members.previous.update(|previous| previous.push(current));
-                                    load_members(members.next.get_untracked());
-                                })
+                                previous=Callback::new(move |()| load_members(members.back()))
+                                next=Callback::new(move |()| load_members(members.forward()))
                             />
                         </section>
                     }

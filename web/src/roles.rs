@@ -90,6 +90,14 @@ pub fn RoleEditor(
     let resources =
         move || project.with(|p| p.as_ref().map(|p| p.resources.clone()).unwrap_or_default());
     let card = move |index: usize| {
+        // A change to this card's role (none if the draft has lost it).
+        let edit_role = move |change: &dyn Fn(&mut Role)| {
+            edit(&|policy| {
+                if let Some(role) = policy.roles.get_mut(index) {
+                    change(role);
+                }
+            });
+        };
         let field = move |read: fn(&Role) -> String| {
             move || {
                 draft.with(|d| {
@@ -160,11 +168,7 @@ pub fn RoleEditor(
                                         on:change=move |ev| {
                                             let on = event_target_checked(&ev);
                                             let (resource, action) = (changed_resource.clone(), changed_action.clone());
-                                            edit(&move |policy| {
-                                                if let Some(role) = policy.roles.get_mut(index) {
-                                                    toggle(role, &resource, &action, on);
-                                                }
-                                            });
+                                            edit_role(&|role| toggle(role, &resource, &action, on));
                                         }
                                     />
                                     {label}
@@ -199,11 +203,7 @@ pub fn RoleEditor(
                         prop:value=field(|role| role.role_id.clone())
                         on:input=move |ev| {
                             let value = event_target_value(&ev);
-                            edit(&move |policy| {
-                                if let Some(role) = policy.roles.get_mut(index) {
-                                    role.role_id.clone_from(&value);
-                                }
-                            });
+                            edit_role(&|role| role.role_id.clone_from(&value));
                         }
                     />
                     <button
@@ -230,11 +230,7 @@ pub fn RoleEditor(
                     prop:value=field(|role| role.description.clone())
                     on:input=move |ev| {
                         let value = event_target_value(&ev);
-                        edit(&move |policy| {
-                            if let Some(role) = policy.roles.get_mut(index) {
-                                role.description.clone_from(&value);
-                            }
-                        });
+                        edit_role(&|role| role.description.clone_from(&value));
                     }
                 />
                 {grid}

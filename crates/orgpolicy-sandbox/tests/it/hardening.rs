@@ -340,12 +340,7 @@ async fn searches_are_bounded() {
         );
         assert_eq!(answer["errors"][0]["path"], json!(pointer), "{answer}");
         // One error; `OR` adds its deprecation warning after it.
-        let severities: Vec<&str> = answer["errors"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|p| p["severity"].as_str().unwrap())
-            .collect();
+        let severities: Vec<&str> = strings(&answer["errors"], "severity");
         assert_eq!(severities, vec!["error", "warning"], "{answer}");
     }
     // The heaviest search allowed answers.
@@ -551,11 +546,9 @@ async fn deleted_members_stay_until_reactivated_and_search_finds_them_when_asked
     let bob = body["member_id"].as_str().unwrap().to_owned();
     let search = |query: Value| json!({"organization_ids": [org.clone()], "query": query});
     let found = |body: &Value| -> Vec<String> {
-        body["members"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|m| m["member_id"].as_str().unwrap().to_owned())
+        strings(&body["members"], "member_id")
+            .into_iter()
+            .map(str::to_owned)
             .collect()
     };
 

@@ -107,6 +107,19 @@ impl Sandbox {
     }
 }
 
+/// The string `field` of every item of the JSON array `list`.
+fn strings<'a>(list: &'a Value, field: &str) -> Vec<&'a str> {
+    list.as_array()
+        .unwrap_or_else(|| panic!("not an array: {list}"))
+        .iter()
+        .map(|item| {
+            item[field]
+                .as_str()
+                .unwrap_or_else(|| panic!("no string {field} in {item}"))
+        })
+        .collect()
+}
+
 fn assert_error(status: StatusCode, body: &Value, expected_status: StatusCode, error_type: &str) {
     assert_eq!(status, expected_status, "{body}");
     assert_eq!(
@@ -310,12 +323,7 @@ async fn slugs_are_unique_regardless_of_case_and_failures_store_nothing() {
         StatusCode::BAD_REQUEST,
         "invalid_organization_slug",
     );
-    let paths: Vec<&str> = body["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["path"].as_str().unwrap())
-        .collect();
+    let paths: Vec<&str> = strings(&body["errors"], "path");
     assert_eq!(paths, vec!["/organization_slug", "/mfa_policy"]);
     let (status, body) = sandbox
         .send(
@@ -529,12 +537,7 @@ async fn search_pages_with_a_cursor_and_filters() {
 async fn organization_policies_are_validated_by_the_core() {
     let sandbox = sandbox();
     let (_, body) = sandbox.call("GET", "/v1/b2b/rbac/policy", None).await;
-    let roles: Vec<&str> = body["policy"]["roles"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["role_id"].as_str().unwrap())
-        .collect();
+    let roles: Vec<&str> = strings(&body["policy"]["roles"], "role_id");
     assert_eq!(roles, vec!["stytch_member", "stytch_admin"]);
     let created = sandbox.create("Acme", "acme").await;
     let path = format!(
@@ -552,12 +555,7 @@ async fn organization_policies_are_validated_by_the_core() {
         StatusCode::BAD_REQUEST,
         "invalid_rbac_custom_role",
     );
-    let paths: Vec<&str> = body["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["path"].as_str().unwrap())
-        .collect();
+    let paths: Vec<&str> = strings(&body["errors"], "path");
     assert_eq!(
         paths,
         vec![
@@ -639,12 +637,7 @@ async fn members_carry_their_role_sources_and_follow_their_organization() {
         .map(|r| {
             (
                 r["role_id"].as_str().unwrap(),
-                r["sources"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .map(|s| s["type"].as_str().unwrap())
-                    .collect(),
+                strings(&r["sources"], "type"),
             )
         })
         .collect();
@@ -705,12 +698,7 @@ async fn members_carry_their_role_sources_and_follow_their_organization() {
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let role_ids: Vec<&str> = body["member"]["roles"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["role_id"].as_str().unwrap())
-        .collect();
+    let role_ids: Vec<&str> = strings(&body["member"]["roles"], "role_id");
     assert_eq!(
         role_ids,
         vec!["approver", "reader", "stytch_member"],
@@ -818,12 +806,7 @@ async fn the_demo_project_is_valid_and_seeds_through_the_api() {
     let (_, body) = sandbox
         .call("POST", "/v1/b2b/organizations/search", Some(json!({})))
         .await;
-    let slugs: Vec<&str> = body["organizations"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|o| o["organization_slug"].as_str().unwrap())
-        .collect();
+    let slugs: Vec<&str> = strings(&body["organizations"], "organization_slug");
     assert_eq!(slugs.len(), 3);
     for slug in ["acme-corp", "globex", "initech"] {
         assert!(slugs.contains(&slug), "{slugs:?}");
@@ -843,12 +826,7 @@ async fn the_demo_project_is_valid_and_seeds_through_the_api() {
             Some(json!({"organization_ids": ["acme-corp"], "query": {"operator": "AND", "operands": [{"filter_name": "member_emails", "filter_value": ["bob@acme.test"]}]}})),
         )
         .await;
-    let roles: Vec<&str> = found["members"][0]["roles"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["role_id"].as_str().unwrap())
-        .collect();
+    let roles: Vec<&str> = strings(&found["members"][0]["roles"], "role_id");
     assert!(
         roles.contains(&"editor") && roles.contains(&"viewer"),
         "{roles:?}"

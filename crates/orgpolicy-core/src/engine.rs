@@ -125,6 +125,28 @@ fn pair_hash_with(resource_hash: u64, action: &[u8]) -> u64 {
     hasher.finish()
 }
 
+/// Finishes the last run of `ranges`, which ends `bits`: sorts it, drops
+/// its repeats and records where it ends.
+fn close_run(bits: &mut Vec<u32>, ranges: &mut [(RoleName, usize, usize)]) {
+    let Some(run) = ranges.last_mut() else {
+        return;
+    };
+    let begin = run.1;
+    if let Some(list) = bits.get_mut(begin..) {
+        order::sort_keys(list);
+    }
+    // Each bit unlike the last one kept moves up to the next kept place.
+    let mut kept = begin;
+    for at in begin..bits.len() {
+        if kept == begin || bits.get(at) != bits.get(kept - 1) {
+            bits.swap(kept, at);
+            kept += 1;
+        }
+    }
+    bits.truncate(kept);
+    run.2 = kept;
+}
+
 impl Universe {
     fn take_bit(&mut self) -> u32 {
         let bit = self.next_bit;
@@ -186,6 +208,14 @@ impl Universe {
         self.slots
             .get(resource as usize)
             .map_or(NO_BIT, |slot| slot.wildcard_bit)
+    }
+
+    /// Appends the bits the grants of `permissions` set (in grant order,
+    /// repeats possible).
+    fn grant_all(&mut self, permissions: &[Permission], into: &mut Vec<u32>) {
+        for permission in permissions {
+            self.grant(permission, into);
+        }
     }
 
     /// Appends the bits a grant of `permission` sets (in grant order,
@@ -446,9 +476,7 @@ impl Engine {
         engine.project_roles = project_roles;
         for scope in &policy.scopes {
             let mut granted = Vec::new();
-            for permission in &scope.permissions {
-                engine.universe.grant(permission, &mut granted);
-            }
+            engine.universe.grant_all(&scope.permissions, &mut granted);
             let bits = Bits::from_list(&granted);
             let symbol = engine.scope_names.intern(&scope.scope) as usize;
             if let Some(scope_bits) = grown_slot(&mut engine.scopes, symbol, Bits::default) {
@@ -508,9 +536,7 @@ impl Engine {
 
     fn compile_role(&mut self, role: &Role) -> Bits {
         let mut granted = Vec::new();
-        for permission in &role.permissions {
-            self.universe.grant(permission, &mut granted);
-        }
+        self.universe.grant_all(&role.permissions, &mut granted);
         Bits::from_list(&granted)
     }
 
@@ -539,9 +565,7 @@ impl Engine {
             self.custom_role_names.insert(name);
             self.mark_role(name, ROLE_CUSTOM);
             let start = granted.len();
-            for permission in &role.permissions {
-                self.universe.grant(permission, &mut granted);
-            }
+            self.universe.grant_all(&role.permissions, &mut granted);
             spans.push((name, start, granted.len()));
         }
         // By role name (then position); a role id defined twice grants the
@@ -552,8 +576,10 @@ impl Engine {
             .map(|(&(name, _, _), position)| (u64::from(name) << 32) | position)
             .collect();
         order::sort_keys(&mut by_name);
-        let mut lists: Vec<u32> = Vec::with_capacity(granted.len());
-        let mut roles: Vec<(RoleName, usize, usize)> = Vec::with_capacity(spans.len());
+        // Each role's bits (both definitions' for a repeated id) into one
+        // buffer, a run per role, sorted with repeats dropped.
+        let mut bits: Vec<u32> = Vec::with_capacity(granted.len());
+        let mut ranges: Vec<(RoleName, usize, usize)> = Vec::with_capacity(spans.len());
         for key in by_name {
             #[allow(
                 clippy::cast_possible_truncation,
@@ -562,31 +588,13 @@ impl Engine {
             let Some(&(name, start, end)) = spans.get(key as u32 as usize) else {
                 continue;
             };
-            let begin = match roles.last() {
-                Some(&(last, begin, _)) if last == name => {
-                    roles.pop();
-                    begin
-                }
-                _ => lists.len(),
-            };
-            lists.extend_from_slice(granted.get(start..end).unwrap_or_default());
-            roles.push((name, begin, lists.len()));
-        }
-        // Each role's bits sorted, repeats dropped, into one buffer.
-        let mut bits: Vec<u32> = Vec::with_capacity(lists.len());
-        let mut ranges: Vec<(RoleName, usize, usize)> = Vec::with_capacity(roles.len());
-        for (name, start, end) in roles {
-            let begin = bits.len();
-            if let Some(list) = lists.get_mut(start..end) {
-                order::sort_keys(list);
-                for &bit in list.iter() {
-                    if bits.len() == begin || bits.last() != Some(&bit) {
-                        bits.push(bit);
-                    }
-                }
+            if ranges.last().is_none_or(|&(last, _, _)| last != name) {
+                close_run(&mut bits, &mut ranges);
+                ranges.push((name, bits.len(), bits.len()));
             }
-            ranges.push((name, begin, bits.len()));
+            bits.extend_from_slice(granted.get(start..end).unwrap_or_default());
         }
+        close_run(&mut bits, &mut ranges);
         let custom_roles: Vec<(RoleName, &[u32])> = ranges
             .into_iter()
             .map(|(name, start, end)| (name, bits.get(start..end).unwrap_or_default()))

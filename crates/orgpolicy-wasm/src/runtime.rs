@@ -130,45 +130,65 @@ impl Engine {
         else {
             return false;
         };
-        if cacheable && self.cached.get() < CACHE_LIMIT {
-            let handles = self.with_mut(|state| {
-                (
-                    state.resolve_subject(
-                        subject_value.organization_id.as_deref(),
-                        &subject_value.roles,
-                    ),
-                    state.resolve_permission(&check_value.resource_id, &check_value.action),
-                )
-            });
-            if let Ok((subject_handle, permission)) = handles
-                && subject_handle < PACKABLE_SUBJECTS
-            {
-                let organization_id = subject_value
-                    .organization_id
-                    .as_deref()
-                    .map_or(JsValue::NULL, JsValue::from_str);
-                let roles: js_sys::Array = subject_value
-                    .roles
-                    .iter()
-                    .map(|role| JsValue::from_str(role))
-                    .collect();
-                remember(
-                    &self.cache,
-                    subject,
-                    &organization_id,
-                    &roles,
-                    &check_value.resource_id,
-                    &check_value.action,
-                    subject_handle,
-                    permission,
-                    self.with(|state| state.granted_anywhere(permission))
-                        .unwrap_or(true),
-                );
-                self.cached.set(self.cached.get() + 1);
-            }
+        if cacheable
+            && let Some((subject_handle, permission, granted)) = self.resolve_for_cache(
+                subject_value.organization_id.as_deref(),
+                &subject_value.roles,
+                &check_value.resource_id,
+                &check_value.action,
+            )
+        {
+            let organization_id = subject_value
+                .organization_id
+                .as_deref()
+                .map_or(JsValue::NULL, JsValue::from_str);
+            let roles: js_sys::Array = subject_value
+                .roles
+                .iter()
+                .map(|role| JsValue::from_str(role))
+                .collect();
+            remember(
+                &self.cache,
+                subject,
+                &organization_id,
+                &roles,
+                &check_value.resource_id,
+                &check_value.action,
+                subject_handle,
+                permission,
+                granted,
+            );
         }
         self.with(|state| state.engine().is_authorized(&subject_value, &check_value))
             .unwrap_or(false)
+    }
+
+    /// Resolves a subject and a permission for the string API's cache and
+    /// counts them towards its limit: `(subject, permission, granted
+    /// anywhere)`, or `None` when the cache is full, the engine busy or the
+    /// subject handle past what a packed pair holds.
+    fn resolve_for_cache(
+        &self,
+        organization_id: Option<&str>,
+        roles: &[String],
+        resource_id: &str,
+        action: &str,
+    ) -> Option<(u32, u32, bool)> {
+        if self.cached.get() >= CACHE_LIMIT {
+            return None;
+        }
+        let (subject, permission, granted) = self
+            .with_mut(|state| {
+                let subject = state.resolve_subject(organization_id, roles);
+                let permission = state.resolve_permission(resource_id, action);
+                (subject, permission, state.granted_anywhere(permission))
+            })
+            .ok()?;
+        if subject >= PACKABLE_SUBJECTS {
+            return None;
+        }
+        self.cached.set(self.cached.get() + 1);
+        Some((subject, permission, granted))
     }
 
     /// After an organization policy change: if it granted something new,
@@ -357,9 +377,6 @@ impl Engine {
         ) else {
             return f64::NAN;
         };
-        if self.cached.get() >= CACHE_LIMIT {
-            return f64::NAN;
-        }
         let roles: Vec<String> = if role_count == 0 {
             Vec::new()
         } else {
@@ -368,18 +385,12 @@ impl Engine {
         if roles.len() != role_count as usize {
             return f64::NAN;
         }
-        let resolved = self.with_mut(|state| {
-            let subject = state.resolve_subject(organization_id.as_deref(), &roles);
-            let permission = state.resolve_permission(&resource_id, &action);
-            (subject, permission, state.granted_anywhere(permission))
-        });
-        match resolved {
-            Ok((subject, permission, granted)) if subject < PACKABLE_SUBJECTS => {
-                self.cached.set(self.cached.get() + 1);
+        match self.resolve_for_cache(organization_id.as_deref(), &roles, &resource_id, &action) {
+            Some((subject, permission, granted)) => {
                 let packed = f64::from(subject) * 4_294_967_296.0 + f64::from(permission);
                 if granted { packed } else { -packed - 1.0 }
             }
-            _ => f64::NAN,
+            None => f64::NAN,
         }
     }
 

@@ -67,7 +67,9 @@ function runCase(api, engine, scenario, c) {
       const cached = engine.isAuthorized(c.subject, c.check);
       const copied = engine.isAuthorized(copy(c.subject), copy(c.check));
       const decision = engine.authorize(c.subject, c.check);
-      const explanation = success(engine.explain(c.subject, c.check));
+      // Explained from the documents by `orgpolicy/tools`.
+      const organizationPolicy = org === null ? null : (scenario.organization_policies?.[org] ?? null);
+      const explanation = success(api.explain(scenario.policy ?? {}, organizationPolicy, c.subject, c.check));
       const subject = success(engine.resolveSubject(c.subject)).handle;
       const organization = org === null ? -1 : engine.resolveOrganization(org);
       const permission = engine.resolvePermission(c.check.resource_id, c.check.action);
@@ -76,6 +78,11 @@ function runCase(api, engine, scenario, c) {
       const paths = [allowed, cached, copied, decision.type === "allow", explanation.decision.type === "allow", fast, batch];
       if (paths.some((path) => path !== allowed)) {
         throw new Error(`evaluation paths disagree: ${JSON.stringify(paths)}`);
+      }
+      // `authorize` reports what the SDKs report; the explanation adds why.
+      const { grants, reason, ...reported } = explanation.decision;
+      if (JSON.stringify(decision) !== JSON.stringify(reported)) {
+        throw new Error(`authorize ${JSON.stringify(decision)} is not the explained ${JSON.stringify(reported)}`);
       }
       return {
         allowed,

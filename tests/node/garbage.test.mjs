@@ -65,7 +65,8 @@ const entryPoints = {
   "engine.isAuthorized(check)": (a) => engine.isAuthorized(subject, a),
   "engine.authorize(subject)": (a) => engine.authorize(a, read),
   "engine.authorize(check)": (a) => engine.authorize(subject, a),
-  "engine.explain": (a) => engine.explain(a, a),
+  "explain(subject, check)": (a) => api.explain(policy, null, a, a),
+  "explain(policies)": (a) => api.explain(a, a, subject, read),
   "engine.allPermissions(subject)": (a) => engine.allPermissions(a, "org-1"),
   "engine.allPermissions(org)": (a) => engine.allPermissions(subject, a),
   "engine.authorizeScopes": (a) => engine.authorizeScopes(a, read),
@@ -181,12 +182,14 @@ test("JSON text in any script loads as the same object does", () => {
   // A lone surrogate in text becomes U+FFFD, as TextEncoder writes it;
   // the same JS string in an object reads the same way.
   // (JSON.stringify would escape it: this text holds the raw code unit.)
-  for (const input of ['{"roles": [{"role_id": "x\ud800", "permissions": []}]}', { roles: [{ role_id: "x\ud800", permissions: [] }] }]) {
-    const engine = api.Engine.load({ resources: [{ resource_id: "docs", actions: ["read"] }] }).engine;
+  const project = { resources: [{ resource_id: "docs", actions: ["read"] }] };
+  for (const input of ['{"roles": [{"role_id": "x\ud800", "permissions": [{"resource_id": "docs", "actions": ["read"]}]}]}', { roles: [{ role_id: "x\ud800", permissions: [{ resource_id: "docs", actions: ["read"] }] }] }]) {
+    const engine = api.Engine.load(project).engine;
     assert.equal(engine.setOrganizationPolicy("org-1", input).type, "success");
-    const answer = engine.explain({ organization_id: "org-1", roles: ["x\ufffd"] }, read);
-    assert.deepEqual(answer.candidateRoles, [{ roleId: "x\ufffd", source: "organization" }], typeof input);
+    assert.equal(engine.isAuthorized({ organization_id: "org-1", roles: ["x\ufffd"] }, read), true, typeof input);
     engine.free();
+    const answer = api.explain(project, input, { organization_id: "org-1", roles: ["x\ufffd"] }, read);
+    assert.deepEqual(answer.candidateRoles, [{ roleId: "x\ufffd", source: "organization" }], typeof input);
   }
   // Text that ends inside a character pair is still text, and invalid JSON says so.
   const broken = api.Engine.load('{"resources": [{"resource_id": "📄');

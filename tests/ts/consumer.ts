@@ -5,12 +5,13 @@ import {
   Session,
   type AuthorizationCheck,
   type Decision,
+  type ExplainedDecision,
   type Explanation,
   type PermissionMap,
   type ProjectPolicy,
   type Subject,
 } from "orgpolicy";
-import { diffOrganizationPolicies, effectiveRoles, m2mAuthorize, validatePolicy } from "orgpolicy/tools";
+import { diffOrganizationPolicies, effectiveRoles, explain, m2mAuthorize, validatePolicy } from "orgpolicy/tools";
 
 const policy: ProjectPolicy = {
   resources: [{ resource_id: "documents", actions: ["read", "write"] }],
@@ -32,18 +33,22 @@ export function use(): boolean {
 
   const decision = engine.authorize(subject, check);
   if (decision.type === "deny") {
-    const why: string = decision.reason.type === "not_granted" ? decision.reason.wouldGrant.map((r) => r.roleId).join() : decision.message;
-    return why.length > 0;
+    const reported: Decision = decision;
+    const code: "tenancy_mismatch" | "invalid_permissions" = decision.errorType;
+    return reported.type === "deny" && code.length > 0 && decision.message.length > 0;
   }
-  if (decision.type === "allow") {
-    const grant: "exact" | "wildcard" | undefined = decision.grants[0]?.match;
-    void grant;
-  }
-  const explained = engine.explain(subject, check);
+  // @ts-expect-error authorize reports what the SDKs report; grants come from explain
+  void decision.grants;
+  const explained = explain(policy, null, subject, check);
   if (explained.type === "success") {
     const explanation: Explanation = explained;
-    const inner: Decision = explanation.decision;
-    void inner;
+    const inner: ExplainedDecision = explanation.decision;
+    if (inner.type === "deny") {
+      const why: string = inner.reason.type === "not_granted" ? inner.reason.wouldGrant.map((r) => r.roleId).join() : inner.message;
+      return why.length > 0;
+    }
+    const grant: "exact" | "wildcard" | undefined = inner.grants[0]?.match;
+    void grant;
   }
 
   const all = engine.allPermissions(subject);

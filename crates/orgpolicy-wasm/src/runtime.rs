@@ -8,7 +8,6 @@ use crate::convert::{
 use crate::state::{EngineState, NO_ORGANIZATION};
 use orgpolicy_core::{
     AllPermissions, AuthorizationCheck, DenyCode, OrganizationPolicy, Role, ScopeSubject, Subject,
-    explain,
 };
 use serde::Serialize;
 use std::cell::{Cell, RefCell};
@@ -84,14 +83,16 @@ struct Handle {
     handle: u32,
 }
 
-fn scope_decision(result: Result<(), DenyCode>, organization_id: Option<&str>) -> JsValue {
+/// A decision as the SDKs report it: `{type: "allow"} | {type: "deny",
+/// errorType, message}` (why: `explain` in `orgpolicy/tools`).
+fn decision(result: Result<(), DenyCode>, organization_id: Option<&str>) -> JsValue {
     #[derive(Serialize)]
     #[serde(
         tag = "type",
         rename_all = "snake_case",
         rename_all_fields = "camelCase"
     )]
-    enum ScopeDecision {
+    enum Decision {
         Allow,
         Deny {
             error_type: DenyCode,
@@ -99,8 +100,8 @@ fn scope_decision(result: Result<(), DenyCode>, organization_id: Option<&str>) -
         },
     }
     write(&match result {
-        Ok(()) => ScopeDecision::Allow,
-        Err(code) => ScopeDecision::Deny {
+        Ok(()) => Decision::Allow,
+        Err(code) => Decision::Deny {
             error_type: code,
             message: orgpolicy_core::Engine::deny_message(code, organization_id),
         },
@@ -394,8 +395,9 @@ impl Engine {
         }
     }
 
-    /// `{type: "allow", grants} | {type: "deny", errorType, message, reason}`,
-    /// or `{type: "failure", errors}` for unreadable input.
+    /// `{type: "allow"} | {type: "deny", errorType, message}`, as the SDKs
+    /// report it, or `{type: "failure", errors}` for unreadable input. Why a
+    /// check is decided so: `explain` in `orgpolicy/tools`.
     #[wasm_bindgen(unchecked_return_type = "Decision | Failure")]
     pub fn authorize(
         &self,
@@ -405,23 +407,16 @@ impl Engine {
         answer((|| {
             let subject: Subject = read(&subject)?;
             let check: AuthorizationCheck = read(&check)?;
-            let explanation = self.explanation(&subject, &check)?;
-            Ok(write(&explanation.decision))
-        })())
-    }
-
-    /// `{type: "success", decision, candidateRoles, unknownRoles,
-    /// resourceDeclared, actionDeclared, summary}`.
-    #[wasm_bindgen(unchecked_return_type = "Answer<Explanation>")]
-    pub fn explain(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "Subject")] subject: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "AuthorizationCheck")] check: JsValue,
-    ) -> JsValue {
-        answer((|| {
-            let subject: Subject = read(&subject)?;
-            let check: AuthorizationCheck = read(&check)?;
-            Ok(success(&self.explanation(&subject, &check)?))
+            let result = self.with(|state| {
+                state.engine().authorize_parts(
+                    subject.organization_id.as_deref(),
+                    &subject.roles,
+                    check.organization_id.as_deref(),
+                    &check.resource_id,
+                    &check.action,
+                )
+            })?;
+            Ok(decision(result, check.organization_id.as_deref()))
         })())
     }
 
@@ -456,7 +451,7 @@ impl Engine {
     /// `{organization_id?, scopes?: string[], scope?: string}`.
     /// `{type: "allow"} | {type: "deny", errorType, message} | failure`.
     #[wasm_bindgen(js_name = authorizeScopes)]
-    #[wasm_bindgen(unchecked_return_type = "ScopeDecision | Failure")]
+    #[wasm_bindgen(unchecked_return_type = "Decision | Failure")]
     pub fn authorize_scopes(
         &self,
         #[wasm_bindgen(unchecked_param_type = "ScopeSubject")] subject: JsValue,
@@ -472,7 +467,7 @@ impl Engine {
                     &check,
                 )
             })?;
-            Ok(scope_decision(result, check.organization_id.as_deref()))
+            Ok(decision(result, check.organization_id.as_deref()))
         })())
     }
 
@@ -557,23 +552,6 @@ impl Engine {
             self.granted_more(granted);
             Ok(success_with("session", session.into()))
         })())
-    }
-}
-
-impl Engine {
-    fn explanation(
-        &self,
-        subject: &Subject,
-        check: &AuthorizationCheck,
-    ) -> Result<orgpolicy_core::Explanation, Errors> {
-        self.with(|state| {
-            let engine = state.engine();
-            let organization = check
-                .organization_id
-                .as_deref()
-                .and_then(|id| engine.organization_policy(id));
-            explain(engine.policy(), organization, subject, check)
-        })
     }
 }
 
@@ -680,6 +658,18 @@ impl Session {
         Ok(granted)
     }
 
+    /// A check in the session's organization.
+    fn decide(&self, state: &EngineState, resource_id: &str, action: &str) -> Result<(), DenyCode> {
+        let organization = Some(self.member.organization_id.as_str());
+        state.engine().authorize_parts(
+            organization,
+            &self.member.roles,
+            organization,
+            resource_id,
+            action,
+        )
+    }
+
     fn subject(&self) -> Subject {
         Subject {
             organization_id: Some(self.member.organization_id.clone()),
@@ -753,25 +743,12 @@ impl Session {
         else {
             return false;
         };
-        let organization = Some(self.member.organization_id.as_str());
         engine
             .try_borrow()
-            .map(|state| {
-                state
-                    .engine()
-                    .authorize_parts(
-                        organization,
-                        &self.member.roles,
-                        organization,
-                        &resource_id,
-                        &action,
-                    )
-                    .is_ok()
-            })
-            .unwrap_or(false)
+            .is_ok_and(|state| self.decide(&state, &resource_id, &action).is_ok())
     }
 
-    /// `{type: "allow", grants} | {type: "deny", ...} | {type:
+    /// `{type: "allow"} | {type: "deny", errorType, message} | {type:
     /// "policy_not_loaded", message} | failure`, in the session's organization.
     /// Typed by the registered permissions (see `types.rs`).
     #[wasm_bindgen(skip_typescript)]
@@ -787,16 +764,8 @@ impl Session {
                 return Ok(write(&NOT_LOADED));
             };
             let state = engine.try_borrow().map_err(|_| busy())?;
-            let check = AuthorizationCheck {
-                organization_id: Some(self.member.organization_id.clone()),
-                resource_id,
-                action,
-            };
-            let engine = state.engine();
-            let organization = engine.organization_policy(&self.member.organization_id);
-            Ok(write(
-                &explain(engine.policy(), organization, &self.subject(), &check).decision,
-            ))
+            let result = self.decide(&state, &resource_id, &action);
+            Ok(decision(result, Some(&self.member.organization_id)))
         })())
     }
 

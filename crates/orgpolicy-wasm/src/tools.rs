@@ -1,12 +1,13 @@
-//! Validation, diffs, effective roles and M2M scope strings: the tools
-//! module (`orgpolicy/tools`).
+//! Validation, diffs, explanations, effective roles and M2M scope strings:
+//! the tools module (`orgpolicy/tools`).
 
 use crate::convert::{
     answer, read, read_optional, read_organization_policy, read_policy, success, write,
 };
 use orgpolicy_core::{
-    EmailImplicitRoleAssignment, MemberRoles, Policy, diff_organization_policies, diff_policies,
-    effective_roles, m2m, validate_organization_policy, validate_policy,
+    AuthorizationCheck, EmailImplicitRoleAssignment, MemberRoles, Policy, Subject,
+    diff_organization_policies, diff_policies, effective_roles, explain, m2m,
+    validate_organization_policy, validate_policy,
 };
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -95,6 +96,38 @@ pub fn diff_organization_policies_js(
             read_optional(&implicit_assignments.unwrap_or(JsValue::UNDEFINED))?.unwrap_or_default();
         Ok(success(&diff_organization_policies(
             &project, &old, &new, &members, &implicit,
+        )))
+    })())
+}
+
+/// Why a check is allowed or denied, from the documents:
+/// `{type: "success", decision, candidateRoles, unknownRoles,
+/// resourceDeclared, actionDeclared, summary}` or `failure`. The decision
+/// (with the grants that allowed it, or the deny reason and the roles that
+/// would allow it) is the one `Engine.authorize` reports.
+/// `organizationPolicy` is the custom roles of the check's organization.
+#[wasm_bindgen(js_name = explain, unchecked_return_type = "Answer<Explanation>")]
+pub fn explain_js(
+    #[wasm_bindgen(unchecked_param_type = "ProjectPolicyInput")] policy: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "OrganizationPolicyInput | null")]
+    organization_policy: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Subject")] subject: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "AuthorizationCheck")] check: JsValue,
+) -> JsValue {
+    answer((|| {
+        let policy = read_policy(&policy)?.policy;
+        let organization = if organization_policy.is_null() || organization_policy.is_undefined() {
+            None
+        } else {
+            Some(read_organization_policy(&organization_policy)?.policy)
+        };
+        let subject: Subject = read(&subject)?;
+        let check: AuthorizationCheck = read(&check)?;
+        Ok(success(&explain(
+            &policy,
+            organization.as_ref(),
+            &subject,
+            &check,
         )))
     })())
 }

@@ -68,11 +68,14 @@ export type DenyReason =
   | { type: "unknown_resource"; resourceId: string; didYouMean: string | null }
   | { type: "undeclared_action"; resourceId: string; action: string; didYouMean: string | null; wouldGrant: RoleRef[] }
   | { type: "not_granted"; wouldGrant: RoleRef[] };
-export interface Allow { type: "allow"; grants: Grant[] }
-export interface Deny { type: "deny"; errorType: ErrorType; message: string; reason: DenyReason }
-export type Decision = Allow | Deny;
+/** A decision as the SDKs report it (`Engine.authorize`, `Session.authorize`, `Engine.authorizeScopes`). */
+export type Decision = { type: "allow" } | { type: "deny"; errorType: ErrorType; message: string };
+/** The same decision with what allowed it, or why not (`explain` in `orgpolicy/tools`). */
+export interface ExplainedAllow { type: "allow"; grants: Grant[] }
+export interface ExplainedDeny { type: "deny"; errorType: ErrorType; message: string; reason: DenyReason }
+export type ExplainedDecision = ExplainedAllow | ExplainedDeny;
 export interface Explanation {
-  decision: Decision;
+  decision: ExplainedDecision;
   candidateRoles: RoleRef[];
   unknownRoles: string[];
   resourceDeclared: boolean;
@@ -82,7 +85,6 @@ export interface Explanation {
 }
 /** resource id -> action -> allowed */
 export type PermissionMap = Record<string, Record<string, boolean>>;
-export type ScopeDecision = { type: "allow" } | { type: "deny"; errorType: ErrorType; message: string };
 export interface PolicyNotLoaded { type: "policy_not_loaded"; message: string }
 export interface ValidationReport { valid: boolean; errors: Problem[]; warnings: Problem[] }
 

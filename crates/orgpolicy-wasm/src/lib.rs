@@ -3,7 +3,7 @@
 //!
 //! - **runtime** (feature `runtime`, the package's main entry): `Engine` and
 //!   `Session`, everything a page needs to check permissions.
-//! - **tools** (feature `tools`, `orgpolicy/tools`): validation, diffs,
+//! - **tools** (feature `tools`, `orgpolicy/tools`): explanations, validation, diffs,
 //!   effective roles and M2M scope strings, for admin screens and build
 //!   steps. Kept apart so pages that only check do not download them.
 //!

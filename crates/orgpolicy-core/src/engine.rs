@@ -87,9 +87,12 @@ struct Universe {
     slots: Vec<ResourceSlot>,
     /// Action names, shared by every resource.
     actions: Symbols,
-    /// `(resource symbol, action symbol)` to the pair's bit, hashed by both
-    /// strings so a check finds its pair with one probe.
-    pairs: HashTable<Pair>,
+    /// `(resource symbol, action symbol)` to the pair's bit: `pair_index`
+    /// holds indexes into `pairs`, hashed by both strings so a check finds
+    /// its pair with one probe (indexes, so the table shares its code with
+    /// every other `u32` index table: see `symbols::Rehash`).
+    pairs: Vec<Pair>,
+    pair_index: HashTable<u32>,
     next_bit: u32,
     /// Every bit a grant has set, in any role or scope the engine ever
     /// compiled (never cleared): a pair with neither of its bits here is
@@ -175,32 +178,40 @@ impl Universe {
         action_name: &str,
     ) -> u32 {
         let hash = pair_hash_with(resource_hash, action_name.as_bytes());
-        let actions = &self.actions;
-        if let Some(pair) = self.pairs.find(hash, |pair| {
-            pair.resource == resource
-                && symbols::same(actions.bytes_of(pair.action), action_name.as_bytes())
-        }) {
+        let (actions, pairs) = (&self.actions, &self.pairs);
+        if let Some(pair) = self
+            .pair_index
+            .find(hash, |&index| {
+                pairs.get(index as usize).is_some_and(|pair| {
+                    pair.resource == resource
+                        && symbols::same(actions.bytes_of(pair.action), action_name.as_bytes())
+                })
+            })
+            .and_then(|&index| pairs.get(index as usize))
+        {
             return pair.bit;
         }
         let action = self.actions.intern(action_name);
         let bit = self.take_bit();
         let wildcard_bit = self.wildcard_bit(resource);
-        let (resources, actions) = (&self.resources, &self.actions);
-        self.pairs.insert_unique(
-            hash,
-            Pair {
-                resource,
-                action,
-                bit,
-                wildcard_bit,
-            },
-            |pair| {
+        let index = u32::try_from(self.pairs.len()).unwrap_or(u32::MAX);
+        self.pairs.push(Pair {
+            resource,
+            action,
+            bit,
+            wildcard_bit,
+        });
+        let (resources, actions, pairs) = (&self.resources, &self.actions, &self.pairs);
+        let rehash = |&index: &u32| {
+            pairs.get(index as usize).map_or(0, |pair| {
                 pair_hash(
                     resources.bytes_of(pair.resource),
                     actions.bytes_of(pair.action),
                 )
-            },
-        );
+            })
+        };
+        self.pair_index
+            .insert_unique(hash, index, &rehash as symbols::Rehash<'_>);
         bit
     }
 
@@ -245,13 +256,18 @@ impl Universe {
     #[inline(always)]
     fn lookup(&self, resource_id: &str, action: &str) -> Option<PermissionHandle> {
         let hash = pair_hash(resource_id.as_bytes(), action.as_bytes());
-        let found = self.pairs.find(hash, |pair| {
-            symbols::same(self.actions.bytes_of(pair.action), action.as_bytes())
-                && symbols::same(
-                    self.resources.bytes_of(pair.resource),
-                    resource_id.as_bytes(),
-                )
-        });
+        let found = self
+            .pair_index
+            .find(hash, |&index| {
+                self.pairs.get(index as usize).is_some_and(|pair| {
+                    symbols::same(self.actions.bytes_of(pair.action), action.as_bytes())
+                        && symbols::same(
+                            self.resources.bytes_of(pair.resource),
+                            resource_id.as_bytes(),
+                        )
+                })
+            })
+            .and_then(|&index| self.pairs.get(index as usize));
         if let Some(pair) = found {
             return Some(PermissionHandle {
                 action_bit: pair.bit,

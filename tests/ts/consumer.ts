@@ -37,8 +37,10 @@ export function use(): boolean {
     const code: "tenancy_mismatch" | "invalid_permissions" = decision.errorType;
     return reported.type === "deny" && code.length > 0 && decision.message.length > 0;
   }
-  // @ts-expect-error authorize reports what the SDKs report; grants come from explain
-  void decision.grants;
+  if (decision.type === "allow") {
+    // @ts-expect-error authorize reports what the SDKs report; grants come from explain
+    void decision.grants;
+  }
   const explained = explain(policy, null, subject, check);
   if (explained.type === "success") {
     const explanation: Explanation = explained;

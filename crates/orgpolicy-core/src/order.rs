@@ -83,7 +83,6 @@ fn apply<T>(items: &mut [T], order: &[usize]) {
     }
 }
 
-/// Sorts `items` and drops repeats.
 /// Sorts plain keys (bit indexes, role names) in place: insertion sort
 /// for the short lists roles usually hold, heapsort past that (no
 /// allocation, `O(n log n)`). Instantiated for `u32` and `u64` only.
@@ -122,6 +121,7 @@ pub(crate) fn sort_keys<K: Copy + Ord>(items: &mut [K]) {
     }
 }
 
+/// Sorts `items` and drops repeats.
 pub(crate) fn sort_dedup<T: Ord>(items: &mut Vec<T>) {
     sort_by(items, T::cmp);
     items.dedup();

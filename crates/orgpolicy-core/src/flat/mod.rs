@@ -612,6 +612,11 @@ pub fn encode(value: &serde_json::Value) -> (Vec<u32>, String) {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use crate::parse::{parse_json, parse_organization_policy, parse_policy};
+    use proptest::prelude::*;
+    use serde_json::{Value, json};
+
     #[test]
     fn nuls_are_found_where_a_byte_scan_finds_them() {
         for len in 0..24 {
@@ -627,11 +632,6 @@ mod tests {
         assert_eq!(words::find_nul(&[1, 1, 1, 1, 1, 1, 1, 1, 1, 0]), Some(9));
         assert_eq!(words::find_nul(&[0x81, 1, 0, 1]), Some(2));
     }
-
-    use super::*;
-    use crate::parse::{parse_json, parse_organization_policy, parse_policy};
-    use proptest::prelude::*;
-    use serde_json::{Value, json};
 
     fn flat_policy(value: &Value) -> Result<PolicyDocument, ParseError> {
         let (words, text) = encode(value);

@@ -15,6 +15,17 @@ use std::hash::Hasher;
 /// code exists once in the module instead of once per table.
 pub(crate) type Rehash<'a> = &'a dyn Fn(&u32) -> u64;
 
+/// A symbol's bytes in `arena` (empty for an unknown symbol). Apart from
+/// [`Symbols`] so a growing table can rehash while the table itself is
+/// borrowed for the insertion.
+#[inline(always)]
+fn span_bytes<'a>(arena: &'a [u8], spans: &[(u32, u32)], symbol: u32) -> &'a [u8] {
+    let (start, len) = spans.get(symbol as usize).copied().unwrap_or((0, 0));
+    arena
+        .get(start as usize..(start as usize + len as usize))
+        .unwrap_or_default()
+}
+
 /// Strings to dense `u32` symbols, append-only.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Symbols {
@@ -80,18 +91,21 @@ pub(crate) fn same(a: &[u8], b: &[u8]) -> bool {
 impl Symbols {
     #[inline(always)]
     pub(crate) fn bytes_of(&self, symbol: u32) -> &[u8] {
-        let (start, len) = self.spans.get(symbol as usize).copied().unwrap_or((0, 0));
-        self.arena
-            .get(start as usize..(start as usize + len as usize))
-            .unwrap_or_default()
+        span_bytes(&self.arena, &self.spans, symbol)
     }
 
     /// The symbol of `text`, if interned.
     #[inline(always)]
     pub(crate) fn get(&self, text: &str) -> Option<u32> {
         let bytes = text.as_bytes();
+        self.find(bytes, hash(bytes))
+    }
+
+    /// The symbol of `bytes`, whose hash is `bytes_hash`, if interned.
+    #[inline(always)]
+    fn find(&self, bytes: &[u8], bytes_hash: u64) -> Option<u32> {
         self.table
-            .find(hash(bytes), |&symbol| same(self.bytes_of(symbol), bytes))
+            .find(bytes_hash, |&symbol| same(self.bytes_of(symbol), bytes))
             .copied()
     }
 
@@ -102,11 +116,7 @@ impl Symbols {
 
     /// [`Symbols::intern`] for a caller that has `hash(text)` already.
     pub(crate) fn intern_hashed(&mut self, text: &str, text_hash: u64) -> u32 {
-        let bytes = text.as_bytes();
-        if let Some(&symbol) = self
-            .table
-            .find(text_hash, |&symbol| same(self.bytes_of(symbol), bytes))
-        {
+        if let Some(symbol) = self.find(text.as_bytes(), text_hash) {
             return symbol;
         }
         let symbol = u32::try_from(self.spans.len()).unwrap_or(u32::MAX);
@@ -115,14 +125,7 @@ impl Symbols {
         self.spans
             .push((start, u32::try_from(text.len()).unwrap_or(u32::MAX)));
         let (arena, spans) = (&self.arena, &self.spans);
-        let rehash = |&s: &u32| {
-            let (start, len) = spans.get(s as usize).copied().unwrap_or((0, 0));
-            hash(
-                arena
-                    .get(start as usize..(start as usize + len as usize))
-                    .unwrap_or_default(),
-            )
-        };
+        let rehash = |&s: &u32| hash(span_bytes(arena, spans, s));
         self.table
             .insert_unique(text_hash, symbol, &rehash as Rehash<'_>);
         symbol

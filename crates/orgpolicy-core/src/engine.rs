@@ -178,17 +178,10 @@ impl Universe {
         action_name: &str,
     ) -> u32 {
         let hash = pair_hash_with(resource_hash, action_name.as_bytes());
-        let (actions, pairs) = (&self.actions, &self.pairs);
-        if let Some(pair) = self
-            .pair_index
-            .find(hash, |&index| {
-                pairs.get(index as usize).is_some_and(|pair| {
-                    pair.resource == resource
-                        && symbols::same(actions.bytes_of(pair.action), action_name.as_bytes())
-                })
-            })
-            .and_then(|&index| pairs.get(index as usize))
-        {
+        if let Some(pair) = self.find_pair(hash, |pair| {
+            pair.resource == resource
+                && symbols::same(self.actions.bytes_of(pair.action), action_name.as_bytes())
+        }) {
             return pair.bit;
         }
         let action = self.actions.intern(action_name);
@@ -213,6 +206,16 @@ impl Universe {
         self.pair_index
             .insert_unique(hash, index, &rehash as symbols::Rehash<'_>);
         bit
+    }
+
+    /// The pair hashed to `hash` that `matches`, through the index table.
+    #[inline(always)]
+    fn find_pair(&self, hash: u64, matches: impl Fn(&Pair) -> bool) -> Option<&Pair> {
+        self.pair_index
+            .find(hash, |&index| {
+                self.pairs.get(index as usize).is_some_and(&matches)
+            })
+            .and_then(|&index| self.pairs.get(index as usize))
     }
 
     fn wildcard_bit(&self, resource: u32) -> u32 {
@@ -256,18 +259,13 @@ impl Universe {
     #[inline(always)]
     fn lookup(&self, resource_id: &str, action: &str) -> Option<PermissionHandle> {
         let hash = pair_hash(resource_id.as_bytes(), action.as_bytes());
-        let found = self
-            .pair_index
-            .find(hash, |&index| {
-                self.pairs.get(index as usize).is_some_and(|pair| {
-                    symbols::same(self.actions.bytes_of(pair.action), action.as_bytes())
-                        && symbols::same(
-                            self.resources.bytes_of(pair.resource),
-                            resource_id.as_bytes(),
-                        )
-                })
-            })
-            .and_then(|&index| self.pairs.get(index as usize));
+        let found = self.find_pair(hash, |pair| {
+            symbols::same(self.actions.bytes_of(pair.action), action.as_bytes())
+                && symbols::same(
+                    self.resources.bytes_of(pair.resource),
+                    resource_id.as_bytes(),
+                )
+        });
         if let Some(pair) = found {
             return Some(PermissionHandle {
                 action_bit: pair.bit,

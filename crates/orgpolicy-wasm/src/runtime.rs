@@ -192,6 +192,18 @@ impl Engine {
         Some((subject, permission, granted))
     }
 
+    /// Sets one organization's custom roles, and keeps the cache right.
+    fn put_organization_policy(
+        &self,
+        organization_id: &str,
+        policy: OrganizationPolicy,
+    ) -> Result<(), Errors> {
+        let granted =
+            self.with_mut(|state| state.set_organization_policy(organization_id, policy))?;
+        self.granted_more(granted);
+        Ok(())
+    }
+
     /// After an organization policy change: if it granted something new,
     /// the permissions the cache holds as granted nowhere are stale.
     fn granted_more(&self, granted: bool) {
@@ -244,10 +256,7 @@ impl Engine {
         answer((|| {
             let organization_id = read_string(&organization_id, "organizationId")?;
             let document = read_organization_policy(&policy)?;
-            let granted = self.with_mut(|state| {
-                state.set_organization_policy(&organization_id, document.policy)
-            })?;
-            self.granted_more(granted);
+            self.put_organization_policy(&organization_id, document.policy)?;
             Ok(success_empty())
         })())
     }
@@ -545,11 +554,7 @@ impl Engine {
     ) -> JsValue {
         answer((|| {
             let mut session = Session::from_member_session(member_session)?;
-            let granted = session.bind(
-                self.state.clone(),
-                organization.unwrap_or(JsValue::UNDEFINED),
-            )?;
-            self.granted_more(granted);
+            session.bind(self, organization.unwrap_or(JsValue::UNDEFINED))?;
             Ok(success_with("session", session.into()))
         })())
     }
@@ -629,10 +634,9 @@ impl Session {
         })
     }
 
-    /// Binds to an engine; true if the organization's custom roles grant
-    /// something new.
-    fn bind(&mut self, engine: Shared, organization: JsValue) -> Result<bool, Errors> {
-        let mut granted = false;
+    /// Binds to an engine, first setting the organization's custom roles
+    /// when `organization` gives them.
+    fn bind(&mut self, engine: &Engine, organization: JsValue) -> Result<(), Errors> {
         if let Some(organization) = read_optional::<FrontendOrganization>(&organization)? {
             if organization.organization_id != self.member.organization_id {
                 return Err(vec![orgpolicy_core::Problem::error(
@@ -645,17 +649,14 @@ impl Session {
                 )]);
             }
             if let Some(roles) = organization.custom_roles {
-                granted = engine
-                    .try_borrow_mut()
-                    .map_err(|_| busy())?
-                    .set_organization_policy(
-                        &organization.organization_id,
-                        OrganizationPolicy { roles },
-                    );
+                engine.put_organization_policy(
+                    &organization.organization_id,
+                    OrganizationPolicy { roles },
+                )?;
             }
         }
-        self.engine = Some(engine);
-        Ok(granted)
+        self.engine = Some(engine.state.clone());
+        Ok(())
     }
 
     /// A check in the session's organization.
@@ -700,14 +701,8 @@ impl Session {
         #[wasm_bindgen(unchecked_optional_param_type = "FrontendOrganization | null")] organization: Option<JsValue>,
     ) -> JsValue {
         answer(
-            self.bind(
-                engine.state.clone(),
-                organization.unwrap_or(JsValue::UNDEFINED),
-            )
-            .map(|granted| {
-                engine.granted_more(granted);
-                success_empty()
-            }),
+            self.bind(engine, organization.unwrap_or(JsValue::UNDEFINED))
+                .map(|()| success_empty()),
         )
     }
 

@@ -5,8 +5,8 @@ use crate::convert::{
     answer, read, read_optional, read_organization_policy, read_policy, success, write,
 };
 use orgpolicy_core::{
-    AuthorizationCheck, EmailImplicitRoleAssignment, MemberRoles, Policy, Subject,
-    diff_organization_policies, diff_policies, effective_roles, explain, m2m,
+    AuthorizationCheck, EmailImplicitRoleAssignment, MemberRoles, OrganizationPolicyDocument,
+    Policy, Subject, diff_organization_policies, diff_policies, effective_roles, explain, m2m,
     validate_organization_policy, validate_policy,
 };
 use serde::Serialize;
@@ -116,11 +116,8 @@ pub fn explain_js(
 ) -> JsValue {
     answer((|| {
         let policy = read_policy(&policy)?.policy;
-        let organization = if organization_policy.is_null() || organization_policy.is_undefined() {
-            None
-        } else {
-            Some(read_organization_policy(&organization_policy)?.policy)
-        };
+        let organization = read_optional::<OrganizationPolicyDocument>(&organization_policy)?
+            .map(|document| document.policy);
         let subject: Subject = read(&subject)?;
         let check: AuthorizationCheck = read(&check)?;
         Ok(success(&explain(

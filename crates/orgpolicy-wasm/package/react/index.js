@@ -39,6 +39,10 @@ export function createAuthorizationStore({ engine = null, subject = null, sessio
   };
   let permissionsKey = "";
   let permissions = NO_PERMISSIONS;
+  /** Whether checks can run: a session whose policy is attached, or (without one) an engine and a subject. */
+  const ready = () => (state.session ? state.session.state === "ready" : Boolean(state.engine && state.subject));
+  /** Whether the server's answers in `initial` are for the current subject. */
+  const handedOver = () => sameSubject(state.subject, initial?.subject);
   return {
     subscribe(listener) {
       listeners.add(listener);
@@ -70,17 +74,14 @@ export function createAuthorizationStore({ engine = null, subject = null, sessio
     decide(resourceId, action) {
       const { engine, subject, session } = state;
       const key = `${resourceId}\u0000${action}`;
-      let allowed;
-      if (session && session.state === "ready") {
-        allowed = session.isAuthorizedSync(resourceId, action);
-      } else if (!session && engine && subject) {
-        const check = { organization_id: subject.organization_id, resource_id: resourceId, action };
-        allowed = engine.isAuthorized(subject, check);
-      } else {
+      if (!ready()) {
         // Nothing to check with yet: the server's answer for the same subject, if handed over.
-        const answer = sameSubject(subject, initial?.subject) ? handed.get(key) : undefined;
+        const answer = handedOver() ? handed.get(key) : undefined;
         return answer === undefined ? 0 : answer ? 2 : 1;
       }
+      const allowed = session
+        ? session.isAuthorizedSync(resourceId, action)
+        : engine.isAuthorized(subject, { organization_id: subject.organization_id, resource_id: resourceId, action });
       asked.set(key, allowed);
       return allowed ? 2 : 1;
     },
@@ -92,9 +93,8 @@ export function createAuthorizationStore({ engine = null, subject = null, sessio
     /** `{isInitialized, permissions: {resourceId: {action: boolean}}}`, the same object while unchanged. */
     permissions() {
       const { engine, subject, session } = state;
-      const ready = session ? session.state === "ready" : Boolean(engine && subject);
-      if (!ready) {
-        if (sameSubject(subject, initial?.subject) && initial?.permissions) {
+      if (!ready()) {
+        if (handedOver() && initial?.permissions) {
           if (permissions === NO_PERMISSIONS) {
             permissionsKey = JSON.stringify(initial.permissions);
             permissions = Object.freeze({ isInitialized: true, permissions: initial.permissions });
@@ -117,7 +117,7 @@ export function createAuthorizationStore({ engine = null, subject = null, sessio
 
 const StoreContext = createContext(null);
 
-/** Provides a store (or one made from `engine` and `subject`) to the tree. */
+/** Provides a store (from `createAuthorizationStore`) to the tree. */
 export function AuthorizationProvider({ store, children }) {
   if (!store) throw new TypeError("AuthorizationProvider needs a store (createAuthorizationStore)");
   return createElement(StoreContext.Provider, { value: store }, children);

@@ -26,9 +26,9 @@ try {
   process.exit(2);
 }
 const report = validatePolicy(text);
-const problems = report.type === "success" ? report.errors : report.errors;
 if (report.type !== "success" || !report.valid) {
-  for (const problem of problems) {
+  // A failure (unreadable) and an invalid report both list their problems in `errors`.
+  for (const problem of report.errors) {
     process.stderr.write(`${file}${problem.path ? ` at ${problem.path}` : ""}: ${problem.code}: ${problem.message}\n`);
   }
   process.exit(1);

@@ -12,7 +12,7 @@ const PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><link r
 <script type="module">
 import init, { Engine } from "/pkg/web/orgpolicy.js";
 import { JsChecker } from "/bench/checker.mjs";
-import { kindCases, measureKinds, median } from "/bench/kinds.mjs";
+import { kindCases, measureKinds, median, workloadLoaders } from "/bench/kinds.mjs";
 try {
   await init({ module_or_path: "/pkg/web/orgpolicy_bg.wasm" });
   const text = (name) => fetch("/workload/" + name).then((answer) => answer.text());
@@ -21,11 +21,7 @@ try {
   const members = JSON.parse(await text("members.json"));
   const names = JSON.parse(await text("names.json"));
   const quads = new Uint32Array(await (await fetch("/workload/checks.bin")).arrayBuffer());
-  const load = () => {
-    const engine = Engine.load(policyText).engine;
-    engine.setOrganizationPolicies(organizationsText);
-    return engine;
-  };
+  const { loadEngine: load, newChecker } = workloadLoaders({ Engine, JsChecker, policyText, organizationsText });
   // The first load in this page, then warm loads each replacing the last.
   let start = performance.now();
   let engine = load();
@@ -41,14 +37,14 @@ try {
   let js;
   for (let i = 0; i < 7; i++) {
     start = performance.now();
-    js = new JsChecker(JSON.parse(policyText), JSON.parse(organizationsText));
+    js = newChecker();
     plainLoads.push(performance.now() - start);
   }
   const { kinds, mixed } = kindCases({ members, names, quads, js });
   const rows = measureKinds({
     engine, js, kinds, mixed,
     loadEngine: load,
-    newChecker: () => new JsChecker(JSON.parse(policyText), JSON.parse(organizationsText)),
+    newChecker,
   });
   window.result = { first, warm: median(warm), plainLoad: median(plainLoads), rows, agent: navigator.userAgent };
 } catch (error) {

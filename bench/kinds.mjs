@@ -27,6 +27,26 @@ export function measure(repeats, run) {
 }
 
 /**
+ * How both sides load the workload from its JSON text: `loadEngine()` the
+ * package's engine with every organization's custom roles, `newChecker()`
+ * the plain-JS checker. The Node, fresh-process and Chromium benches all
+ * load through these.
+ */
+export function workloadLoaders({ Engine, JsChecker, policyText, organizationsText }) {
+  const organizations = Object.keys(JSON.parse(organizationsText)).length;
+  return {
+    loadEngine() {
+      const loaded = Engine.load(policyText);
+      if (loaded.type !== "success") throw new Error(`the workload policy did not load: ${JSON.stringify(loaded.errors)}`);
+      const set = loaded.engine.setOrganizationPolicies(organizationsText);
+      if (set.count !== organizations) throw new Error(`${organizations} organization policies, ${JSON.stringify(set)} loaded`);
+      return loaded.engine;
+    },
+    newChecker: () => new JsChecker(JSON.parse(policyText), JSON.parse(organizationsText)),
+  };
+}
+
+/**
  * The workload's subjects and the checks of each kind, from its files'
  * contents: `members` ([organization index, roles]), `names`, and `quads`
  * (member, organization, resource, action per check).

@@ -7,6 +7,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { JsChecker } from "./checker.mjs";
+import { workloadLoaders } from "./kinds.mjs";
 import { packageDir, root } from "../tests/node/corpus.mjs";
 
 const dir = join(root, "target", "workload");
@@ -14,12 +15,13 @@ const policyText = readFileSync(join(dir, "policy.json"), "utf8");
 const organizationsText = JSON.stringify(Object.fromEntries(JSON.parse(readFileSync(join(dir, "organizations.json"), "utf8"))));
 let start;
 if (process.argv[2] === "wasm") {
-  const api = createRequire(import.meta.url)(join(packageDir, "node", "orgpolicy.js"));
+  const { Engine } = createRequire(import.meta.url)(join(packageDir, "node", "orgpolicy.js"));
+  const { loadEngine } = workloadLoaders({ Engine, JsChecker, policyText, organizationsText });
   start = performance.now();
-  const engine = api.Engine.load(policyText).engine;
-  if (engine.setOrganizationPolicies(organizationsText).count !== 2000) throw new Error("not loaded");
+  loadEngine();
 } else {
+  const { newChecker } = workloadLoaders({ Engine: null, JsChecker, policyText, organizationsText });
   start = performance.now();
-  new JsChecker(JSON.parse(policyText), JSON.parse(organizationsText));
+  newChecker();
 }
 console.log((performance.now() - start).toFixed(2));

@@ -7,7 +7,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { JsChecker } from "./checker.mjs";
-import { kindCases, kindTable, measure, measureKinds, median } from "./kinds.mjs";
+import { kindCases, kindTable, measure, measureKinds, median, workloadLoaders } from "./kinds.mjs";
 import { packageDir, root } from "../tests/node/corpus.mjs";
 
 const api = createRequire(import.meta.url)(join(packageDir, "node", "orgpolicy.js"));
@@ -27,17 +27,17 @@ const ns = (m, n) => (m.ms * 1e6) / n;
 // this process, each replacing the last (freed outside the timing, as an
 // app drops a replaced engine). Cold: one load in each of 5 fresh
 // processes (bench/load.mjs), the first load a page or server pays.
+const { loadEngine, newChecker } = workloadLoaders({ Engine: api.Engine, JsChecker, policyText, organizationsText });
 let replaced = null;
 const warmTimes = [];
 for (let i = 0; i < 7; i++) {
   replaced?.free();
   const start = performance.now();
-  replaced = api.Engine.load(policyText).engine;
-  replaced.setOrganizationPolicies(organizationsText);
+  replaced = loadEngine();
   warmTimes.push(performance.now() - start);
 }
 const wasmLoad = { ms: median(warmTimes), result: replaced };
-const jsLoad = measure(7, () => new JsChecker(JSON.parse(policyText), JSON.parse(organizationsText)));
+const jsLoad = measure(7, newChecker);
 const cold = (which) => median(Array.from({ length: 5 }, () => Number(execFileSync(process.execPath, [join(root, "bench", "load.mjs"), which], { encoding: "utf8" }))));
 const wasmCold = cold("wasm");
 const jsCold = cold("js");
@@ -97,12 +97,8 @@ const byKind = measureKinds({
   js,
   kinds,
   mixed,
-  loadEngine: () => {
-    const fresh = api.Engine.load(policyText).engine;
-    fresh.setOrganizationPolicies(organizationsText);
-    return fresh;
-  },
-  newChecker: () => new JsChecker(JSON.parse(policyText), JSON.parse(organizationsText)),
+  loadEngine,
+  newChecker,
 });
 
 // Both checkers must agree, or the figures mean nothing.

@@ -88,20 +88,12 @@ const STOPS_STRING: [bool; 256] = {
 /// plain string content (`"`, `\\` or a control character): eight bytes at
 /// a time, then byte by byte.
 fn plain_run(bytes: &[u8]) -> usize {
-    let mut at = 0;
-    while let Some(word) = words::at(bytes, at) {
-        let stops = words::below(word, 0x20) | words::equal(word, b'"') | words::equal(word, b'\\');
-        if stops != 0 {
-            return at + words::first(stops);
-        }
-        at += 8;
-    }
-    at + bytes
-        .get(at..)
-        .unwrap_or_default()
-        .iter()
-        .position(|&byte| STOPS_STRING.get(usize::from(byte)) == Some(&true))
-        .unwrap_or(bytes.len().saturating_sub(at))
+    words::position(
+        bytes,
+        |word| words::below(word, 0x20) | words::equal(word, b'"') | words::equal(word, b'\\'),
+        |byte| STOPS_STRING.get(usize::from(byte)) == Some(&true),
+    )
+    .unwrap_or(bytes.len())
 }
 
 impl Tokenizer<'_> {

@@ -69,21 +69,33 @@ pub(crate) mod words {
         (marks.trailing_zeros() / 8) as usize
     }
 
-    /// The index of the first NUL in `bytes`.
-    pub(crate) fn find_nul(bytes: &[u8]) -> Option<usize> {
+    /// The index of the first byte of `bytes` that `stops`: eight bytes
+    /// at a time through `marks` (which must mark exactly the lowest
+    /// stopping byte of a word), then the tail byte by byte.
+    #[inline(always)]
+    pub(crate) fn position(
+        bytes: &[u8],
+        marks: impl Fn(u64) -> u64,
+        stops: impl Fn(u8) -> bool,
+    ) -> Option<usize> {
         let mut offset = 0;
         while let Some(word) = at(bytes, offset) {
-            let marks = equal(word, 0);
-            if marks != 0 {
-                return Some(offset + first(marks));
+            let marked = marks(word);
+            if marked != 0 {
+                return Some(offset + first(marked));
             }
             offset += 8;
         }
         bytes
             .get(offset..)?
             .iter()
-            .position(|&byte| byte == 0)
+            .position(|&byte| stops(byte))
             .map(|index| offset + index)
+    }
+
+    /// The index of the first NUL in `bytes`.
+    pub(crate) fn find_nul(bytes: &[u8]) -> Option<usize> {
+        position(bytes, |word| equal(word, 0), |byte| byte == 0)
     }
 }
 

@@ -17,7 +17,7 @@ const WASM_BINDGEN_VERSION: &str = "0.2.130";
 const GZIP_BUDGET: usize = 50 * 1024;
 /// The package's two modules, built from one crate: (cargo features, name).
 /// `orgpolicy` is the main entry (`Engine`, `Session`); `orgpolicy_tools` is
-/// `orgpolicy/tools` (validation, diffs, effective roles, M2M).
+/// `orgpolicy/tools` (explanations, validation, diffs, effective roles, M2M).
 const MODULES: [(&[&str], &str); 2] = [
     (&[], "orgpolicy"),
     (
@@ -100,46 +100,50 @@ pub fn build(root: &Path) -> Result<PathBuf> {
     // builds are ES modules, the `nodejs` build CommonJS (the package's
     // own `type`), so resolvers and type checkers read each right.
     for (_, dir, _) in TARGETS {
-        std::fs::write(
-            package.join(dir).join("snippets/package.json"),
-            "{ \"type\": \"module\" }\n",
-        )
-        .context("writing snippets/package.json")?;
-        let kind = if dir == "node" { "commonjs" } else { "module" };
-        std::fs::write(
-            package.join(dir).join("package.json"),
-            format!("{{ \"type\": \"{kind}\" }}\n"),
-        )
-        .with_context(|| format!("writing {dir}/package.json"))?;
+        module_kind(&package.join(dir).join("snippets"), "module")?;
+        module_kind(
+            &package.join(dir),
+            if dir == "node" { "commonjs" } else { "module" },
+        )?;
     }
     let source = root.join("crates/orgpolicy-wasm/package");
-    for file in ["package.json", "README.md"] {
-        std::fs::copy(source.join(file), package.join(file))
-            .with_context(|| format!("copying {file}"))?;
-    }
-    for file in ["LICENSE-MIT", "LICENSE-APACHE"] {
-        std::fs::copy(root.join(file), package.join(file))
-            .with_context(|| format!("copying {file}"))?;
-    }
+    copy_files(&source, &package, &["package.json", "README.md"])?;
+    copy_files(root, &package, &["LICENSE-MIT", "LICENSE-APACHE"])?;
     // The React bindings: plain ES modules over any build's `Engine`.
-    let react = package.join("react");
-    std::fs::create_dir_all(&react)?;
-    for file in ["index.js", "index.d.ts"] {
-        std::fs::copy(source.join("react").join(file), react.join(file))
-            .with_context(|| format!("copying react/{file}"))?;
-    }
-    std::fs::write(react.join("package.json"), "{ \"type\": \"module\" }\n")
-        .context("writing react/package.json")?;
+    copy_files(
+        &source.join("react"),
+        &package.join("react"),
+        &["index.js", "index.d.ts"],
+    )?;
+    module_kind(&package.join("react"), "module")?;
     // `orgpolicy-types`: project policy in, permission types out.
-    let bin = package.join("bin");
-    std::fs::create_dir_all(&bin)?;
-    std::fs::copy(
-        source.join("bin/orgpolicy-types.js"),
-        bin.join("orgpolicy-types.js"),
-    )
-    .context("copying bin/orgpolicy-types.js")?;
+    copy_files(
+        &source.join("bin"),
+        &package.join("bin"),
+        &["orgpolicy-types.js"],
+    )?;
     eprintln!("built {}", package.display());
     Ok(package)
+}
+
+/// Copies `files` from `from` into `to` (created if missing).
+fn copy_files(from: &Path, to: &Path, files: &[&str]) -> Result<()> {
+    std::fs::create_dir_all(to).with_context(|| format!("creating {}", to.display()))?;
+    for file in files {
+        std::fs::copy(from.join(file), to.join(file))
+            .with_context(|| format!("copying {} into {}", file, to.display()))?;
+    }
+    Ok(())
+}
+
+/// Says what the `.js` files of `dir` are (`"module"` or `"commonjs"`), in a
+/// `package.json` of their own.
+fn module_kind(dir: &Path, kind: &str) -> Result<()> {
+    std::fs::write(
+        dir.join("package.json"),
+        format!("{{ \"type\": \"{kind}\" }}\n"),
+    )
+    .with_context(|| format!("writing {}", dir.join("package.json").display()))
 }
 
 /// Builds a crate for wasm32 with the one wasm profile; returns the module.

@@ -36,3 +36,12 @@ mod types;
 pub use runtime::{Engine, Session};
 #[cfg(feature = "tools")]
 pub use tools::*;
+
+/// The module's allocator: rlsf's TLSF in its code-size configuration,
+/// 2.8 KB gzipped smaller than Rust's default (dlmalloc) in the main
+/// entry. Checks answered from the string API's cache do not allocate;
+/// loading and first sight do, and cost about the same with either (see
+/// ARCHITECTURE.md, "rlsf, not dlmalloc").
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: rlsf::SmallGlobalTlsf = rlsf::SmallGlobalTlsf::new();

@@ -1,6 +1,7 @@
 // The scenario corpus through the npm package's `web` build in headless
-// Chromium, and the string API's cache checks (tests/js/cache.mjs). Every
-// case the corpus holds must have run in the page.
+// Chromium, the string API's cache checks (tests/js/cache.mjs) and the
+// session checks (tests/js/session.mjs). Every case the corpus holds must
+// have run in the page.
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { countCases, loadCorpus } from "../node/corpus.mjs";
@@ -21,17 +22,18 @@ page.on("console", (message) => {
   if (message.type() === "error") pageErrors.push(message.text());
 });
 await page.goto(origin + "/");
-const { userAgent, results, cacheResults } = await page.evaluate(async (corpus) => {
+const { userAgent, results, cacheResults, sessionResults } = await page.evaluate(async (corpus) => {
   const runtime = await import("/pkg/web/orgpolicy.js");
   await runtime.default({ module_or_path: "/pkg/web/orgpolicy_bg.wasm" });
   const tools = await import("/pkg/web/orgpolicy_tools.js");
   await tools.default({ module_or_path: "/pkg/web/orgpolicy_tools_bg.wasm" });
   const { runScenarios } = await import("/js/scenarios.mjs");
   const { runCacheChecks } = await import("/js/cache.mjs");
+  const { runSessionChecks } = await import("/js/session.mjs");
   const { default: _runtimeInit, ...runtimeExports } = runtime;
   const { default: _toolsInit, ...toolsExports } = tools;
   const api = { ...runtimeExports, ...toolsExports };
-  return { userAgent: navigator.userAgent, results: runScenarios(api, corpus), cacheResults: runCacheChecks(api) };
+  return { userAgent: navigator.userAgent, results: runScenarios(api, corpus), cacheResults: runCacheChecks(api), sessionResults: runSessionChecks(api) };
 }, corpus);
 
 test("the whole corpus ran in Chromium", () => {
@@ -52,6 +54,16 @@ test("every cache check ran in Chromium", () => {
 
 for (const result of cacheResults) {
   test(`chromium: cache: ${result.name}`, () => {
+    assert.deepEqual(result.failures, []);
+  });
+}
+
+test("every session check ran in Chromium", () => {
+  assert.ok(sessionResults.length >= 8, `only ${sessionResults.length} session checks`);
+});
+
+for (const result of sessionResults) {
+  test(`chromium: session: ${result.name}`, () => {
     assert.deepEqual(result.failures, []);
   });
 }

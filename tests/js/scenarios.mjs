@@ -4,7 +4,8 @@
 // modules (`orgpolicy` and `orgpolicy/tools`) in one object.
 //
 // For `check` cases every evaluation path the package has (isAuthorized,
-// authorize, explain, the resolved-handle fast path, checkMany) must agree.
+// authorize, explain, the resolved-handle fast path, checkMany, and a
+// Session for a member's check in their own organization) must agree.
 
 /** A deep copy of a JSON value, strings included (other values as they are). */
 function copy(value) {
@@ -76,6 +77,16 @@ function runCase(api, engine, scenario, c) {
       const fast = engine.check(subject, organization, permission);
       const batch = engine.checkMany(new Uint32Array([subject, organization >>> 0, permission]))[0] === 1;
       const paths = [allowed, cached, copied, decision.type === "allow", explanation.decision.type === "allow", fast, batch];
+      // A member's check in their own organization, through a `Session`.
+      const member = c.subject;
+      if (typeof member.organization_id === "string" && member.organization_id === org && (member.roles ?? []).every((role) => typeof role === "string")) {
+        const session = success(engine.session(member)).session;
+        paths.push(session.isAuthorizedSync(c.check.resource_id, c.check.action));
+        const sessionDecision = session.authorize(c.check.resource_id, c.check.action);
+        if (JSON.stringify(sessionDecision) !== JSON.stringify(decision)) {
+          throw new Error(`session.authorize ${JSON.stringify(sessionDecision)} is not engine.authorize ${JSON.stringify(decision)}`);
+        }
+      }
       if (paths.some((path) => path !== allowed)) {
         throw new Error(`evaluation paths disagree: ${JSON.stringify(paths)}`);
       }

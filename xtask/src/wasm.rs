@@ -13,8 +13,10 @@ use std::path::{Path, PathBuf};
 /// wasm-bindgen-cli must equal the `wasm-bindgen` crate in Cargo.lock.
 const WASM_BINDGEN_VERSION: &str = "0.2.130";
 /// Budget for the main entry's `.wasm` (what every page loads), gzipped:
-/// 60 KB until explanations moved to `orgpolicy/tools` (48.8 KB after).
-const GZIP_BUDGET: usize = 50 * 1024;
+/// the package's 40 KB target (60 KB until explanations moved to
+/// `orgpolicy/tools`, 50 KB until `Session` moved to JS and the answers to
+/// the snippet: 39.2 KB after).
+const GZIP_BUDGET: usize = 40 * 1024;
 /// The package's two modules, built from one crate: (cargo features, name).
 /// `orgpolicy` is the main entry (`Engine`, `Session`); `orgpolicy_tools` is
 /// `orgpolicy/tools` (explanations, validation, diffs, effective roles, M2M).
@@ -100,6 +102,7 @@ pub fn build(root: &Path) -> Result<PathBuf> {
     // builds are ES modules, the `nodejs` build CommonJS (the package's
     // own `type`), so resolvers and type checkers read each right.
     for (_, dir, _) in TARGETS {
+        export_session(&package.join(dir), dir == "node")?;
         module_kind(&package.join(dir).join("snippets"), "module")?;
         module_kind(
             &package.join(dir),
@@ -134,6 +137,39 @@ fn copy_files(from: &Path, to: &Path, files: &[&str]) -> Result<()> {
             .with_context(|| format!("copying {} into {}", file, to.display()))?;
     }
     Ok(())
+}
+
+/// Re-exports `Session` from the main entry of the build in `dir`.
+/// `Session` is JS over `Engine` (`js/orgpolicy.js`, which wasm-bindgen
+/// copies into the build's `snippets`), and wasm-bindgen's glue exports
+/// only the module's Rust items; its types are in the glue's `.d.ts`
+/// already (`src/runtime.rs`).
+fn export_session(dir: &Path, commonjs: bool) -> Result<()> {
+    let snippets = std::fs::read_dir(dir.join("snippets"))?
+        .map(|entry| entry.map(|entry| entry.file_name()))
+        .collect::<Result<Vec<_>, _>>()?;
+    let [snippet] = snippets.as_slice() else {
+        bail!(
+            "expected one snippet directory in {}, found {snippets:?}",
+            dir.display()
+        );
+    };
+    let module = format!("./snippets/{}/js/orgpolicy.js", snippet.to_string_lossy());
+    if !dir.join(&module).exists() {
+        bail!("{} has no {module}", dir.display());
+    }
+    let line = if commonjs {
+        format!("exports.Session = require(\"{module}\").Session;\n")
+    } else {
+        format!("export {{ Session }} from \"{module}\";\n")
+    };
+    let entry = dir.join("orgpolicy.js");
+    let mut glue = std::fs::read_to_string(&entry)?;
+    if !glue.ends_with('\n') {
+        glue.push('\n');
+    }
+    glue.push_str(&line);
+    std::fs::write(&entry, glue).with_context(|| format!("writing {}", entry.display()))
 }
 
 /// Says what the `.js` files of `dir` are (`"module"` or `"commonjs"`), in a

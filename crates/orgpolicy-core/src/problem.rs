@@ -12,6 +12,16 @@ pub enum Severity {
     Warning,
 }
 
+impl Severity {
+    /// The wire form: `"error"` or `"warning"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
 /// A problem's machine code: Stytch's `error_type` where one exists. The set
 /// is open: the core defines the codes of policy documents below, and the
 /// API description (`orgpolicy-api`) defines its own the same way, so one

@@ -15,7 +15,12 @@
 // - `withFastPath`: `Engine.prototype.isAuthorized` answered here first, so
 //   a cached check enters the module with one number instead of two objects
 //   (the generic JS-to-wasm call with object arguments and the call back out
-//   to `lookup` cost more than the lookup itself).
+//   to `lookup` cost more than the lookup itself); it also gives engines
+//   `engine.session`.
+// - `Session`: the frontend SDK's checks for one member session, over an
+//   `Engine`. wasm-bindgen's glue exports only the module's Rust items, so
+//   the package build re-exports it from each build's entry; its types are
+//   declared in `src/runtime.rs`.
 //
 // Nothing here throws into the wasm module: every failure is a value.
 
@@ -145,9 +150,55 @@ export function utf8Into(text, from, buffer) {
   return read * 4294967296 + written;
 }
 
-/** An answer the module wrote as JSON text. */
+/** An answer the module wrote as JSON text (`orgpolicy/tools`' rich answers). */
 export function parseJson(json) {
   return JSON.parse(json);
+}
+
+// The main entry's answers, built here from their fields: the module links
+// no serializer for them (serde_json was 3.2 KB of its gzipped size).
+
+/** Sets an own, enumerable property, as JSON.parse would (a key `__proto__` stays a key). */
+function put(object, key, value) {
+  Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/** `{type: "success"}`, with `value` under `key` when a key is given. */
+export function succeeded(key, value) {
+  const answer = { type: "success" };
+  if (key !== undefined) answer[key] = value;
+  return answer;
+}
+
+/** `{type: "failure", errors}` from each problem's code, message, path and severity in a row. */
+export function failed(fields) {
+  const errors = [];
+  for (let index = 0; index + 3 < fields.length; index += 4) {
+    errors.push({ code: fields[index], message: fields[index + 1], path: fields[index + 2], severity: fields[index + 3] });
+  }
+  return { type: "failure", errors };
+}
+
+/** `{type: "allow"}`, or `{type: "deny", errorType, message}`. */
+export function decided(errorType, message) {
+  return errorType === undefined ? { type: "allow" } : { type: "deny", errorType, message };
+}
+
+/**
+ * `{type: "success", permissions: {resourceId: {action: allowed}}}` from
+ * each resource's id followed by its actions' names (`counts` actions
+ * each), and one byte per action (1 allowed).
+ */
+export function permissionsOf(names, counts, allowed) {
+  const permissions = {};
+  let name = 0;
+  let action = 0;
+  for (const count of counts) {
+    const actions = {};
+    put(permissions, names[name++], actions);
+    for (let index = 0; index < count; index++) put(actions, names[name++], allowed[action++] === 1);
+  }
+  return { type: "success", permissions };
 }
 
 /**
@@ -389,41 +440,248 @@ function resolveMiss(engine, cache, subject, check) {
 
 /** Where an engine's JS object holds its cache (registered, for tests). */
 const CACHE = Symbol.for("orgpolicy.cache");
-let fastPath = false;
+let prototypeDone = false;
 
 /**
- * Gives a new engine's JS object its cache, and puts a JS `isAuthorized` in
- * front of the module's on the engine class's prototype (once, at the first
- * engine): a check `lookup` can answer goes to the numbers-only
- * `_checkCached`; everything else (first sight, tenancy, unusual input) to
- * the module's own, complete `isAuthorized`. Answers are the same either
- * way. A frozen prototype keeps the module's.
+ * Gives a new engine's JS object its cache and, at the first engine, puts
+ * on the engine class's prototype a JS `isAuthorized` in front of the
+ * module's, and `session`. The JS `isAuthorized` sends a check `lookup` can
+ * answer to the numbers-only `_checkCached`, and everything else (first
+ * sight, tenancy, unusual input) to the module's own, complete
+ * `isAuthorized`; answers are the same either way. A frozen prototype keeps
+ * the module's `isAuthorized`, and each engine gets `session` itself.
  */
 export function withFastPath(engine, cache) {
   engine[CACHE] = cache;
-  if (fastPath) return engine;
-  fastPath = true;
-  try {
-    const prototype = Object.getPrototypeOf(engine);
-    const complete = prototype.isAuthorized;
-    Object.defineProperty(prototype, "isAuthorized", {
-      configurable: true,
-      enumerable: false,
-      writable: true,
-      value: function isAuthorized(subject, check) {
-        const cache = this[CACHE];
-        const packed = lookup(cache, subject, check);
-        if (packed >= 0) return this._checkCached(packed);
-        if (packed === DENIED) return false;
-        if (packed === MISS) {
-          const answer = resolveMiss(this, cache, subject, check);
-          if (answer !== undefined) return answer;
-        }
-        return complete.call(this, subject, check);
-      },
-    });
-  } catch {
-    // A frozen prototype: the module's isAuthorized stands.
+  if (!prototypeDone) {
+    prototypeDone = true;
+    try {
+      const prototype = Object.getPrototypeOf(engine);
+      const complete = prototype.isAuthorized;
+      Object.defineProperty(prototype, "session", { configurable: true, writable: true, value: session });
+      Object.defineProperty(prototype, "isAuthorized", {
+        configurable: true,
+        enumerable: false,
+        writable: true,
+        value: function isAuthorized(subject, check) {
+          const cache = this[CACHE];
+          const packed = lookup(cache, subject, check);
+          if (packed >= 0) return this._checkCached(packed);
+          if (packed === DENIED) return false;
+          if (packed === MISS) {
+            const answer = resolveMiss(this, cache, subject, check);
+            if (answer !== undefined) return answer;
+          }
+          return complete.call(this, subject, check);
+        },
+      });
+    } catch {
+      // A frozen prototype: the module's isAuthorized stands.
+    }
+  }
+  if (engine.session !== session) {
+    try {
+      Object.defineProperty(engine, "session", { configurable: true, writable: true, value: session });
+    } catch {
+      // A frozen engine has no `session`; `Session.create` and `attach` still work.
+    }
   }
   return engine;
 }
+
+// Sessions.
+
+const NOT_LOADED = "the RBAC policy is not loaded yet: attach an engine to this session";
+
+function failure(code, path, message) {
+  return { type: "failure", errors: [{ code, message, path, severity: "error" }] };
+}
+
+/** A value as the core's reader names it in a type error. */
+function named(value) {
+  if (value === null) return "null";
+  switch (typeof value) {
+    case "boolean":
+      return `boolean \`${value}\``;
+    case "number":
+      return Number.isInteger(value) ? `integer \`${value}\`` : `floating point \`${value}\``;
+    case "string":
+      return `string ${JSON.stringify(value)}`;
+    case "object":
+      return Array.isArray(value) ? "sequence" : "map";
+    default:
+      return `\`${typeof value}\``;
+  }
+}
+
+function invalidType(path, value, expected) {
+  return failure("invalid_type", path, `invalid type: ${named(value)}, expected ${expected}`);
+}
+
+const isObject = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
+
+/**
+ * `{organization_id, roles}` read once from a member session (roles copied:
+ * a session checks for the member as it was created), or a failure with
+ * the core reader's codes and pointers.
+ */
+function readMember(value) {
+  if (!isObject(value)) return invalidType("", value, "an object");
+  const organization = value.organization_id;
+  if (organization === undefined) return failure("missing_field", "", "missing field `organization_id`");
+  if (typeof organization !== "string") return invalidType("/organization_id", organization, "a string");
+  const given = value.roles;
+  if (given === undefined) return { organization, roles: [] };
+  if (!Array.isArray(given)) return invalidType("/roles", given, "a sequence");
+  const roles = [];
+  for (let index = 0; index < given.length; index++) {
+    const role = given[index];
+    if (typeof role !== "string") return invalidType(`/roles/${index}`, role, "a string");
+    roles.push(role);
+  }
+  return { organization, roles: Object.freeze(roles) };
+}
+
+/** `engine.session(memberSession, organization)`: `Session.create`, then `attach`. */
+function session(memberSession, organization) {
+  const created = Session.create(memberSession);
+  if (created.type !== "success") return created;
+  const attached = created.session.attach(this, organization);
+  return attached.type === "success" ? created : attached;
+}
+
+/** What a call threw (a hostile value's getter, a freed engine), as a failure. */
+function thrown(what, error) {
+  const message = error instanceof Error ? error.message : String(error);
+  return failure("invalid_format", "", `${what}: ${message.split("\n")[0]}`);
+}
+const unreadable = (error) => thrown("the value cannot be read", error);
+const engineFailed = (error) => thrown("the engine could not answer (was it freed?)", error);
+
+let creating = false;
+
+/**
+ * Mirrors the frontend SDK: checks for one member session, with an explicit
+ * "policy_not_loaded" state instead of a silent false. A session checks
+ * through the engine it is attached to (one subject object, so the
+ * engine's string cache finds it by identity); a freed engine answers
+ * nothing (false, or a failure).
+ */
+export class Session {
+  #engine = null;
+  #organization;
+  #subject;
+
+  constructor(member) {
+    if (!creating) throw new TypeError("use Session.create(memberSession)");
+    this.#organization = member.organization;
+    this.#subject = { organization_id: member.organization, roles: member.roles };
+  }
+
+  /** `{type: "success", session}`, or a failure for an unreadable member session. */
+  static create(memberSession) {
+    let member;
+    try {
+      member = readMember(memberSession);
+    } catch (error) {
+      return unreadable(error);
+    }
+    if (member.type === "failure") return member;
+    creating = true;
+    try {
+      return { type: "success", session: new Session(member) };
+    } finally {
+      creating = false;
+    }
+  }
+
+  /**
+   * Binds the session to an engine, first setting `organization.custom_roles`
+   * (when given) as the organization's policy: all or nothing.
+   */
+  attach(engine, organization) {
+    if (typeof engine !== "object" || engine === null || engine[CACHE] === undefined) {
+      return failure("invalid_type", "", "`engine` must be an Engine");
+    }
+    if (organization !== undefined && organization !== null) {
+      let roles;
+      try {
+        if (!isObject(organization)) return invalidType("", organization, "an object");
+        const id = organization.organization_id;
+        if (id === undefined) return failure("missing_field", "", "missing field `organization_id`");
+        if (typeof id !== "string") return invalidType("/organization_id", id, "a string");
+        if (id !== this.#organization) {
+          return failure("invalid_format", "/organization_id", `organization \`${id}\` is not the session's organization \`${this.#organization}\``);
+        }
+        roles = organization.custom_roles;
+      } catch (error) {
+        return unreadable(error);
+      }
+      if (roles !== undefined && roles !== null) {
+        let set;
+        try {
+          set = engine.setOrganizationPolicy(this.#organization, { roles });
+        } catch (error) {
+          return engineFailed(error);
+        }
+        if (set.type !== "success") {
+          for (const problem of set.errors) problem.path = problem.path.replace(/^\/roles/, "/custom_roles");
+          return set;
+        }
+      }
+    }
+    this.#engine = engine;
+    return { type: "success" };
+  }
+
+  /** Detaches the session from its engine (the engine stays loaded). */
+  free() {
+    this.#engine = null;
+  }
+
+  /** `"ready"` or `"policy_not_loaded"`. */
+  get state() {
+    return this.#engine === null ? "policy_not_loaded" : "ready";
+  }
+
+  /** The member this session checks for, as it was created (a new object on every read). */
+  get member() {
+    return { organization_id: this.#organization, roles: [...this.#subject.roles] };
+  }
+
+  /** The SDK's `isAuthorizedSync`: false until a policy is loaded, and for anything unreadable. */
+  isAuthorizedSync(resourceId, action) {
+    const engine = this.#engine;
+    if (engine === null) return false;
+    try {
+      return engine.isAuthorized(this.#subject, { organization_id: this.#organization, resource_id: resourceId, action });
+    } catch {
+      return false;
+    }
+  }
+
+  /** `{type: "allow"} | {type: "deny", errorType, message} | {type: "policy_not_loaded", message} | failure`. */
+  authorize(resourceId, action) {
+    if (typeof resourceId !== "string") return failure("invalid_type", "", "`resourceId` must be a string");
+    if (typeof action !== "string") return failure("invalid_type", "", "`action` must be a string");
+    const engine = this.#engine;
+    if (engine === null) return { type: "policy_not_loaded", message: NOT_LOADED };
+    try {
+      return engine.authorize(this.#subject, { organization_id: this.#organization, resource_id: resourceId, action });
+    } catch (error) {
+      return engineFailed(error);
+    }
+  }
+
+  /** `{type: "success", permissions} | {type: "policy_not_loaded", message}`, in the session's organization. */
+  allPermissions() {
+    const engine = this.#engine;
+    if (engine === null) return { type: "policy_not_loaded", message: NOT_LOADED };
+    try {
+      return engine.allPermissions(this.#subject, this.#organization);
+    } catch (error) {
+      return engineFailed(error);
+    }
+  }
+}
+if (Symbol.dispose) Session.prototype[Symbol.dispose] = Session.prototype.free;

@@ -47,6 +47,15 @@ extern "C" {
     /// `JSON.parse` of text the module wrote.
     #[wasm_bindgen(js_name = parseJson)]
     fn parse_json(json: &str) -> JsValue;
+    /// `{type: "success"}`.
+    #[wasm_bindgen(js_name = succeeded)]
+    fn succeeded() -> JsValue;
+    /// `{type: "success", [key]: value}`.
+    #[wasm_bindgen(js_name = succeeded)]
+    fn succeeded_with(key: &str, value: &JsValue) -> JsValue;
+    /// `{type: "failure", errors}` from each problem's code, message, path
+    /// and severity in a row.
+    fn failed(fields: Vec<String>) -> JsValue;
     #[wasm_bindgen(method, getter)]
     fn words(this: &Walked) -> Option<Vec<u32>>;
     #[wasm_bindgen(method, getter)]
@@ -173,40 +182,24 @@ pub fn read_optional_string(value: &JsValue, name: &str) -> Result<Option<String
 /// Writes a value as a plain object (`None` as `null`): as JSON text, which
 /// `JSON.parse` turns into objects in one native call. (serde-wasm-bindgen
 /// built them property by property through the boundary, and cost the module
-/// more than serde_json's serializer does.)
+/// more than serde_json's serializer does.) For `orgpolicy/tools`' rich
+/// answers; the main entry's few shapes are built by the snippet
+/// (`success_empty`, `success_with`, `failure`, `decided`, `permissionsOf`),
+/// so no serializer is linked into it.
 pub fn write<T: Serialize + ?Sized>(value: &T) -> JsValue {
     match serde_json::to_string(value) {
         Ok(json) => parse_json(&json),
-        Err(_) => internal_failure("an answer could not be written"),
+        Err(_) => failure(one(
+            ProblemCode::InvalidFormat,
+            "internal error: an answer could not be written".to_owned(),
+        )),
     }
-}
-
-fn set(object: &JsValue, key: &str, value: &JsValue) -> bool {
-    js_sys::Reflect::set(object, &key.into(), value).unwrap_or(false)
-}
-
-/// A failure answer built without serde, for when writing itself failed.
-fn internal_failure(message: &str) -> JsValue {
-    let error: JsValue = js_sys::Object::new().into();
-    set(&error, "code", &"invalid_format".into());
-    set(
-        &error,
-        "message",
-        &format!("internal error: {message}").into(),
-    );
-    set(&error, "path", &"".into());
-    set(&error, "severity", &"error".into());
-    let object: JsValue = js_sys::Object::new().into();
-    set(&object, "type", &"failure".into());
-    set(&object, "errors", &js_sys::Array::of1(&error));
-    object
 }
 
 #[derive(Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 enum Tagged<'a, T: Serialize> {
     Success(&'a T),
-    Failure { errors: &'a [Problem] },
 }
 
 /// `{type: "success", ...fields of value}`; `value` must serialize as a map.
@@ -216,26 +209,24 @@ pub fn success<T: Serialize>(value: &T) -> JsValue {
 
 /// `{type: "success"}`.
 pub fn success_empty() -> JsValue {
-    let object: JsValue = js_sys::Object::new().into();
-    set(&object, "type", &"success".into());
-    object
+    succeeded()
+}
+
+/// `{type: "success", [key]: value}`.
+pub fn success_with(key: &str, value: &JsValue) -> JsValue {
+    succeeded_with(key, value)
 }
 
 /// `{type: "failure", errors}`.
 pub fn failure(errors: Errors) -> JsValue {
-    let tagged: Tagged<'_, ()> = Tagged::Failure { errors: &errors };
-    write(&tagged)
-}
-
-/// `{type: "success", [key]: value}` for a value serde cannot make (a class
-/// instance).
-pub fn success_with(key: &str, value: JsValue) -> JsValue {
-    let object = success_empty();
-    if set(&object, key, &value) {
-        object
-    } else {
-        internal_failure("could not build the answer")
+    let mut fields = Vec::with_capacity(errors.len() * 4);
+    for problem in errors {
+        fields.push(problem.code.as_str().to_owned());
+        fields.push(problem.message);
+        fields.push(problem.path);
+        fields.push(problem.severity.as_str().to_owned());
     }
+    failed(fields)
 }
 
 /// Collapses a fallible computation into its tagged answer.

@@ -33,7 +33,7 @@ mod tools;
 mod types;
 
 #[cfg(feature = "runtime")]
-pub use runtime::{Engine, Session};
+pub use runtime::Engine;
 #[cfg(feature = "tools")]
 pub use tools::*;
 

@@ -1,15 +1,15 @@
-//! `Engine` and `Session`: the runtime module, the package's main entry.
+//! `Engine`: the runtime module, the package's main entry. (`Session` and
+//! `engine.session` are JS over `Engine`, in `js/orgpolicy.js`; their types
+//! are declared here.)
 
 use crate::convert::{
-    Errors, answer, busy, read, read_optional, read_optional_string, read_organization_policies,
-    read_organization_policy, read_policy, read_string, success, success_empty, success_with,
-    write,
+    Errors, answer, busy, read, read_optional_string, read_organization_policies,
+    read_organization_policy, read_policy, read_string, success_empty, success_with,
 };
 use crate::state::{EngineState, NO_ORGANIZATION};
 use orgpolicy_core::{
-    AllPermissions, AuthorizationCheck, DenyCode, OrganizationPolicy, Role, ScopeSubject, Subject,
+    AllPermissions, AuthorizationCheck, DenyCode, OrganizationPolicy, ScopeSubject, Subject,
 };
-use serde::Serialize;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -44,6 +44,16 @@ extern "C" {
     /// `isAuthorized` in front of this module's (once).
     #[wasm_bindgen(js_name = withFastPath)]
     fn with_fast_path(engine: JsValue, cache: &JsValue) -> JsValue;
+    /// `{type: "allow"}`.
+    #[wasm_bindgen(js_name = decided)]
+    fn allowed() -> JsValue;
+    /// `{type: "deny", errorType, message}`.
+    #[wasm_bindgen(js_name = decided)]
+    fn denied(error_type: &str, message: &str) -> JsValue;
+    /// `{type: "success", permissions}` from each resource's id followed by
+    /// its actions' names (`counts` actions each), one byte per action.
+    #[wasm_bindgen(js_name = permissionsOf)]
+    fn permissions_of(names: Vec<String>, counts: &[u32], allowed: &[u8]) -> JsValue;
 }
 
 /// `lookup`'s answers besides a packed pair of handles: false without a
@@ -71,41 +81,33 @@ pub struct Engine {
     cached: Cell<u32>,
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Permissions<'a> {
-    permissions: &'a AllPermissions,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Handle {
-    handle: u32,
-}
-
 /// A decision as the SDKs report it: `{type: "allow"} | {type: "deny",
 /// errorType, message}` (why: `explain` in `orgpolicy/tools`).
 fn decision(result: Result<(), DenyCode>, organization_id: Option<&str>) -> JsValue {
-    #[derive(Serialize)]
-    #[serde(
-        tag = "type",
-        rename_all = "snake_case",
-        rename_all_fields = "camelCase"
-    )]
-    enum Decision {
-        Allow,
-        Deny {
-            error_type: DenyCode,
-            message: &'static str,
-        },
+    match result {
+        Ok(()) => allowed(),
+        Err(code) => denied(
+            code.as_str(),
+            orgpolicy_core::Engine::deny_message(code, organization_id),
+        ),
     }
-    write(&match result {
-        Ok(()) => Decision::Allow,
-        Err(code) => Decision::Deny {
-            error_type: code,
-            message: orgpolicy_core::Engine::deny_message(code, organization_id),
-        },
-    })
+}
+
+/// `{type: "success", permissions: {resourceId: {action: allowed}}}`.
+fn permissions_answer(permissions: &AllPermissions) -> JsValue {
+    let resources = permissions.resources();
+    let mut names = Vec::with_capacity(resources.len());
+    let mut counts = Vec::with_capacity(resources.len());
+    let mut allowed = Vec::new();
+    for resource in resources {
+        names.push(resource.resource_id.clone());
+        counts.push(u32::try_from(resource.actions.len()).unwrap_or(u32::MAX));
+        for (action, granted) in &resource.actions {
+            names.push(action.clone());
+            allowed.push(u8::from(*granted));
+        }
+    }
+    permissions_of(names, &counts, &allowed)
 }
 
 impl Engine {
@@ -239,7 +241,7 @@ impl Engine {
         answer(read_policy(&policy).map(|document| {
             let engine = Engine::new(EngineState::new(document.policy));
             let cache = engine.cache.clone();
-            success_with("engine", with_fast_path(engine.into(), &cache))
+            success_with("engine", &with_fast_path(engine.into(), &cache))
         }))
     }
 
@@ -270,10 +272,6 @@ impl Engine {
         #[wasm_bindgen(unchecked_param_type = "Record<string, OrganizationPolicy> | string")]
         policies: JsValue,
     ) -> JsValue {
-        #[derive(Serialize)]
-        struct Count {
-            count: usize,
-        }
         answer((|| {
             let policies = read_organization_policies(&policies)?;
             let count = policies.len();
@@ -285,7 +283,8 @@ impl Engine {
                     })
             })?;
             self.granted_more(granted);
-            Ok(success(&Count { count }))
+            #[allow(clippy::cast_precision_loss, reason = "a count of organizations")]
+            Ok(success_with("count", &JsValue::from(count as f64)))
         })())
     }
 
@@ -450,9 +449,7 @@ impl Engine {
                     .engine()
                     .all_permissions(&subject, organization_id.as_deref())
             })?;
-            Ok(success(&Permissions {
-                permissions: &permissions,
-            }))
+            Ok(permissions_answer(&permissions))
         })())
     }
 
@@ -493,7 +490,7 @@ impl Engine {
             let handle = self.with_mut(|state| {
                 state.resolve_subject(subject.organization_id.as_deref(), &subject.roles)
             })?;
-            Ok(success(&Handle { handle }))
+            Ok(success_with("handle", &JsValue::from(handle)))
         })())
     }
 
@@ -544,49 +541,34 @@ impl Engine {
         let _ = self.with(|state| state.check_many(triples, &mut out));
         out
     }
-
-    /// A session bound to this engine (see `Session`).
-    #[wasm_bindgen(unchecked_return_type = "Answer<{ session: Session }>")]
-    pub fn session(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "MemberSession")] member_session: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "FrontendOrganization | null")] organization: Option<JsValue>,
-    ) -> JsValue {
-        answer((|| {
-            let mut session = Session::from_member_session(member_session)?;
-            session.bind(self, organization.unwrap_or(JsValue::UNDEFINED))?;
-            Ok(success_with("session", session.into()))
-        })())
-    }
 }
-
-/// A member session: `{organization_id, roles}` as Stytch's frontend SDK
-/// holds it (roles taken verbatim).
-#[derive(Debug, Clone, Default, Serialize)]
-struct MemberSession {
-    organization_id: String,
-    roles: Vec<String>,
-}
-
-orgpolicy_core::object_reader!(MemberSession { required: organization_id; defaulted: roles; });
-
-/// An organization as a frontend holds it; its `custom_roles`, when given,
-/// become the organization's policy.
-#[derive(Debug, Clone, Default)]
-struct FrontendOrganization {
-    organization_id: String,
-    custom_roles: Option<Vec<Role>>,
-}
-
-orgpolicy_core::object_reader!(FrontendOrganization {
-    required: organization_id;
-    defaulted: custom_roles;
-});
 
 #[wasm_bindgen(typescript_custom_section)]
-const SESSION_CHECKS: &str = r#"
-// Session's checks, typed by the registered permissions (merged into the class).
-export interface Session {
+const SESSION: &str = r#"
+/**
+ * Stytch's frontend SDK's checks for one member session, with an explicit
+ * `"policy_not_loaded"` state instead of a silent `false`. Written in JS
+ * over an `Engine` (the package's `js/orgpolicy.js`): it checks through the
+ * engine it is attached to, and reads nothing from a freed one.
+ */
+export class Session {
+  private constructor();
+  /**
+   * A session with no policy yet, from Stytch's member session object (its
+   * `organization_id` and `roles` are read; other fields are ignored).
+   */
+  static create(memberSession: MemberSession): Answer<{ session: Session }>;
+  /**
+   * Binds the session to an engine (and, if `organization.custom_roles` is
+   * given, first sets them as the organization's policy).
+   */
+  attach(engine: Engine, organization?: FrontendOrganization | null): Answer<{}>;
+  /** Detaches the session from its engine (the engine stays loaded). */
+  free(): void;
+  [Symbol.dispose](): void;
+  readonly state: "ready" | "policy_not_loaded";
+  /** The member this session checks for, as it was created (a new object on every read). */
+  readonly member: MemberSession;
   /**
    * The frontend SDK's `isAuthorizedSync`: false until a policy is loaded
    * (read `state`, or use `authorize`, to tell "not loaded" from "denied").
@@ -594,193 +576,11 @@ export interface Session {
   isAuthorizedSync<R extends ResourceId>(resourceId: R, action: ActionOf<R>): boolean;
   /** The decision in the session's organization, `policy_not_loaded` before an engine is attached. */
   authorize<R extends ResourceId>(resourceId: R, action: ActionOf<R>): Decision | PolicyNotLoaded | Failure;
+  /** Every permission of the member in the session's organization. */
+  allPermissions(): Answer<{ permissions: PermissionMap }> | PolicyNotLoaded;
+}
+export interface Engine {
+  /** A session bound to this engine: `Session.create` then `attach`. */
+  session(memberSession: MemberSession, organization?: FrontendOrganization | null): Answer<{ session: Session }>;
 }
 "#;
-
-/// Mirrors the frontend SDK: checks for one member session, with an explicit
-/// `"policy_not_loaded"` state instead of a silent `false`.
-#[wasm_bindgen]
-pub struct Session {
-    engine: Option<Shared>,
-    member: MemberSession,
-}
-
-#[derive(Serialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-enum NotLoaded {
-    PolicyNotLoaded { message: &'static str },
-}
-
-const NOT_LOADED: NotLoaded = NotLoaded::PolicyNotLoaded {
-    message: "the RBAC policy is not loaded yet: attach an engine to this session",
-};
-
-impl Session {
-    /// A session with no policy yet (for Rust callers).
-    pub fn for_member(organization_id: String, roles: Vec<String>) -> Session {
-        Session {
-            engine: None,
-            member: MemberSession {
-                organization_id,
-                roles,
-            },
-        }
-    }
-
-    fn from_member_session(member_session: JsValue) -> Result<Session, Errors> {
-        Ok(Session {
-            engine: None,
-            member: read(&member_session)?,
-        })
-    }
-
-    /// Binds to an engine, first setting the organization's custom roles
-    /// when `organization` gives them.
-    fn bind(&mut self, engine: &Engine, organization: JsValue) -> Result<(), Errors> {
-        if let Some(organization) = read_optional::<FrontendOrganization>(&organization)? {
-            if organization.organization_id != self.member.organization_id {
-                return Err(vec![orgpolicy_core::Problem::error(
-                    orgpolicy_core::ProblemCode::InvalidFormat,
-                    "/organization_id",
-                    format!(
-                        "organization `{}` is not the session's organization `{}`",
-                        organization.organization_id, self.member.organization_id
-                    ),
-                )]);
-            }
-            if let Some(roles) = organization.custom_roles {
-                engine.put_organization_policy(
-                    &organization.organization_id,
-                    OrganizationPolicy { roles },
-                )?;
-            }
-        }
-        self.engine = Some(engine.state.clone());
-        Ok(())
-    }
-
-    /// A check in the session's organization.
-    fn decide(&self, state: &EngineState, resource_id: &str, action: &str) -> Result<(), DenyCode> {
-        let organization = Some(self.member.organization_id.as_str());
-        state.engine().authorize_parts(
-            organization,
-            &self.member.roles,
-            organization,
-            resource_id,
-            action,
-        )
-    }
-
-    fn subject(&self) -> Subject {
-        Subject {
-            organization_id: Some(self.member.organization_id.clone()),
-            roles: self.member.roles.clone(),
-        }
-    }
-}
-
-#[wasm_bindgen]
-impl Session {
-    /// A session with no policy yet: `{type: "success", session} | failure`.
-    #[wasm_bindgen(unchecked_return_type = "Answer<{ session: Session }>")]
-    pub fn create(
-        #[wasm_bindgen(unchecked_param_type = "MemberSession")] member_session: JsValue,
-    ) -> JsValue {
-        answer(
-            Session::from_member_session(member_session)
-                .map(|session| success_with("session", session.into())),
-        )
-    }
-
-    /// Binds the session to an engine (and, if `organization.custom_roles`
-    /// is given, sets them as the organization's policy).
-    #[wasm_bindgen(unchecked_return_type = "Answer<{}>")]
-    pub fn attach(
-        &mut self,
-        engine: &Engine,
-        #[wasm_bindgen(unchecked_optional_param_type = "FrontendOrganization | null")] organization: Option<JsValue>,
-    ) -> JsValue {
-        answer(
-            self.bind(engine, organization.unwrap_or(JsValue::UNDEFINED))
-                .map(|()| success_empty()),
-        )
-    }
-
-    /// `"ready"` or `"policy_not_loaded"`.
-    #[wasm_bindgen(getter, unchecked_return_type = "\"ready\" | \"policy_not_loaded\"")]
-    pub fn state(&self) -> String {
-        if self.engine.is_some() {
-            "ready"
-        } else {
-            "policy_not_loaded"
-        }
-        .to_owned()
-    }
-
-    /// The member this session checks for: `{organization_id, roles}`, as
-    /// it was created (a new object on every read).
-    #[wasm_bindgen(getter, unchecked_return_type = "MemberSession")]
-    pub fn member(&self) -> JsValue {
-        write(&self.member)
-    }
-
-    /// The frontend SDK's `isAuthorizedSync`: false until a policy is loaded
-    /// (read `state` or use `authorize` to tell "not loaded" from "denied").
-    /// Typed by the registered permissions (see `types.rs`).
-    #[wasm_bindgen(js_name = isAuthorizedSync, skip_typescript)]
-    pub fn is_authorized_sync(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] resource_id: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string")] action: JsValue,
-    ) -> bool {
-        let (Some(engine), Some(resource_id), Some(action)) =
-            (&self.engine, resource_id.as_string(), action.as_string())
-        else {
-            return false;
-        };
-        engine
-            .try_borrow()
-            .is_ok_and(|state| self.decide(&state, &resource_id, &action).is_ok())
-    }
-
-    /// `{type: "allow"} | {type: "deny", errorType, message} | {type:
-    /// "policy_not_loaded", message} | failure`, in the session's organization.
-    /// Typed by the registered permissions (see `types.rs`).
-    #[wasm_bindgen(skip_typescript)]
-    pub fn authorize(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] resource_id: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string")] action: JsValue,
-    ) -> JsValue {
-        answer((|| {
-            let resource_id = read_string(&resource_id, "resourceId")?;
-            let action = read_string(&action, "action")?;
-            let Some(engine) = &self.engine else {
-                return Ok(write(&NOT_LOADED));
-            };
-            let state = engine.try_borrow().map_err(|_| busy())?;
-            let result = self.decide(&state, &resource_id, &action);
-            Ok(decision(result, Some(&self.member.organization_id)))
-        })())
-    }
-
-    /// `{type: "success", permissions} | {type: "policy_not_loaded", message}`.
-    #[wasm_bindgen(js_name = allPermissions)]
-    #[wasm_bindgen(
-        unchecked_return_type = "Answer<{ permissions: PermissionMap }> | PolicyNotLoaded"
-    )]
-    pub fn all_permissions(&self) -> JsValue {
-        answer((|| {
-            let Some(engine) = &self.engine else {
-                return Ok(write(&NOT_LOADED));
-            };
-            let state = engine.try_borrow().map_err(|_| busy())?;
-            let permissions = state
-                .engine()
-                .all_permissions(&self.subject(), Some(&self.member.organization_id));
-            Ok(success(&Permissions {
-                permissions: &permissions,
-            }))
-        })())
-    }
-}

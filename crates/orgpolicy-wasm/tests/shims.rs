@@ -8,7 +8,7 @@
     reason = "test code"
 )]
 
-use orgpolicy_wasm::{Engine, Session, validate_policy_js};
+use orgpolicy_wasm::{Engine, validate_policy_js};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
 
@@ -104,28 +104,6 @@ fn organization_policies_apply_and_bump_the_generation() {
     assert_eq!(
         kind(&engine.set_organization_policy(JsValue::from(1), json("{}"))),
         "failure"
-    );
-}
-
-#[wasm_bindgen_test]
-fn sessions_say_when_the_policy_is_not_loaded() {
-    let session_answer =
-        Session::create(json(r#"{"organization_id": "org-1", "roles": ["reader"]}"#));
-    assert_eq!(kind(&session_answer), "success");
-    let mut session = Session::for_member("org-1".to_owned(), vec!["reader".to_owned()]);
-    assert_eq!(session.state(), "policy_not_loaded");
-    assert!(!session.is_authorized_sync("docs".into(), "read".into()));
-    assert_eq!(
-        kind(&session.authorize("docs".into(), "read".into())),
-        "policy_not_loaded"
-    );
-    let engine = engine();
-    assert_eq!(kind(&session.attach(&engine, None)), "success");
-    assert_eq!(session.state(), "ready");
-    assert!(session.is_authorized_sync("docs".into(), "read".into()));
-    assert_eq!(
-        kind(&session.authorize("docs".into(), "write".into())),
-        "deny"
     );
 }
 

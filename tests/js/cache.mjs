@@ -143,6 +143,15 @@ const checks = {
       calls++;
     }
     expect("the long-lived copy is recorded within 61 calls", calls <= 61, true);
+    // A frozen copy (a Session's, an immutable store's) at its first use.
+    const frozen = Object.freeze(["viewer", "writer"]);
+    expect("a frozen copy answers alike", engine.isAuthorized({ organization_id: "org-1", roles: frozen }, write("org-1")), true);
+    expect("a frozen copy is recorded at once", cache.objects.has(frozen), true);
+    const session = api.Session.create({ organization_id: "org-1", roles: ["viewer", "writer"] }).session;
+    session.attach(engine);
+    cache.contentHits = 0;
+    for (let round = 0; round < 3; round++) expect(`a session's check, round ${round}`, session.isAuthorizedSync("docs", "write"), true);
+    expect("a session's roles are found by identity after its first check", cache.contentHits, 0);
     expect("consumer subjects too", engine.isAuthorized({ roles: ["editor"] }, { resource_id: "docs", action: "write" }), true);
     expect("a consumer subject and an organization's check", engine.isAuthorized({ roles: ["editor"] }, write("org-1")), false);
     engine.free();

@@ -238,7 +238,8 @@ export function flatten(input) {
 // built per call cost one WeakMap probe and a few pointer compares. Then by
 // content, for roles arrays built per call: a trie of Maps from the
 // organization (null for a consumer subject) through each role to a handle
-// stored under END; one hit there in RECORD_EVERY also records the array.
+// stored under END; one hit there in RECORD_EVERY also records the array
+// (every hit, for a frozen array).
 // Permissions: resource -> action -> handle, or GRANTED_NOWHERE for a pair
 // no role of the engine grants (an unknown resource, an undeclared action
 // nobody has `*` for): denied whoever asks, so the subject is not looked
@@ -345,8 +346,10 @@ export function lookup(cache, subject, check) {
       // A WeakMap insertion costs several times the walk, so an array
       // found by content is recorded on one hit in RECORD_EVERY: a
       // long-lived one is soon found by identity, and arrays built per call
-      // do not fill the WeakMap.
-      if (handle !== undefined && roles !== undefined && ++cache.contentHits === RECORD_EVERY) {
+      // do not fill the WeakMap. A frozen array (a `Session`'s, or state
+      // an immutable store froze) is recorded at once: it is kept, not
+      // built per call, and its entry can never go stale.
+      if (handle !== undefined && roles !== undefined && (Object.isFrozen(roles) || ++cache.contentHits === RECORD_EVERY)) {
         cache.contentHits = 0;
         cache.objects.set(roles, entryOf(organization, roles, count, handle));
       }

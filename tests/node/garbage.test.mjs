@@ -136,6 +136,25 @@ test("prototype-polluting keys are ordinary unknown fields", () => {
   assert.equal(Object.prototype.polluted, undefined);
 });
 
+test("ids that are Object.prototype's names are own keys of the answers", () => {
+  const names = ["__proto__", "constructor", "toString"];
+  const project = {
+    resources: names.map((resource_id) => ({ resource_id, actions: ["__proto__", "read"] })),
+    roles: [{ role_id: "__proto__", permissions: names.map((resource_id) => ({ resource_id, actions: ["__proto__"] })) }],
+  };
+  const loaded = api.Engine.load(project).engine;
+  const answer = loaded.allPermissions({ organization_id: "org-1", roles: ["__proto__"] }, "org-1");
+  assert.equal(answer.type, "success");
+  assert.equal(Object.getPrototypeOf(answer.permissions), Object.prototype);
+  for (const name of names) {
+    assert.ok(Object.hasOwn(answer.permissions, name), name);
+    assert.deepEqual(Object.entries(answer.permissions[name]), [["__proto__", true], ["read", false]]);
+  }
+  assert.equal(JSON.stringify(answer.permissions), JSON.stringify(JSON.parse(JSON.stringify(answer.permissions))));
+  assert.equal({}.read, undefined);
+  loaded.free();
+});
+
 test("errors point into the document given as an object", () => {
   const answer = api.Engine.load({ policy: { roles: [{ role_id: "a", permissions: [{ resource_id: "r", actions: ["ok", 1] }] }] } });
   assert.equal(answer.type, "failure");

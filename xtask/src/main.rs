@@ -519,7 +519,7 @@ fn test() -> Result<()> {
                 "--test",
                 "shims",
             ];
-            if !run_tests_insisting(&mut tally, "cargo", &args, &env, "running 5 tests")? {
+            if !run_tests_insisting(&mut tally, "cargo", &args, &env, "running 4 tests")? {
                 failed_runners.push("wasm-bindgen-test (Node)");
             }
             // The same shims in Chromium, then the console's component

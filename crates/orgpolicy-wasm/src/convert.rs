@@ -11,8 +11,11 @@
 //! it small, and a 4 MB policy crosses as one or two copies rather than a
 //! boundary call per field.
 //!
-//! Writing: serde_json writes an answer as JSON text and the snippet's
-//! `JSON.parse` turns it into plain objects in one call.
+//! Writing: the main entry's answers (success with one field, failure,
+//! allow, deny, the permission map) are built by the snippet from their
+//! fields, so no serializer is linked into it; `orgpolicy/tools`' deep
+//! answers are written by serde_json as JSON text and the snippet's
+//! `JSON.parse` turns them into plain objects in one call.
 #![cfg_attr(
     not(all(feature = "runtime", feature = "tools")),
     allow(
@@ -49,10 +52,10 @@ extern "C" {
     fn parse_json(json: &str) -> JsValue;
     /// `{type: "success"}`.
     #[wasm_bindgen(js_name = succeeded)]
-    fn succeeded() -> JsValue;
+    pub fn success_empty() -> JsValue;
     /// `{type: "success", [key]: value}`.
     #[wasm_bindgen(js_name = succeeded)]
-    fn succeeded_with(key: &str, value: &JsValue) -> JsValue;
+    pub fn success_with(key: &str, value: &JsValue) -> JsValue;
     /// `{type: "failure", errors}` from each problem's code, message, path
     /// and severity in a row.
     fn failed(fields: Vec<String>) -> JsValue;
@@ -184,8 +187,8 @@ pub fn read_optional_string(value: &JsValue, name: &str) -> Result<Option<String
 /// built them property by property through the boundary, and cost the module
 /// more than serde_json's serializer does.) For `orgpolicy/tools`' rich
 /// answers; the main entry's few shapes are built by the snippet
-/// (`success_empty`, `success_with`, `failure`, `decided`, `permissionsOf`),
-/// so no serializer is linked into it.
+/// (`success_empty`, `success_with`, `failure`, and `runtime.rs`'s
+/// decisions and permission maps), so no serializer is linked into it.
 pub fn write<T: Serialize + ?Sized>(value: &T) -> JsValue {
     match serde_json::to_string(value) {
         Ok(json) => parse_json(&json),
@@ -205,16 +208,6 @@ enum Tagged<'a, T: Serialize> {
 /// `{type: "success", ...fields of value}`; `value` must serialize as a map.
 pub fn success<T: Serialize>(value: &T) -> JsValue {
     write(&Tagged::Success(value))
-}
-
-/// `{type: "success"}`.
-pub fn success_empty() -> JsValue {
-    succeeded()
-}
-
-/// `{type: "success", [key]: value}`.
-pub fn success_with(key: &str, value: &JsValue) -> JsValue {
-    succeeded_with(key, value)
 }
 
 /// `{type: "failure", errors}`.

@@ -1,8 +1,9 @@
 //! The orgpolicy npm package: thin `#[wasm_bindgen]` shims over
 //! `orgpolicy-core`, built as two modules from this one crate:
 //!
-//! - **runtime** (feature `runtime`, the package's main entry): `Engine` and
-//!   `Session`, everything a page needs to check permissions.
+//! - **runtime** (feature `runtime`, the package's main entry): `Engine`,
+//!   everything a page needs to check permissions (and `Session`, written in
+//!   JS over it in `js/orgpolicy.js`).
 //! - **tools** (feature `tools`, `orgpolicy/tools`): explanations, validation, diffs,
 //!   effective roles and M2M scope strings, for admin screens and build
 //!   steps. Kept apart so pages that only check do not download them.

@@ -130,6 +130,9 @@ const checks = {
     Object.defineProperty(roles, 0, { enumerable: true, get: () => { throw new Error("no role"); } });
     roles.length = 1;
     expect("a throwing role", problem(api.Session.create({ organization_id: "org-1", roles })), "invalid_format ");
+    const unprintable = { toString() { throw new Error("not even this"); } };
+    const nasty = { get organization_id() { throw unprintable; } };
+    expect("a getter throwing what cannot be shown", problem(api.Session.create(nasty)), "invalid_format ");
     let threw = false;
     try {
       new api.Session(member);

@@ -222,8 +222,16 @@ export function flatten(input) {
     return { words: flat.words.subarray(0, flat.length), text };
   } catch (error) {
     // Refusals, throwing getters and toJSON methods, stack exhaustion.
-    const message = error instanceof Error ? error.message : String(error);
-    return { code: "invalid_format", message: `the value cannot be read as JSON: ${message.split("\n")[0]}` };
+    return { code: "invalid_format", message: `the value cannot be read as JSON: ${firstLine(error)}` };
+  }
+}
+
+/** The first line of what was thrown, whatever it is (its own `toString` may throw). */
+function firstLine(error) {
+  try {
+    return String(error instanceof Error ? error.message : error).split("\n")[0];
+  } catch {
+    return "a value that cannot be shown";
   }
 }
 
@@ -534,7 +542,7 @@ function readMember(value) {
   if (organization === undefined) return failure("missing_field", "", "missing field `organization_id`");
   if (typeof organization !== "string") return invalidType("/organization_id", organization, "a string");
   const given = value.roles;
-  if (given === undefined) return { organization, roles: [] };
+  if (given === undefined) return { organization, roles: Object.freeze([]) };
   if (!Array.isArray(given)) return invalidType("/roles", given, "a sequence");
   const roles = [];
   for (let index = 0; index < given.length; index++) {
@@ -555,8 +563,7 @@ function session(memberSession, organization) {
 
 /** What a call threw (a hostile value's getter, a freed engine), as a failure. */
 function thrown(what, error) {
-  const message = error instanceof Error ? error.message : String(error);
-  return failure("invalid_format", "", `${what}: ${message.split("\n")[0]}`);
+  return failure("invalid_format", "", `${what}: ${firstLine(error)}`);
 }
 const unreadable = (error) => thrown("the value cannot be read", error);
 const engineFailed = (error) => thrown("the engine could not answer (was it freed?)", error);

@@ -15,7 +15,7 @@ const WASM_BINDGEN_VERSION: &str = "0.2.130";
 /// Budget for the main entry's `.wasm` (what every page loads), gzipped:
 /// the package's 40 KB target (60 KB until explanations moved to
 /// `orgpolicy/tools`, 50 KB until `Session` moved to JS and the answers to
-/// the snippet: 39.2 KB after).
+/// the snippet: 39.7 KB after).
 const GZIP_BUDGET: usize = 40 * 1024;
 /// The package's two modules, built from one crate: (cargo features, name).
 /// `orgpolicy` is the main entry (`Engine`, `Session`); `orgpolicy_tools` is

@@ -38,11 +38,10 @@ pub use runtime::Engine;
 #[cfg(feature = "tools")]
 pub use tools::*;
 
-/// The module's allocator: rlsf's TLSF in its code-size configuration,
-/// 2.8 KB gzipped smaller than Rust's default (dlmalloc) in the main
-/// entry. Checks answered from the string API's cache do not allocate;
-/// loading and first sight do, and cost about the same with either (see
+/// The module's allocator: rlsf's TLSF, 2.3 KB gzipped smaller than Rust's
+/// default (dlmalloc) in the main entry. Checks answered from the string
+/// API's cache do not allocate; loading and first sight do (see
 /// ARCHITECTURE.md, "rlsf, not dlmalloc").
 #[cfg(target_arch = "wasm32")]
 #[global_allocator]
-static ALLOCATOR: rlsf::SmallGlobalTlsf = rlsf::SmallGlobalTlsf::new();
+static ALLOCATOR: rlsf::GlobalTlsf = rlsf::GlobalTlsf::new();

@@ -312,11 +312,6 @@ function describes(entry, organization, roles, count) {
   return true;
 }
 
-/** An identity entry for `roles` as they are now. */
-function entryOf(organization, roles, count, handle) {
-  return new Entry(organization, handle, roles, count);
-}
-
 /**
  * For `isAuthorized(subject, check)`: `subject * 2^32 + permission` from the
  * cache, DENIED when the answer is false whoever the subject is (the
@@ -359,7 +354,7 @@ export function lookup(cache, subject, check) {
       // built per call, and its entry can never go stale.
       if (handle !== undefined && roles !== undefined && (Object.isFrozen(roles) || ++cache.contentHits === RECORD_EVERY)) {
         cache.contentHits = 0;
-        cache.objects.set(roles, entryOf(organization, roles, count, handle));
+        cache.objects.set(roles, new Entry(organization, handle, roles, count));
       }
     }
     if (handle === undefined || permission === undefined) return MISS;
@@ -396,7 +391,7 @@ export function remember(cache, subject, organization, roles, resource, action, 
     // than the module read it, it gets no entry.
     const own = subject.roles;
     if (Array.isArray(own)) {
-      const entry = entryOf(subject.organization_id ?? null, own, own.length, subjectHandle);
+      const entry = new Entry(subject.organization_id ?? null, subjectHandle, own, own.length);
       if (describes(entry, organization, roles, roles.length)) cache.objects.set(own, entry);
     }
     let actions = cache.permissions.get(resource);
@@ -502,10 +497,14 @@ export function withFastPath(engine, cache) {
 
 // Sessions.
 
-const NOT_LOADED = "the RBAC policy is not loaded yet: attach an engine to this session";
+/** `{type: "policy_not_loaded", message}`: a session before it has an engine. */
+function notLoaded() {
+  return { type: "policy_not_loaded", message: "the RBAC policy is not loaded yet: attach an engine to this session" };
+}
 
+/** A failure with one error. */
 function failure(code, path, message) {
-  return { type: "failure", errors: [{ code, message, path, severity: "error" }] };
+  return failed([code, message, path, "error"]);
 }
 
 /** A value as the core's reader names it in a type error. */
@@ -532,15 +531,25 @@ function invalidType(path, value, expected) {
 const isObject = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
 
 /**
+ * The `organization_id` of a member session or an organization object, or
+ * a failure with the core reader's codes and pointers.
+ */
+function organizationIdOf(value) {
+  if (!isObject(value)) return invalidType("", value, "an object");
+  const id = value.organization_id;
+  if (id === undefined) return failure("missing_field", "", "missing field `organization_id`");
+  if (typeof id !== "string") return invalidType("/organization_id", id, "a string");
+  return id;
+}
+
+/**
  * `{organization_id, roles}` read once from a member session (roles copied:
  * a session checks for the member as it was created), or a failure with
  * the core reader's codes and pointers.
  */
 function readMember(value) {
-  if (!isObject(value)) return invalidType("", value, "an object");
-  const organization = value.organization_id;
-  if (organization === undefined) return failure("missing_field", "", "missing field `organization_id`");
-  if (typeof organization !== "string") return invalidType("/organization_id", organization, "a string");
+  const organization = organizationIdOf(value);
+  if (typeof organization !== "string") return organization;
   const given = value.roles;
   if (given === undefined) return { organization, roles: Object.freeze([]) };
   if (!Array.isArray(given)) return invalidType("/roles", given, "a sequence");
@@ -579,12 +588,11 @@ let creating = false;
  */
 export class Session {
   #engine = null;
-  #organization;
+  /** The member as read, `{organization_id, roles}`: the subject of every check. */
   #subject;
 
   constructor(member) {
     if (!creating) throw new TypeError("use Session.create(memberSession)");
-    this.#organization = member.organization;
     this.#subject = { organization_id: member.organization, roles: member.roles };
   }
 
@@ -599,7 +607,7 @@ export class Session {
     if (member.type === "failure") return member;
     creating = true;
     try {
-      return { type: "success", session: new Session(member) };
+      return succeeded("session", new Session(member));
     } finally {
       creating = false;
     }
@@ -613,15 +621,14 @@ export class Session {
     if (typeof engine !== "object" || engine === null || engine[CACHE] === undefined) {
       return failure("invalid_type", "", "`engine` must be an Engine");
     }
+    const own = this.#subject.organization_id;
     if (organization !== undefined && organization !== null) {
       let roles;
       try {
-        if (!isObject(organization)) return invalidType("", organization, "an object");
-        const id = organization.organization_id;
-        if (id === undefined) return failure("missing_field", "", "missing field `organization_id`");
-        if (typeof id !== "string") return invalidType("/organization_id", id, "a string");
-        if (id !== this.#organization) {
-          return failure("invalid_format", "/organization_id", `organization \`${id}\` is not the session's organization \`${this.#organization}\``);
+        const id = organizationIdOf(organization);
+        if (typeof id !== "string") return id;
+        if (id !== own) {
+          return failure("invalid_format", "/organization_id", `organization \`${id}\` is not the session's organization \`${own}\``);
         }
         roles = organization.custom_roles;
       } catch (error) {
@@ -630,7 +637,7 @@ export class Session {
       if (roles !== undefined && roles !== null) {
         let set;
         try {
-          set = engine.setOrganizationPolicy(this.#organization, { roles });
+          set = engine.setOrganizationPolicy(own, { roles });
         } catch (error) {
           return engineFailed(error);
         }
@@ -641,7 +648,7 @@ export class Session {
       }
     }
     this.#engine = engine;
-    return { type: "success" };
+    return succeeded();
   }
 
   /** Detaches the session from its engine (the engine stays loaded). */
@@ -656,7 +663,8 @@ export class Session {
 
   /** The member this session checks for, as it was created (a new object on every read). */
   get member() {
-    return { organization_id: this.#organization, roles: [...this.#subject.roles] };
+    const { organization_id, roles } = this.#subject;
+    return { organization_id, roles: [...roles] };
   }
 
   /** The SDK's `isAuthorizedSync`: false until a policy is loaded, and for anything unreadable. */
@@ -664,7 +672,8 @@ export class Session {
     const engine = this.#engine;
     if (engine === null) return false;
     try {
-      return engine.isAuthorized(this.#subject, { organization_id: this.#organization, resource_id: resourceId, action });
+      const subject = this.#subject;
+      return engine.isAuthorized(subject, { organization_id: subject.organization_id, resource_id: resourceId, action });
     } catch {
       return false;
     }
@@ -675,9 +684,10 @@ export class Session {
     if (typeof resourceId !== "string") return failure("invalid_type", "", "`resourceId` must be a string");
     if (typeof action !== "string") return failure("invalid_type", "", "`action` must be a string");
     const engine = this.#engine;
-    if (engine === null) return { type: "policy_not_loaded", message: NOT_LOADED };
+    if (engine === null) return notLoaded();
     try {
-      return engine.authorize(this.#subject, { organization_id: this.#organization, resource_id: resourceId, action });
+      const subject = this.#subject;
+      return engine.authorize(subject, { organization_id: subject.organization_id, resource_id: resourceId, action });
     } catch (error) {
       return engineFailed(error);
     }
@@ -686,9 +696,9 @@ export class Session {
   /** `{type: "success", permissions} | {type: "policy_not_loaded", message}`, in the session's organization. */
   allPermissions() {
     const engine = this.#engine;
-    if (engine === null) return { type: "policy_not_loaded", message: NOT_LOADED };
+    if (engine === null) return notLoaded();
     try {
-      return engine.allPermissions(this.#subject, this.#organization);
+      return engine.allPermissions(this.#subject, this.#subject.organization_id);
     } catch (error) {
       return engineFailed(error);
     }

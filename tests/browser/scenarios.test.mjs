@@ -4,6 +4,7 @@
 // have run in the page.
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
+import { testChecks } from "../node/checks.mjs";
 import { countCases, loadCorpus } from "../node/corpus.mjs";
 import { launchChromium, startServer } from "./harness.mjs";
 
@@ -48,22 +49,5 @@ for (const result of results) {
   });
 }
 
-test("every cache check ran in Chromium", () => {
-  assert.ok(cacheResults.length >= 8, `only ${cacheResults.length} cache checks`);
-});
-
-for (const result of cacheResults) {
-  test(`chromium: cache: ${result.name}`, () => {
-    assert.deepEqual(result.failures, []);
-  });
-}
-
-test("every session check ran in Chromium", () => {
-  assert.ok(sessionResults.length >= 8, `only ${sessionResults.length} session checks`);
-});
-
-for (const result of sessionResults) {
-  test(`chromium: session: ${result.name}`, () => {
-    assert.deepEqual(result.failures, []);
-  });
-}
+testChecks("cache", cacheResults, "Chromium");
+testChecks("session", sessionResults, "Chromium");

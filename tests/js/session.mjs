@@ -6,6 +6,8 @@
 // "policy_not_loaded" rather than a silent false before it has one, set an
 // organization's custom roles all or nothing, and never throw.
 
+import { runChecks } from "./checks.mjs";
+
 const policy = {
   resources: [{ resource_id: "docs", actions: ["read", "write", "share"] }],
   roles: [
@@ -197,17 +199,4 @@ const checks = {
   },
 };
 
-export function runSessionChecks(api) {
-  return Object.entries(checks).map(([name, run]) => {
-    const failures = [];
-    const expect = (label, actual, expected) => {
-      if (actual !== expected) failures.push(`${label}: expected ${expected}, got ${actual}`);
-    };
-    try {
-      run(api, expect);
-    } catch (error) {
-      failures.push(String(error && error.stack ? error.stack : error));
-    }
-    return { name, failures };
-  });
-}
+export const runSessionChecks = (api) => runChecks(checks, api);

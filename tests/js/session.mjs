@@ -179,6 +179,28 @@ const checks = {
     engine.free();
   },
 
+  "a session checks with the handles of the engine it is attached to now"(api, expect) {
+    const first = engineFor(api);
+    first.setOrganizationPolicy("org-1", { roles: sharers });
+    const second = engineFor(api);
+    // On the second engine another member's roles are resolved first, so
+    // the handles the session had on the first engine mean someone else there.
+    const editor = { organization_id: "org-1", roles: ["editor"] };
+    expect("an editor writes", second.isAuthorized(editor, { organization_id: "org-1", resource_id: "docs", action: "write" }), true);
+    const session = created(api, member);
+    session.attach(first);
+    expect("first engine: share", session.isAuthorizedSync("docs", "share"), true);
+    expect("first engine: write", session.isAuthorizedSync("docs", "write"), false);
+    session.attach(second);
+    expect("second engine: no sharer role there", session.isAuthorizedSync("docs", "share"), false);
+    expect("second engine: still no write", session.isAuthorizedSync("docs", "write"), false);
+    expect("second engine: read", session.isAuthorizedSync("docs", "read"), true);
+    expect("a grant nowhere, then granted", (second.setOrganizationPolicy("org-1", { roles: sharers }), session.isAuthorizedSync("docs", "share")), true);
+    expect("roles removed again", (second.setOrganizationPolicy("org-1", { roles: [] }), session.isAuthorizedSync("docs", "share")), false);
+    first.free();
+    second.free();
+  },
+
   "free: a detached session, a freed engine, and nothing throws"(api, expect) {
     const engine = engineFor(api);
     const session = engine.session(member).session;

@@ -405,6 +405,16 @@ export function remember(cache, subject, organization, roles, resource, action, 
   }
 }
 
+/**
+ * The handle of a subject the cache holds an identity entry for that still
+ * describes it, or -1.
+ */
+function handleOf(cache, subject) {
+  const { organization_id: organization, roles } = subject;
+  const entry = cache.objects.get(roles);
+  return entry !== undefined && describes(entry, organization, roles, roles.length) ? entry.handle : -1;
+}
+
 /** Drops the permissions cached as granted nowhere: an organization policy now grants something new. */
 export function forgetUngranted(cache) {
   for (const actions of cache.permissions.values()) {
@@ -590,6 +600,12 @@ export class Session {
   #engine = null;
   /** The member as read, `{organization_id, roles}`: the subject of every check. */
   #subject;
+  /**
+   * The subject's handle in the engine, once its cache has one (-1 before):
+   * handles never go stale, and the subject cannot change, so a check is
+   * the permission's lookup and one call into the module.
+   */
+  #handle = -1;
 
   constructor(member) {
     if (!creating) throw new TypeError("use Session.create(memberSession)");
@@ -648,12 +664,14 @@ export class Session {
       }
     }
     this.#engine = engine;
+    this.#handle = -1;
     return succeeded();
   }
 
   /** Detaches the session from its engine (the engine stays loaded). */
   free() {
     this.#engine = null;
+    this.#handle = -1;
   }
 
   /** `"ready"` or `"policy_not_loaded"`. */
@@ -672,8 +690,16 @@ export class Session {
     const engine = this.#engine;
     if (engine === null) return false;
     try {
+      const handle = this.#handle;
+      if (handle >= 0) {
+        const permission = engine[CACHE].permissions.get(resourceId)?.get(action);
+        if (permission === GRANTED_NOWHERE) return false;
+        if (permission !== undefined) return engine._checkCached(handle * 4294967296 + permission);
+      }
       const subject = this.#subject;
-      return engine.isAuthorized(subject, { organization_id: subject.organization_id, resource_id: resourceId, action });
+      const answer = engine.isAuthorized(subject, { organization_id: subject.organization_id, resource_id: resourceId, action });
+      if (handle < 0) this.#handle = handleOf(engine[CACHE], subject);
+      return answer;
     } catch {
       return false;
     }

@@ -90,7 +90,8 @@ export function kindCases({ members, names, quads, js }) {
 
 /**
  * Rows `{kind, count, allowed, wasm, plain}` (ns per check): every kind,
- * the mix, and the first sight of each member on an engine from
+ * the mix, the mix's own-organization checks through members' sessions,
+ * and the first sight of each member on an engine from
  * `loadEngine()` (freed after) against a checker from `newChecker()`.
  */
 export function measureKinds({ engine, js, kinds, mixed, loadEngine, newChecker }) {
@@ -101,6 +102,26 @@ export function measureKinds({ engine, js, kinds, mixed, loadEngine, newChecker 
     const plain = measure(5, run(js));
     if (wasm.result !== plain.result) throw new Error(`${kind}: the package allowed ${wasm.result}, plain JS ${plain.result}`);
     return { kind, count: cases.length, allowed: wasm.result, wasm: (wasm.ms * 1e6) / cases.length, plain: (plain.ms * 1e6) / cases.length };
+  });
+  // A member's `Session` (the frontend SDK's `isAuthorizedSync`) over the
+  // mix's checks in the member's own organization, against the plain-JS
+  // checker asked the same checks.
+  const sessions = new Map();
+  const own = mixed
+    .filter(([s, c]) => s.organization_id === c.organization_id)
+    .map(([s, c]) => {
+      if (!sessions.has(s)) sessions.set(s, engine.session(s).session);
+      return [sessions.get(s), s, c];
+    });
+  const bySession = measure(5, () => own.reduce((n, [session, , c]) => n + (session.isAuthorizedSync(c.resource_id, c.action) ? 1 : 0), 0));
+  const ownPlain = measure(5, () => own.reduce((n, [, s, c]) => n + (js.isAuthorized(s, c) ? 1 : 0), 0));
+  if (bySession.result !== ownPlain.result) throw new Error(`sessions allowed ${bySession.result}, plain JS ${ownPlain.result}`);
+  rows.push({
+    kind: "Session.isAuthorizedSync, the mix's own-organization checks",
+    count: own.length,
+    allowed: bySession.result,
+    wasm: (bySession.ms * 1e6) / own.length,
+    plain: (ownPlain.ms * 1e6) / own.length,
   });
   // First sight: each member's first check on a new engine, which reads
   // and resolves the subject and caches its handles (the rows above are
@@ -140,7 +161,7 @@ export function measureKinds({ engine, js, kinds, mixed, loadEngine, newChecker 
 export function kindTable(rows) {
   const lines = ["| isAuthorized, by kind | checks (allowed) | npm package | target | plain JS | ratio |", "|---|---|---|---|---|---|"];
   for (const row of rows) {
-    const target = row.kind.startsWith("first sight") ? "" : "<= 300 ns";
+    const target = row.kind.startsWith("first sight") || row.kind.startsWith("Session") ? "" : "<= 300 ns";
     lines.push(`| ${row.kind} | ${row.count} (${row.allowed}) | ${row.wasm.toFixed(0)} ns | ${target} | ${row.plain.toFixed(0)} ns | ${(row.wasm / row.plain).toFixed(2)} |`);
   }
   return lines.join("\n");

@@ -89,15 +89,6 @@ const jsStrings = measure(5, () => stringCases.reduce((n, [s, c]) => n + (js.isA
 const fresh = ({ organization_id, roles }) => ({ organization_id, roles });
 const wasmFresh = measure(5, () => stringCases.reduce((n, [s, c]) => n + (engine.isAuthorized(fresh(s), c) ? 1 : 0), 0));
 const jsFresh = measure(5, () => stringCases.reduce((n, [s, c]) => n + (js.isAuthorized(fresh(s), c) ? 1 : 0), 0));
-// A member's `Session` (the frontend SDK's `isAuthorizedSync`), each check
-// in the member's own organization; against the plain-JS checker asked the
-// same, own-organization checks.
-const sessions = new Map(subjects.map((subject) => [subject, engine.session(subject).session]));
-const sessionCases = stringCases.map(([s, c]) => [sessions.get(s), s, { organization_id: s.organization_id, resource_id: c.resource_id, action: c.action }]);
-const wasmSession = measure(5, () => sessionCases.reduce((n, [session, , c]) => n + (session.isAuthorizedSync(c.resource_id, c.action) ? 1 : 0), 0));
-const jsOwn = measure(5, () => sessionCases.reduce((n, [, s, c]) => n + (js.isAuthorized(s, c) ? 1 : 0), 0));
-if (wasmSession.result !== jsOwn.result) throw new Error(`sessions allowed ${wasmSession.result}, the plain-JS checker ${jsOwn.result}`);
-
 // isAuthorized by kind of check (bench/kinds.mjs, shared with the Chromium bench).
 const { kinds, mixed } = kindCases({ members, names, quads, js });
 const byKind = measureKinds({
@@ -124,7 +115,6 @@ const rows = [
   ["fast path, checkMany", `${ns(checkMany, CHECKS).toFixed(1)} ns`, "<= 40 ns", `${ns(jsFast, CHECKS).toFixed(1)} ns`, (ns(checkMany, CHECKS) / ns(jsFast, CHECKS)).toFixed(2)],
   ["fast path, check() per call", `${ns(perCall, CHECKS).toFixed(1)} ns`, "<= 40 ns", `${ns(jsFast, CHECKS).toFixed(1)} ns`, (ns(perCall, CHECKS) / ns(jsFast, CHECKS)).toFixed(2)],
   ["string API, isAuthorized", `${ns(wasmStrings, STRING_CHECKS).toFixed(0)} ns`, "<= 300 ns", `${ns(jsStrings, STRING_CHECKS).toFixed(0)} ns`, (ns(wasmStrings, STRING_CHECKS) / ns(jsStrings, STRING_CHECKS)).toFixed(2)],
-  ["Session.isAuthorizedSync (own organization)", `${ns(wasmSession, STRING_CHECKS).toFixed(0)} ns`, "", `${ns(jsOwn, STRING_CHECKS).toFixed(0)} ns`, (ns(wasmSession, STRING_CHECKS) / ns(jsOwn, STRING_CHECKS)).toFixed(2)],
   ["string API, a new subject object per call", `${ns(wasmFresh, STRING_CHECKS).toFixed(0)} ns`, "", `${ns(jsFresh, STRING_CHECKS).toFixed(0)} ns`, (ns(wasmFresh, STRING_CHECKS) / ns(jsFresh, STRING_CHECKS)).toFixed(2)],
 ];
 console.log(`Node ${process.version}; ${CHECKS} checks (${expected} allowed); string API over ${STRING_CHECKS}`);

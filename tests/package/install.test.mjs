@@ -3,8 +3,9 @@
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { packageDir } from "../node/corpus.mjs";
 import { CHECKS, EXPECTED_CHECKS, installTarball } from "./consumer.mjs";
 import { launchChromium, startServer } from "../browser/harness.mjs";
@@ -35,6 +36,21 @@ test("the tarball ships both modules in the three builds and nothing else", () =
   for (const file of ["LICENSE-MIT", "LICENSE-APACHE", "web/package.json", "bundler/package.json", "node/package.json", "react/index.js", "react/index.d.ts", "bin/orgpolicy-types.js"]) {
     assert.ok(listing.includes(`package/${file}`), file);
   }
+});
+
+test("the web build's snippet is minified, and exports what the readable one does", async () => {
+  const snippetOf = (dir) => {
+    const [hash] = readdirSync(join(packageDir, dir, "snippets"), { withFileTypes: true }).filter((entry) => entry.isDirectory());
+    return join(packageDir, dir, "snippets", hash.name, "js", "orgpolicy.js");
+  };
+  const [web, readable] = [snippetOf("web"), snippetOf("bundler")];
+  const [webText, readableText] = [readFileSync(web, "utf8"), readFileSync(readable, "utf8")];
+  assert.ok(!/^\s*\/\//m.test(webText), "no line comments in the web build's snippet");
+  assert.ok(webText.length < readableText.length * 0.6, `${webText.length} bytes against ${readableText.length}`);
+  const names = async (file) => Object.keys(await import(pathToFileURL(file).href)).sort();
+  const exported = await names(web);
+  assert.deepEqual(exported, await names(readable));
+  assert.ok(exported.includes("Session"), exported.join(", "));
 });
 
 const bin = (name) => join(packageDir, "..", "..", "..", "node_modules", ".bin", name);

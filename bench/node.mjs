@@ -89,6 +89,28 @@ const jsStrings = measure(5, () => stringCases.reduce((n, [s, c]) => n + (js.isA
 const fresh = ({ organization_id, roles }) => ({ organization_id, roles });
 const wasmFresh = measure(5, () => stringCases.reduce((n, [s, c]) => n + (engine.isAuthorized(fresh(s), c) ? 1 : 0), 0));
 const jsFresh = measure(5, () => stringCases.reduce((n, [s, c]) => n + (js.isAuthorized(fresh(s), c) ? 1 : 0), 0));
+// A server's request: the member read from the request (a new object and a
+// new roles array), then PER_REQUEST checks in the member's organization,
+// through a `Session` made for the request; the plain-JS checker asked the
+// same checks with the same new member.
+const PER_REQUEST = 4;
+const requests = [];
+for (let i = 0; i + PER_REQUEST <= STRING_CHECKS; i += PER_REQUEST) {
+  const [{ organization_id, roles }] = stringCases[i];
+  requests.push([organization_id, roles, stringCases.slice(i, i + PER_REQUEST).map(([, c]) => [c.resource_id, c.action])]);
+}
+const perRequest = (check) => () => {
+  let allowed = 0;
+  for (const [organization_id, roles, checks] of requests) allowed += check({ organization_id, roles: roles.slice() }, checks);
+  return allowed;
+};
+const wasmRequests = measure(5, perRequest((member, checks) => {
+  const session = engine.session(member).session;
+  return checks.reduce((n, [resource, action]) => n + (session.isAuthorizedSync(resource, action) ? 1 : 0), 0);
+}));
+const jsRequests = measure(5, perRequest((member, checks) =>
+  checks.reduce((n, [resource_id, action]) => n + (js.isAuthorized(member, { organization_id: member.organization_id, resource_id, action }) ? 1 : 0), 0)));
+if (wasmRequests.result !== jsRequests.result) throw new Error(`sessions per request allowed ${wasmRequests.result}, the plain-JS checker ${jsRequests.result}`);
 // isAuthorized by kind of check (bench/kinds.mjs, shared with the Chromium bench).
 const { kinds, mixed } = kindCases({ members, names, quads, js });
 const byKind = measureKinds({
@@ -115,6 +137,7 @@ const rows = [
   ["fast path, checkMany", `${ns(checkMany, CHECKS).toFixed(1)} ns`, "<= 40 ns", `${ns(jsFast, CHECKS).toFixed(1)} ns`, (ns(checkMany, CHECKS) / ns(jsFast, CHECKS)).toFixed(2)],
   ["fast path, check() per call", `${ns(perCall, CHECKS).toFixed(1)} ns`, "<= 40 ns", `${ns(jsFast, CHECKS).toFixed(1)} ns`, (ns(perCall, CHECKS) / ns(jsFast, CHECKS)).toFixed(2)],
   ["string API, isAuthorized", `${ns(wasmStrings, STRING_CHECKS).toFixed(0)} ns`, "<= 300 ns", `${ns(jsStrings, STRING_CHECKS).toFixed(0)} ns`, (ns(wasmStrings, STRING_CHECKS) / ns(jsStrings, STRING_CHECKS)).toFixed(2)],
+  [`a Session per request, ${PER_REQUEST} checks each (per check)`, `${ns(wasmRequests, requests.length * PER_REQUEST).toFixed(0)} ns`, "", `${ns(jsRequests, requests.length * PER_REQUEST).toFixed(0)} ns`, (wasmRequests.ms / jsRequests.ms).toFixed(2)],
   ["string API, a new subject object per call", `${ns(wasmFresh, STRING_CHECKS).toFixed(0)} ns`, "", `${ns(jsFresh, STRING_CHECKS).toFixed(0)} ns`, (ns(wasmFresh, STRING_CHECKS) / ns(jsFresh, STRING_CHECKS)).toFixed(2)],
 ];
 console.log(`Node ${process.version}; ${CHECKS} checks (${expected} allowed); string API over ${STRING_CHECKS}`);

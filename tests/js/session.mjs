@@ -201,6 +201,27 @@ const checks = {
     second.free();
   },
 
+  "a session made per request finds its member by content, and only its member"(api, expect) {
+    const engine = engineFor(api);
+    engine.setOrganizationPolicy("org-1", { roles: sharers });
+    const share = { organization_id: "org-1", resource_id: "docs", action: "share" };
+    // The engine has seen these roles before, in other arrays.
+    expect("a longer member shares", engine.isAuthorized({ organization_id: "org-1", roles: ["viewer", "sharer"] }, share), true);
+    expect("an editor writes", engine.isAuthorized({ organization_id: "org-1", roles: ["editor"] }, { ...share, action: "write" }), true);
+    const same = engine.session({ organization_id: "org-1", roles: ["viewer", "sharer"] }).session;
+    expect("the same roles: share", same.isAuthorizedSync("docs", "share"), true);
+    expect("the same roles: no write", same.isAuthorizedSync("docs", "write"), false);
+    const prefix = engine.session({ organization_id: "org-1", roles: ["viewer"] }).session;
+    expect("a prefix of known roles is another member: no share", prefix.isAuthorizedSync("docs", "share"), false);
+    expect("a prefix: read", prefix.isAuthorizedSync("docs", "read"), true);
+    const longer = engine.session({ organization_id: "org-1", roles: ["viewer", "sharer", "editor"] }).session;
+    expect("longer than known roles: write", longer.isAuthorizedSync("docs", "write"), true);
+    const elsewhere = engine.session({ organization_id: "org-2", roles: ["viewer", "sharer"] }).session;
+    expect("the same roles in another organization: no sharer role there", elsewhere.isAuthorizedSync("docs", "share"), false);
+    expect("in another organization: read", elsewhere.isAuthorizedSync("docs", "read"), true);
+    engine.free();
+  },
+
   "free: a detached session, a freed engine, and nothing throws"(api, expect) {
     const engine = engineFor(api);
     const session = engine.session(member).session;

@@ -406,13 +406,16 @@ export function remember(cache, subject, organization, roles, resource, action, 
 }
 
 /**
- * The handle of a subject the cache holds an identity entry for that still
- * describes it, or -1.
+ * The handle the cache holds for a subject of plain strings, by identity
+ * or by content (no entry is recorded), or -1.
  */
 function handleOf(cache, subject) {
   const { organization_id: organization, roles } = subject;
   const entry = cache.objects.get(roles);
-  return entry !== undefined && describes(entry, organization, roles, roles.length) ? entry.handle : -1;
+  if (entry !== undefined) return describes(entry, organization, roles, roles.length) ? entry.handle : -1;
+  let node = cache.subjects.get(organization);
+  for (let index = 0; index < roles.length && node !== undefined; index++) node = node.get(roles[index]);
+  return node?.get(END) ?? -1;
 }
 
 /** Drops the permissions cached as granted nowhere: an organization policy now grants something new. */
@@ -690,15 +693,19 @@ export class Session {
     const engine = this.#engine;
     if (engine === null) return false;
     try {
+      const cache = engine[CACHE];
+      // Found by content at the first check (a session made per request
+      // records no identity entry), or after the engine resolved it.
+      if (this.#handle < 0) this.#handle = handleOf(cache, this.#subject);
       const handle = this.#handle;
       if (handle >= 0) {
-        const permission = engine[CACHE].permissions.get(resourceId)?.get(action);
+        const permission = cache.permissions.get(resourceId)?.get(action);
         if (permission === GRANTED_NOWHERE) return false;
         if (permission !== undefined) return engine._checkCached(handle * 4294967296 + permission);
       }
       const subject = this.#subject;
       const answer = engine.isAuthorized(subject, { organization_id: subject.organization_id, resource_id: resourceId, action });
-      if (handle < 0) this.#handle = handleOf(engine[CACHE], subject);
+      if (handle < 0) this.#handle = handleOf(cache, subject);
       return answer;
     } catch {
       return false;

@@ -9,7 +9,7 @@
 // so each row adds one step of the real path to the row above:
 //   touch      what any checker must read: the subject's organization,
 //              the check, the roles array and its first role
-//   +permission  the permission's two Map lookups
+//   +permission  the permission's two property reads
 //   +WeakMap   the probe on the roles array
 //   +entry     the identity entry's organization, count and first role
 //   +call, one row  the call into wasm with the same row every time
@@ -54,31 +54,31 @@ const cache = engine[Symbol.for("orgpolicy.cache")];
 // out (and counted).
 for (let round = 0; round < 3; round++) for (const [s, c] of all) engine.isAuthorized(s, c);
 const cases = all.filter(([s]) => cache.objects.get(s.roles) !== undefined);
-const packedOf = (s, c) => cache.objects.get(s.roles).handle * 4294967296 + cache.permissions.get(c.resource_id).get(c.action);
+const packedOf = (s, c) => cache.objects.get(s.roles).handle * 4294967296 + cache.permissions[c.resource_id][c.action];
 const [first] = cases;
 const oneRow = packedOf(first[0], first[1]);
 
 const steps = {
   touch: (s, c) => s.organization_id === c.organization_id && s.roles.length > 0 && s.roles[0] !== c.action,
-  "+permission": (s, c) => s.organization_id === c.organization_id && cache.permissions.get(c.resource_id)?.get(c.action) !== -1 && s.roles.length > 0 && s.roles[0] !== c.action,
-  "+WeakMap": (s, c) => s.organization_id === c.organization_id && cache.permissions.get(c.resource_id)?.get(c.action) !== -1 && cache.objects.get(s.roles) !== undefined && s.roles[0] !== c.action,
+  "+permission": (s, c) => s.organization_id === c.organization_id && cache.permissions[c.resource_id]?.[c.action] !== -1 && s.roles.length > 0 && s.roles[0] !== c.action,
+  "+WeakMap": (s, c) => s.organization_id === c.organization_id && cache.permissions[c.resource_id]?.[c.action] !== -1 && cache.objects.get(s.roles) !== undefined && s.roles[0] !== c.action,
   "+entry": (s, c) => {
     if (s.organization_id !== c.organization_id) return false;
-    const permission = cache.permissions.get(c.resource_id)?.get(c.action);
+    const permission = cache.permissions[c.resource_id]?.[c.action];
     const roles = s.roles;
     const entry = cache.objects.get(roles);
     return entry.organization === s.organization_id && entry.count === roles.length && entry.first === roles[0] && permission >= 0 && entry.handle >= 0;
   },
   "+call, one row": (s, c) => {
     if (s.organization_id !== c.organization_id) return false;
-    const permission = cache.permissions.get(c.resource_id)?.get(c.action);
+    const permission = cache.permissions[c.resource_id]?.[c.action];
     const roles = s.roles;
     const entry = cache.objects.get(roles);
     return entry.organization === s.organization_id && entry.count === roles.length && entry.first === roles[0] && engine._checkCached(oneRow + (permission & 0));
   },
   "+call": (s, c) => {
     if (s.organization_id !== c.organization_id) return false;
-    const permission = cache.permissions.get(c.resource_id)?.get(c.action);
+    const permission = cache.permissions[c.resource_id]?.[c.action];
     const roles = s.roles;
     const entry = cache.objects.get(roles);
     return entry.organization === s.organization_id && entry.count === roles.length && entry.first === roles[0] && engine._checkCached(entry.handle * 4294967296 + permission);

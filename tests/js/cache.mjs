@@ -196,6 +196,37 @@ const checks = {
     }
   },
 
+  "resources and actions named like Object.prototype's members are cached as any other"(api, expect) {
+    const loaded = api.Engine.load({
+      resources: [
+        { resource_id: "__proto__", actions: ["constructor", "toString"] },
+        { resource_id: "constructor", actions: ["__proto__"] },
+      ],
+      roles: [{ role_id: "proto", permissions: [{ resource_id: "__proto__", actions: ["constructor"] }, { resource_id: "constructor", actions: ["__proto__"] }] }],
+    });
+    expect("loads", loaded.type, "success");
+    const engine = loaded.engine;
+    const subject = { organization_id: "org-1", roles: ["proto"] };
+    const session = engine.session(subject).session;
+    const cases = [
+      ["__proto__", "constructor", true],
+      ["__proto__", "toString", false],
+      ["constructor", "__proto__", true],
+      ["constructor", "constructor", false],
+      ["__proto__", "hasOwnProperty", false],
+      ["hasOwnProperty", "valueOf", false],
+      ["toString", "__proto__", false],
+    ];
+    for (let round = 0; round < 3; round++) {
+      for (const [resource, action, allowed] of cases) {
+        const check = { organization_id: "org-1", resource_id: resource, action };
+        expect(`${resource}.${action}, round ${round}`, engine.isAuthorized(subject, check), allowed);
+        expect(`${resource}.${action} in a session, round ${round}`, session.isAuthorizedSync(resource, action), allowed);
+      }
+    }
+    engine.free();
+  },
+
   "another organization is denied whatever the roles hold"(api, expect) {
     const engine = engineFor(api);
     const odd = { organization_id: "org-2", roles: [5, null] };

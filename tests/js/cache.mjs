@@ -115,6 +115,48 @@ const checks = {
     engine.free();
   },
 
+  "a role's getter that answers differently is never recorded under another reading"(api, expect) {
+    const engine = engineFor(api);
+    // Both members known, so the array below is found by content.
+    expect("an editor writes", engine.isAuthorized({ organization_id: "org-1", roles: ["editor"] }, write("org-1")), true);
+    expect("a viewer does not", engine.isAuthorized({ organization_id: "org-1", roles: ["viewer"] }, write("org-1")), false);
+    // A frozen array (recorded at its first content hit) whose one role
+    // reads "editor" once, then "viewer" for ever.
+    let reads = 0;
+    const roles = [];
+    Object.defineProperty(roles, 0, { enumerable: true, get: () => (reads++ === 0 ? "editor" : "viewer") });
+    Object.freeze(roles);
+    const subject = { organization_id: "org-1", roles };
+    expect("the first reading is an editor's", engine.isAuthorized(subject, write("org-1")), true);
+    for (let round = 0; round < 3; round++) {
+      expect(`every later reading is a viewer's, round ${round}`, engine.isAuthorized(subject, write("org-1")), false);
+    }
+    expect("a viewer still does not write", engine.isAuthorized({ organization_id: "org-1", roles: ["viewer"] }, write("org-1")), false);
+    // Recorded while it reads "viewer", then it reads "editor": a frozen
+    // getter is read again on every check.
+    let later = 0;
+    const turning = [];
+    Object.defineProperty(turning, 0, { enumerable: true, get: () => (later++ < 2 ? "viewer" : "editor") });
+    Object.freeze(turning);
+    const turner = { organization_id: "org-1", roles: turning };
+    expect("read as a viewer", engine.isAuthorized(turner, write("org-1")), false);
+    for (let round = 0; round < 3; round++) {
+      expect(`then as an editor, round ${round}`, engine.isAuthorized(turner, write("org-1")), true);
+    }
+    engine.free();
+  },
+
+  "a frozen roles array is recorded at once and still checked against its subject's organization"(api, expect) {
+    const engine = engineFor(api);
+    const roles = Object.freeze(["writer"]);
+    for (let round = 0; round < 3; round++) {
+      expect(`org-1 has writers, round ${round}`, engine.isAuthorized({ organization_id: "org-1", roles }, write("org-1")), true);
+      expect(`org-2 has none, round ${round}`, engine.isAuthorized({ organization_id: "org-2", roles }, write("org-2")), false);
+      expect(`a consumer has none, round ${round}`, engine.isAuthorized({ roles }, { resource_id: "docs", action: "write" }), false);
+    }
+    engine.free();
+  },
+
   "frozen subjects and checks"(api, expect) {
     const engine = engineFor(api);
     const subject = Object.freeze({ organization_id: "org-1", roles: Object.freeze(["writer"]) });

@@ -298,7 +298,48 @@ class Entry {
       this.rest = [];
       for (let index = 3; index < count; index++) this.rest.push(roles[index]);
     }
+    /** Whether the array's elements can never change (`unchangeable`): its contents are not compared again. */
+    this.fixed = false;
   }
+}
+
+/**
+ * Whether an array's elements can never change: frozen, and every element a
+ * data property (a frozen getter still answers anew on every read). A
+ * proxy's traps must answer as its target does for frozen data properties.
+ */
+function unchangeable(roles) {
+  if (!Object.isFrozen(roles)) return false;
+  for (let index = 0; index < roles.length; index++) {
+    const descriptor = Object.getOwnPropertyDescriptor(roles, index);
+    if (descriptor === undefined || !("value" in descriptor)) return false;
+  }
+  return true;
+}
+
+/** The handle the trie holds for an entry's organization and roles, or undefined. */
+function trieHandle(cache, entry) {
+  const count = entry.count;
+  let node = cache.subjects.get(entry.organization);
+  if (count > 0 && node !== undefined) node = node.get(entry.first);
+  if (count > 1 && node !== undefined) node = node.get(entry.second);
+  if (count > 2 && node !== undefined) node = node.get(entry.third);
+  for (let index = 3; index < count && node !== undefined; index++) node = node.get(entry.rest[index - 3]);
+  return node?.get(END);
+}
+
+/**
+ * Records a roles array `lookup` found by content for identity. The entry
+ * is a second reading of the array, kept only if the trie holds the same
+ * handle for what it read (a getter can answer differently from the
+ * walk's reading, and a non-string is in no trie).
+ */
+function record(cache, organization, handle, roles, count) {
+  const fixed = unchangeable(roles);
+  const entry = new Entry(organization, handle, roles, count);
+  if (trieHandle(cache, entry) !== handle) return;
+  entry.fixed = fixed;
+  cache.objects.set(roles, entry);
 }
 
 /** Whether an identity entry still describes a subject's organization and roles. */
@@ -341,7 +382,8 @@ export function lookup(cache, subject, check) {
     const count = roles === undefined ? 0 : roles.length;
     // An identity entry holds only strings, so a hit also vouches for the roles' types.
     const entry = roles === undefined ? undefined : cache.objects.get(roles);
-    let handle = entry !== undefined && describes(entry, organization, roles, count) ? entry.handle : undefined;
+    const found = entry !== undefined && (entry.fixed ? entry.organization === organization : describes(entry, organization, roles, count));
+    let handle = found ? entry.handle : undefined;
     if (handle === undefined) {
       let node = cache.subjects.get(organization);
       for (let index = 0; index < count; index++) {
@@ -355,10 +397,11 @@ export function lookup(cache, subject, check) {
       // long-lived one is soon found by identity, and arrays built per call
       // do not fill the WeakMap. A frozen array (a `Session`'s, or state
       // an immutable store froze) is recorded at once: it is kept, not
-      // built per call, and its entry can never go stale.
+      // built per call; if its elements cannot change, neither can its
+      // entry, whose contents are then never compared again.
       if (handle !== undefined && roles !== undefined && (Object.isFrozen(roles) || ++cache.contentHits === RECORD_EVERY)) {
         cache.contentHits = 0;
-        cache.objects.set(roles, new Entry(organization, handle, roles, count));
+        record(cache, organization, handle, roles, count);
       }
     }
     if (handle === undefined || permission === undefined) return MISS;
@@ -395,8 +438,12 @@ export function remember(cache, subject, organization, roles, resource, action, 
     // than the module read it, it gets no entry.
     const own = subject.roles;
     if (Array.isArray(own)) {
+      const fixed = unchangeable(own);
       const entry = new Entry(subject.organization_id ?? null, subjectHandle, own, own.length);
-      if (describes(entry, organization, roles, roles.length)) cache.objects.set(own, entry);
+      if (describes(entry, organization, roles, roles.length)) {
+        entry.fixed = fixed;
+        cache.objects.set(own, entry);
+      }
     }
     let actions = cache.permissions[resource];
     if (actions === undefined) {

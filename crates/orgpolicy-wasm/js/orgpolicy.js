@@ -342,9 +342,14 @@ function record(cache, organization, handle, roles, count) {
   cache.objects.set(roles, entry);
 }
 
-/** Whether an identity entry still describes a subject's organization and roles. */
+/**
+ * Whether an identity entry still describes a subject's organization and
+ * roles (a fixed entry's roles cannot have changed).
+ */
 function describes(entry, organization, roles, count) {
-  if (entry.organization !== organization || entry.count !== count) return false;
+  if (entry.organization !== organization) return false;
+  if (entry.fixed) return true;
+  if (entry.count !== count) return false;
   if (count === 0) return true;
   if (roles[0] !== entry.first) return false;
   if (count === 1) return true;
@@ -382,8 +387,7 @@ export function lookup(cache, subject, check) {
     const count = roles === undefined ? 0 : roles.length;
     // An identity entry holds only strings, so a hit also vouches for the roles' types.
     const entry = roles === undefined ? undefined : cache.objects.get(roles);
-    const found = entry !== undefined && (entry.fixed ? entry.organization === organization : describes(entry, organization, roles, count));
-    let handle = found ? entry.handle : undefined;
+    let handle = entry !== undefined && describes(entry, organization, roles, count) ? entry.handle : undefined;
     if (handle === undefined) {
       let node = cache.subjects.get(organization);
       for (let index = 0; index < count; index++) {
@@ -395,8 +399,8 @@ export function lookup(cache, subject, check) {
       // A WeakMap insertion costs several times the walk, so an array
       // found by content is recorded on one hit in RECORD_EVERY: a
       // long-lived one is soon found by identity, and arrays built per call
-      // do not fill the WeakMap. A frozen array (a `Session`'s, or state
-      // an immutable store froze) is recorded at once: it is kept, not
+      // do not fill the WeakMap. A frozen array (state an immutable store
+      // froze) is recorded at once: it is kept, not
       // built per call; if its elements cannot change, neither can its
       // entry, whose contents are then never compared again.
       if (handle !== undefined && roles !== undefined && (Object.isFrozen(roles) || ++cache.contentHits === RECORD_EVERY)) {

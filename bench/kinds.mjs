@@ -89,6 +89,19 @@ export function kindCases({ members, names, quads, js }) {
 }
 
 /**
+ * A row `{kind, count, allowed, wasm, plain}` (ns per check): `check` (the
+ * package) and `plainCheck` (the plain-JS checker) over the same cases,
+ * the median of 5 runs each; their answers must agree.
+ */
+function compared(kind, cases, check, plainCheck) {
+  const run = (decide) => () => cases.reduce((n, item) => n + (decide(item) ? 1 : 0), 0);
+  const wasm = measure(5, run(check));
+  const plain = measure(5, run(plainCheck));
+  if (wasm.result !== plain.result) throw new Error(`${kind}: the package allowed ${wasm.result}, plain JS ${plain.result}`);
+  return { kind, count: cases.length, allowed: wasm.result, wasm: (wasm.ms * 1e6) / cases.length, plain: (plain.ms * 1e6) / cases.length };
+}
+
+/**
  * Rows `{kind, count, allowed, wasm, plain}` (ns per check): every kind,
  * the mix, the allowed checks with frozen members, the mix's
  * own-organization checks through members' sessions,
@@ -98,11 +111,7 @@ export function kindCases({ members, names, quads, js }) {
 export function measureKinds({ engine, js, kinds, mixed, loadEngine, newChecker }) {
   const rows = [...Object.entries(kinds), ["mixed, 10% cross-tenant", mixed]].map(([kind, cases]) => {
     if (cases.length === 0) throw new Error(`no ${kind} checks in the workload`);
-    const run = (checker) => () => cases.reduce((n, [s, c]) => n + (checker.isAuthorized(s, c) ? 1 : 0), 0);
-    const wasm = measure(5, run(engine));
-    const plain = measure(5, run(js));
-    if (wasm.result !== plain.result) throw new Error(`${kind}: the package allowed ${wasm.result}, plain JS ${plain.result}`);
-    return { kind, count: cases.length, allowed: wasm.result, wasm: (wasm.ms * 1e6) / cases.length, plain: (plain.ms * 1e6) / cases.length };
+    return compared(kind, cases, ([s, c]) => engine.isAuthorized(s, c), ([s, c]) => js.isAuthorized(s, c));
   });
   // The allowed checks with each member frozen, as an immutable store (Immer's
   // auto-freeze) holds it: its roles array is recorded at its first check
@@ -113,17 +122,7 @@ export function measureKinds({ engine, js, kinds, mixed, loadEngine, newChecker 
     return frozen.get(s);
   };
   const frozenCases = kinds.allowed.map(([s, c]) => [freeze(s), c]);
-  const frozenRun = (checker) => () => frozenCases.reduce((n, [s, c]) => n + (checker.isAuthorized(s, c) ? 1 : 0), 0);
-  const frozenWasm = measure(5, frozenRun(engine));
-  const frozenPlain = measure(5, frozenRun(js));
-  if (frozenWasm.result !== frozenPlain.result) throw new Error(`frozen members: the package allowed ${frozenWasm.result}, plain JS ${frozenPlain.result}`);
-  rows.push({
-    kind: "allowed, members frozen (an immutable store's)",
-    count: frozenCases.length,
-    allowed: frozenWasm.result,
-    wasm: (frozenWasm.ms * 1e6) / frozenCases.length,
-    plain: (frozenPlain.ms * 1e6) / frozenCases.length,
-  });
+  rows.push(compared("allowed, members frozen (an immutable store's)", frozenCases, ([s, c]) => engine.isAuthorized(s, c), ([s, c]) => js.isAuthorized(s, c)));
   // A member's `Session` (the frontend SDK's `isAuthorizedSync`) over the
   // mix's checks in the member's own organization, against the plain-JS
   // checker asked the same checks.
@@ -134,16 +133,14 @@ export function measureKinds({ engine, js, kinds, mixed, loadEngine, newChecker 
       if (!sessions.has(s)) sessions.set(s, engine.session(s).session);
       return [sessions.get(s), s, c];
     });
-  const bySession = measure(5, () => own.reduce((n, [session, , c]) => n + (session.isAuthorizedSync(c.resource_id, c.action) ? 1 : 0), 0));
-  const ownPlain = measure(5, () => own.reduce((n, [, s, c]) => n + (js.isAuthorized(s, c) ? 1 : 0), 0));
-  if (bySession.result !== ownPlain.result) throw new Error(`sessions allowed ${bySession.result}, plain JS ${ownPlain.result}`);
-  rows.push({
-    kind: "Session.isAuthorizedSync, the mix's own-organization checks",
-    count: own.length,
-    allowed: bySession.result,
-    wasm: (bySession.ms * 1e6) / own.length,
-    plain: (ownPlain.ms * 1e6) / own.length,
-  });
+  rows.push(
+    compared(
+      "Session.isAuthorizedSync, the mix's own-organization checks",
+      own,
+      ([session, , c]) => session.isAuthorizedSync(c.resource_id, c.action),
+      ([, s, c]) => js.isAuthorized(s, c),
+    ),
+  );
   // First sight: each member's first check on a new engine, which reads
   // and resolves the subject and caches its handles (the rows above are
   // all answered from that cache).

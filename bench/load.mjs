@@ -2,17 +2,15 @@
 // first load a server or page pays (the module's code not yet optimised,
 // its memory not yet grown). `node bench/load.mjs wasm|js`; bench/node.mjs
 // runs it in child processes.
-import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { JsChecker } from "./checker.mjs";
 import { workloadLoaders } from "./kinds.mjs";
-import { packageDir, root } from "../tests/node/corpus.mjs";
+import { policyTexts } from "./workload.mjs";
+import { packageDir } from "../tests/node/corpus.mjs";
 
-const dir = join(root, "target", "workload");
-const policyText = readFileSync(join(dir, "policy.json"), "utf8");
-const organizationsText = JSON.stringify(Object.fromEntries(JSON.parse(readFileSync(join(dir, "organizations.json"), "utf8"))));
+const { policyText, organizationsText } = policyTexts();
 let start;
 if (process.argv[2] === "wasm") {
   const { Engine } = createRequire(import.meta.url)(join(packageDir, "node", "orgpolicy.js"));

@@ -1,23 +1,17 @@
 // The npm package against a hand-optimised plain-JS checker on the standard
-// workload (written by `cargo run -p orgpolicy-workload -- target/workload`).
+// workload (bench/workload.mjs).
 // `cargo xtask bench-node` builds both and runs this.
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { JsChecker } from "./checker.mjs";
 import { kindCases, kindTable, measure, measureKinds, median, workloadLoaders } from "./kinds.mjs";
+import { readWorkload } from "./workload.mjs";
 import { packageDir, root } from "../tests/node/corpus.mjs";
 
 const api = createRequire(import.meta.url)(join(packageDir, "node", "orgpolicy.js"));
-const dir = join(root, "target", "workload");
-const policyText = readFileSync(join(dir, "policy.json"), "utf8");
-const organizationsText = JSON.stringify(Object.fromEntries(JSON.parse(readFileSync(join(dir, "organizations.json"), "utf8"))));
-const members = JSON.parse(readFileSync(join(dir, "members.json"), "utf8"));
-const names = JSON.parse(readFileSync(join(dir, "names.json"), "utf8"));
-const raw = readFileSync(join(dir, "checks.bin"));
-const quads = new Uint32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4);
+const { policyText, organizationsText, members, names, quads } = readWorkload();
 const CHECKS = quads.length / 4;
 const STRING_CHECKS = 200_000;
 

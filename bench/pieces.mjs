@@ -18,13 +18,14 @@
 //              type checked), without the call
 //   isAuthorized  the engine's method
 // Run `cargo xtask bench-node` first (it builds the package and the workload).
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { JsChecker } from "./checker.mjs";
 import { kindCases, median, workloadLoaders } from "./kinds.mjs";
-import { packageDir, root } from "../tests/node/corpus.mjs";
+import { readWorkload } from "./workload.mjs";
+import { packageDir } from "../tests/node/corpus.mjs";
 
 const ROUNDS = 15;
 const kind = process.argv[2] ?? "allowed";
@@ -33,13 +34,7 @@ const snippets = join(packageDir, "node", "snippets");
 const [snippetDir] = readdirSync(snippets, { withFileTypes: true }).filter((entry) => entry.isDirectory());
 const { lookup } = await import(pathToFileURL(join(snippets, snippetDir.name, "js", "orgpolicy.js")).href);
 
-const dir = join(root, "target", "workload");
-const policyText = readFileSync(join(dir, "policy.json"), "utf8");
-const organizationsText = JSON.stringify(Object.fromEntries(JSON.parse(readFileSync(join(dir, "organizations.json"), "utf8"))));
-const members = JSON.parse(readFileSync(join(dir, "members.json"), "utf8"));
-const names = JSON.parse(readFileSync(join(dir, "names.json"), "utf8"));
-const raw = readFileSync(join(dir, "checks.bin"));
-const quads = new Uint32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4);
+const { policyText, organizationsText, members, names, quads } = readWorkload();
 
 const engine = workloadLoaders({ Engine: api.Engine, JsChecker, policyText, organizationsText }).loadEngine();
 const js = new JsChecker(JSON.parse(policyText), JSON.parse(organizationsText));

@@ -317,15 +317,18 @@ function unchangeable(roles) {
   return true;
 }
 
-/** The handle the trie holds for an entry's organization and roles, or undefined. */
-function trieHandle(cache, entry) {
-  const count = entry.count;
-  let node = cache.subjects.get(entry.organization);
-  if (count > 0 && node !== undefined) node = node.get(entry.first);
-  if (count > 1 && node !== undefined) node = node.get(entry.second);
-  if (count > 2 && node !== undefined) node = node.get(entry.third);
-  for (let index = 3; index < count && node !== undefined; index++) node = node.get(entry.rest[index - 3]);
+/** The handle the trie holds for an organization and a list of roles, or undefined. */
+function trieHandle(cache, organization, roles) {
+  let node = cache.subjects.get(organization);
+  for (let index = 0; index < roles.length && node !== undefined; index++) node = node.get(roles[index]);
   return node?.get(END);
+}
+
+/** An entry's roles as a list. */
+function rolesOf(entry) {
+  const roles = [entry.first, entry.second, entry.third].slice(0, Math.min(entry.count, 3));
+  if (entry.rest !== null) roles.push(...entry.rest);
+  return roles;
 }
 
 /**
@@ -337,7 +340,7 @@ function trieHandle(cache, entry) {
 function record(cache, organization, handle, roles, count) {
   const fixed = unchangeable(roles);
   const entry = new Entry(organization, handle, roles, count);
-  if (trieHandle(cache, entry) !== handle) return;
+  if (trieHandle(cache, organization, rolesOf(entry)) !== handle) return;
   entry.fixed = fixed;
   cache.objects.set(roles, entry);
 }
@@ -468,9 +471,7 @@ function handleOf(cache, subject) {
   const { organization_id: organization, roles } = subject;
   const entry = cache.objects.get(roles);
   if (entry !== undefined) return describes(entry, organization, roles, roles.length) ? entry.handle : -1;
-  let node = cache.subjects.get(organization);
-  for (let index = 0; index < roles.length && node !== undefined; index++) node = node.get(roles[index]);
-  return node?.get(END) ?? -1;
+  return trieHandle(cache, organization, roles) ?? -1;
 }
 
 /** The cached handle of a permission (GRANTED_NOWHERE for one no role grants), or undefined. */
